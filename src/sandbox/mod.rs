@@ -1,0 +1,419 @@
+//! Sandbox backends: one simulator per vendor, speaking that vendor's documented wire format over real HTTP.
+//!
+//! A sandbox is written from the vendor's documentation alone and imports nothing from `crate::backends`:
+//! no wire types, no mapping, no constants. That independence is the point: when the adapter and the
+//! sandbox disagree, one of them misread the docs, and the tests catch it.
+//!
+//! Every sandbox shares the harness in this module:
+//! - [`SandboxOptions`]: how many deterministic orders to seed, the seed, the added latency.
+//! - [`Control`]: fault knobs (latency, a share of 5xx answers, 429 with `Retry-After`, malformed JSON) and
+//!   a log of every request served, so tests can assert on the native calls made.
+//! - `GET /_sandbox/requests` and `POST /_sandbox/faults` expose the same over HTTP for users' own tests.
+//! - [`start`] binds a listener and serves a kind until the returned [`Sandbox`] is dropped or shut down.
+
+pub mod merchantpro;
+pub mod seed;
+pub mod storeden;
+pub mod vesuviopay;
+pub mod vtex;
+pub mod wix;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+
+/// The vendor a sandbox simulates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxKind {
+    /// VTEX OMS.
+    Vtex,
+    /// Wix eCommerce Orders v1.
+    Wix,
+    /// Storeden Connect v1.1.
+    Storeden,
+    /// VesuvioPay Order Management.
+    Vesuviopay,
+    /// MerchantPro API v2.
+    Merchantpro,
+}
+
+impl SandboxKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [SandboxKind; 5] = [
+        SandboxKind::Vtex,
+        SandboxKind::Wix,
+        SandboxKind::Storeden,
+        SandboxKind::Vesuviopay,
+        SandboxKind::Merchantpro,
+    ];
+
+    /// The lowercase name used on the command line and in config (`vtex`, `wix`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SandboxKind::Vtex => "vtex",
+            SandboxKind::Wix => "wix",
+            SandboxKind::Storeden => "storeden",
+            SandboxKind::Vesuviopay => "vesuviopay",
+            SandboxKind::Merchantpro => "merchantpro",
+        }
+    }
+
+    /// The path prefix under which the vendor's documented paths are served (Storeden's `/v1.1`).
+    pub fn base_path(self) -> &'static str {
+        match self {
+            SandboxKind::Vtex => vtex::BASE_PATH,
+            SandboxKind::Wix => wix::BASE_PATH,
+            SandboxKind::Storeden => storeden::BASE_PATH,
+            SandboxKind::Vesuviopay => vesuviopay::BASE_PATH,
+            SandboxKind::Merchantpro => merchantpro::BASE_PATH,
+        }
+    }
+
+    fn vendor_router(self, opts: &SandboxOptions) -> Router {
+        match self {
+            SandboxKind::Vtex => vtex::router(opts),
+            SandboxKind::Wix => wix::router(opts),
+            SandboxKind::Storeden => storeden::router(opts),
+            SandboxKind::Vesuviopay => vesuviopay::router(opts),
+            SandboxKind::Merchantpro => merchantpro::router(opts),
+        }
+    }
+
+    /// The vendor's own answer to an injected fault (its 5xx body, its 429 headers).
+    fn fault_response(self, fault: Fault) -> Response {
+        match self {
+            SandboxKind::Vtex => vtex::fault_response(fault),
+            SandboxKind::Wix => wix::fault_response(fault),
+            SandboxKind::Storeden => storeden::fault_response(fault),
+            SandboxKind::Vesuviopay => vesuviopay::fault_response(fault),
+            SandboxKind::Merchantpro => merchantpro::fault_response(fault),
+        }
+    }
+}
+
+/// The credential value every sandbox accepts for each of its kind's credential keys, and only that.
+pub const SANDBOX_CREDENTIAL: &str = "sandbox";
+
+/// How a sandbox is seeded and how slowly it answers.
+#[derive(Clone, Debug)]
+pub struct SandboxOptions {
+    /// How many deterministic orders to seed.
+    pub orders: usize,
+    /// Seed of the deterministic generator: the same seed gives the same orders.
+    pub seed: u64,
+    /// Latency added before every answer.
+    pub latency: Duration,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions { orders: 120, seed: 1, latency: Duration::ZERO }
+    }
+}
+
+/// A fault the harness injects instead of calling the vendor handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A 5xx answer with the vendor's error body (or none, where the vendor sends none).
+    ServerError,
+    /// A 429 answer with the vendor's rate-limit headers (`Retry-After` or its variant).
+    RateLimited,
+}
+
+/// One request the sandbox served, as it arrived.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordedRequest {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path without the query string (including any base path such as `/v1.1`).
+    pub path: String,
+    /// Raw query string, if any.
+    pub query: Option<String>,
+    /// Request body as text (lossy UTF-8); empty when there was none.
+    pub body: String,
+    /// HTTP status the sandbox answered with.
+    pub status: u16,
+}
+
+/// Fault knobs and the request log of one running sandbox. Shared between the harness and tests.
+#[derive(Debug, Default)]
+pub struct Control {
+    latency_ms: AtomicU64,
+    fail_permille: AtomicU32,
+    fail_next: AtomicU32,
+    rate_limited: AtomicBool,
+    malformed: AtomicBool,
+    counter: AtomicU64,
+    log: Mutex<Vec<RecordedRequest>>,
+}
+
+impl Control {
+    fn new(latency: Duration) -> Self {
+        let control = Control::default();
+        control.set_latency(latency);
+        control
+    }
+
+    /// Adds this latency before every answer.
+    pub fn set_latency(&self, latency: Duration) {
+        self.latency_ms.store(latency.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Answers this share of requests (0.0–1.0) with the vendor's 5xx.
+    pub fn set_fail_rate(&self, rate: f32) {
+        let permille = (rate.clamp(0.0, 1.0) * 1000.0).round() as u32;
+        self.fail_permille.store(permille, Ordering::Relaxed);
+    }
+
+    /// Answers the next `n` requests with the vendor's 5xx.
+    pub fn fail_next(&self, n: u32) {
+        self.fail_next.store(n, Ordering::Relaxed);
+    }
+
+    /// While on, answers every request with 429 and the vendor's retry header.
+    pub fn set_rate_limited(&self, on: bool) {
+        self.rate_limited.store(on, Ordering::Relaxed);
+    }
+
+    /// While on, answers every request with 200 and a body that is not valid JSON.
+    pub fn set_malformed(&self, on: bool) {
+        self.malformed.store(on, Ordering::Relaxed);
+    }
+
+    /// Turns every fault off and sets latency to zero; the request log is kept.
+    pub fn clear_faults(&self) {
+        self.set_latency(Duration::ZERO);
+        self.set_fail_rate(0.0);
+        self.fail_next(0);
+        self.set_rate_limited(false);
+        self.set_malformed(false);
+    }
+
+    /// How many requests this sandbox has served (control endpoints excluded).
+    pub fn request_count(&self) -> usize {
+        self.lock_log().len()
+    }
+
+    /// Every request served so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock_log().clone()
+    }
+
+    /// How many requests had this method and a path starting with `path_prefix`.
+    pub fn count_matching(&self, method: &str, path_prefix: &str) -> usize {
+        self.lock_log()
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path.starts_with(path_prefix))
+            .count()
+    }
+
+    /// Forgets the request log.
+    pub fn reset_requests(&self) {
+        self.lock_log().clear();
+    }
+
+    fn lock_log(&self) -> std::sync::MutexGuard<'_, Vec<RecordedRequest>> {
+        // A poisoned log only means a handler panicked mid-push; the data is still usable.
+        self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Decides, for the next request, which fault (if any) to inject.
+    fn next_fault(&self) -> Option<InjectedFault> {
+        if self.rate_limited.load(Ordering::Relaxed) {
+            return Some(InjectedFault::Vendor(Fault::RateLimited));
+        }
+        let pending = self.fail_next.load(Ordering::Relaxed);
+        if pending > 0
+            && self
+                .fail_next
+                .compare_exchange(pending, pending - 1, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            return Some(InjectedFault::Vendor(Fault::ServerError));
+        }
+        let permille = self.fail_permille.load(Ordering::Relaxed);
+        if permille > 0 {
+            let n = self.counter.fetch_add(1, Ordering::Relaxed);
+            let roll = seed::Rng::new(n ^ 0x5EED).below(1000) as u32;
+            if roll < permille {
+                return Some(InjectedFault::Vendor(Fault::ServerError));
+            }
+        }
+        if self.malformed.load(Ordering::Relaxed) {
+            return Some(InjectedFault::Malformed);
+        }
+        None
+    }
+}
+
+enum InjectedFault {
+    Vendor(Fault),
+    Malformed,
+}
+
+/// Knobs as set over HTTP by `POST /_sandbox/faults`; absent fields are left as they are.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FaultsBody {
+    latency_ms: Option<u64>,
+    fail_rate: Option<f32>,
+    fail_next: Option<u32>,
+    rate_limited: Option<bool>,
+    malformed: Option<bool>,
+    reset_requests: Option<bool>,
+}
+
+/// A running sandbox: its base URL (what goes in `base_url` of a config) and its control.
+#[derive(Debug)]
+pub struct Sandbox {
+    /// The kind simulated.
+    pub kind: SandboxKind,
+    /// Socket address it listens on.
+    pub addr: SocketAddr,
+    /// Base URL to configure a backend with, e.g. `http://127.0.0.1:40123` (plus `/v1.1` for Storeden).
+    pub base_url: String,
+    /// Fault knobs and request log.
+    pub control: Arc<Control>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Sandbox {
+    /// Stops serving. Dropping the sandbox does the same.
+    pub fn shutdown(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The full router of one sandbox: the vendor routes under their base path, the fault layer, the control
+/// endpoints. Exposed so tests can drive it without a socket; [`start`] serves it.
+pub fn router(kind: SandboxKind, opts: &SandboxOptions, control: Arc<Control>) -> Router {
+    let vendor = kind.vendor_router(opts);
+    let vendor = if kind.base_path().is_empty() {
+        vendor
+    } else {
+        Router::new().nest(kind.base_path(), vendor)
+    };
+    let faulted = vendor.layer(middleware::from_fn_with_state(
+        (kind, control.clone()),
+        fault_and_record,
+    ));
+    Router::new()
+        .route("/_sandbox/requests", get(list_requests))
+        .route("/_sandbox/faults", post(set_faults))
+        .with_state(control)
+        .merge(faulted)
+}
+
+/// Serves `kind` on `listener` in a background task.
+pub async fn start(kind: SandboxKind, opts: SandboxOptions, listener: TcpListener) -> std::io::Result<Sandbox> {
+    let addr = listener.local_addr()?;
+    let control = Arc::new(Control::new(opts.latency));
+    let app = router(kind, &opts, control.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let served = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(error) = served.await {
+            tracing::error!(%error, "sandbox server stopped");
+        }
+    });
+    Ok(Sandbox {
+        kind,
+        addr,
+        base_url: format!("http://{addr}{}", kind.base_path()),
+        control,
+        shutdown: Some(tx),
+    })
+}
+
+/// Binds `127.0.0.1:0` and serves `kind` there: the way tests start a sandbox.
+pub async fn start_local(kind: SandboxKind, opts: SandboxOptions) -> std::io::Result<Sandbox> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    start(kind, opts, listener).await
+}
+
+async fn list_requests(State(control): State<Arc<Control>>) -> Response {
+    axum::Json(control.requests()).into_response()
+}
+
+async fn set_faults(State(control): State<Arc<Control>>, body: Bytes) -> Response {
+    let parsed: FaultsBody = match serde_json::from_slice(&body) {
+        Ok(parsed) => parsed,
+        Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
+    };
+    if let Some(ms) = parsed.latency_ms {
+        control.set_latency(Duration::from_millis(ms));
+    }
+    if let Some(rate) = parsed.fail_rate {
+        control.set_fail_rate(rate);
+    }
+    if let Some(n) = parsed.fail_next {
+        control.fail_next(n);
+    }
+    if let Some(on) = parsed.rate_limited {
+        control.set_rate_limited(on);
+    }
+    if let Some(on) = parsed.malformed {
+        control.set_malformed(on);
+    }
+    if parsed.reset_requests == Some(true) {
+        control.reset_requests();
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The harness layer: latency, fault injection, and the request log.
+async fn fault_and_record(
+    State((kind, control)): State<(SandboxKind, Arc<Control>)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
+    let mut recorded = RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        status: 0,
+    };
+    let latency = control.latency_ms.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let response = match control.next_fault() {
+        Some(InjectedFault::Vendor(fault)) => kind.fault_response(fault),
+        Some(InjectedFault::Malformed) => {
+            let mut response = Response::new(Body::from("{\"data\": [ {\"id\": 1, \"total\": 12.5,"));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+    };
+    recorded.status = response.status().as_u16();
+    control.lock_log().push(recorded);
+    response
+}
