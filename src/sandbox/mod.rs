@@ -308,15 +308,9 @@ impl Drop for Sandbox {
 /// endpoints. Exposed so tests can drive it without a socket; [`start`] serves it.
 pub fn router(kind: SandboxKind, opts: &SandboxOptions, control: Arc<Control>) -> Router {
     let vendor = kind.vendor_router(opts);
-    let vendor = if kind.base_path().is_empty() {
-        vendor
-    } else {
-        Router::new().nest(kind.base_path(), vendor)
-    };
-    let faulted = vendor.layer(middleware::from_fn_with_state(
-        (kind, control.clone()),
-        fault_and_record,
-    ));
+    let vendor =
+        if kind.base_path().is_empty() { vendor } else { Router::new().nest(kind.base_path(), vendor) };
+    let faulted = vendor.layer(middleware::from_fn_with_state((kind, control.clone()), fault_and_record));
     Router::new()
         .route("/_sandbox/requests", get(list_requests))
         .route("/_sandbox/faults", post(set_faults))
@@ -325,7 +319,11 @@ pub fn router(kind: SandboxKind, opts: &SandboxOptions, control: Arc<Control>) -
 }
 
 /// Serves `kind` on `listener` in a background task.
-pub async fn start(kind: SandboxKind, opts: SandboxOptions, listener: TcpListener) -> std::io::Result<Sandbox> {
+pub async fn start(
+    kind: SandboxKind,
+    opts: SandboxOptions,
+    listener: TcpListener,
+) -> std::io::Result<Sandbox> {
     let addr = listener.local_addr()?;
     let control = Arc::new(Control::new(opts.latency));
     let app = router(kind, &opts, control.clone());
@@ -406,9 +404,7 @@ async fn fault_and_record(
         Some(InjectedFault::Vendor(fault)) => kind.fault_response(fault),
         Some(InjectedFault::Malformed) => {
             let mut response = Response::new(Body::from("{\"data\": [ {\"id\": 1, \"total\": 12.5,"));
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response
         }
         None => next.run(Request::from_parts(parts, Body::from(bytes))).await,

@@ -89,8 +89,29 @@ pub struct Person {
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Ana", "João", "Maria", "Lucas", "Giulia", "Marco", "Elena", "Andrei", "Ioana", "Sophie", "Liam", "Emma",
-    "Noah", "Olivia", "Mateus", "Beatriz", "Luca", "Chiara", "Mihai", "Alexandra", "Hannah", "Jonas", "Chloé",
+    "Ana",
+    "João",
+    "Maria",
+    "Lucas",
+    "Giulia",
+    "Marco",
+    "Elena",
+    "Andrei",
+    "Ioana",
+    "Sophie",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "Mateus",
+    "Beatriz",
+    "Luca",
+    "Chiara",
+    "Mihai",
+    "Alexandra",
+    "Hannah",
+    "Jonas",
+    "Chloé",
     "Hugo",
 ];
 const LAST_NAMES: &[&str] = &[
@@ -153,7 +174,16 @@ pub struct Place {
     pub number: String,
 }
 
-type PlaceRow = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+type PlaceRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 const PLACES: &[PlaceRow] = &[
     ("BR", "BRA", "Brazil", "São Paulo", "SP", "São Paulo", "01310-100", "Avenida Paulista"),
@@ -272,9 +302,24 @@ mod tests {
     // The same seed gives the same sequence; two seeds differ.
     #[test]
     fn generator_is_deterministic() {
-        let a: Vec<u64> = (0..5).map({ let mut r = Rng::new(7); move |_| r.next_u64() }).collect();
-        let b: Vec<u64> = (0..5).map({ let mut r = Rng::new(7); move |_| r.next_u64() }).collect();
-        let c: Vec<u64> = (0..5).map({ let mut r = Rng::new(8); move |_| r.next_u64() }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let c: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(8);
+                move |_| r.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
