@@ -1,0 +1,390 @@
+//! The HTTP client every adapter uses: one `reqwest::Client` per backend with its auth headers (marked
+//! sensitive), a timeout on every call, bounded concurrency, a tracing span and metrics per call, retries for
+//! reads only (the pure [`retry_delay`] policy), non-2xx answers turned into typed errors through the vendor's
+//! own error-body parser, and JSON decoded with the failing path named.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+use tracing::Instrument;
+
+use crate::config::{BackendConfig, Secret};
+use crate::domain::BackendName;
+use crate::error::{Error, Result, shorten};
+
+/// What a vendor's error body says, as far as the adapter's parser understood it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VendorError {
+    /// The vendor's own error code (`OMS003`, `INVALID_STATUS_TRANSITION`, `NOT_FOUND`).
+    pub code: Option<String>,
+    /// The vendor's message.
+    pub message: Option<String>,
+}
+
+/// Parses a vendor's error body (any status); `None` when the body is empty or not the vendor's shape.
+pub type ErrorParser = fn(&[u8]) -> Option<VendorError>;
+
+/// A request body.
+#[derive(Clone, Debug)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// `application/json`.
+    Json(Value),
+    /// `application/x-www-form-urlencoded`, fields in order.
+    Form(Vec<(String, String)>),
+}
+
+/// A non-2xx answer, before the adapter decides what it means.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// HTTP status.
+    pub status: u16,
+    /// The vendor's parsed error body.
+    pub vendor: VendorError,
+    /// `Retry-After` (or the vendor's variant), when sent.
+    pub retry_after: Option<Duration>,
+}
+
+/// One backend's HTTP client.
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    backend: BackendName,
+    base_url: String,
+    client: reqwest::Client,
+    timeout: Duration,
+    permits: Arc<Semaphore>,
+    parse_error: ErrorParser,
+    retry_after_headers: &'static [&'static str],
+}
+
+impl HttpClient {
+    /// A client for `backend` sending `auth` headers (values are secrets) on every call.
+    pub fn new(
+        backend: &BackendName,
+        config: &BackendConfig,
+        auth: &[(&'static str, Secret)],
+        parse_error: ErrorParser,
+    ) -> Result<Self> {
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, secret) in auth {
+            let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                Error::Config(vec![format!(
+                    "backends.{backend}: a credential contains characters not allowed in a header"
+                )])
+            })?;
+            value.set_sensitive(true);
+            headers.insert(HeaderName::from_static(name), value);
+        }
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
+            .pool_max_idle_per_host(config.max_concurrency.max(8))
+            .user_agent(concat!("ordergraph/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        Ok(HttpClient {
+            backend: backend.clone(),
+            base_url: config.base_url.trim_end_matches('/').to_string(),
+            client,
+            timeout: config.timeout,
+            permits: Arc::new(Semaphore::new(config.max_concurrency)),
+            parse_error,
+            retry_after_headers: &[],
+        })
+    }
+
+    /// Also reads these headers (e.g. VesuvioPay's `X-RateLimit-Retry-After`) as retry delays in seconds.
+    pub fn with_retry_after_headers(mut self, headers: &'static [&'static str]) -> Self {
+        self.retry_after_headers = headers;
+        self
+    }
+
+    /// The backend this client talks to.
+    pub fn backend(&self) -> &BackendName {
+        &self.backend
+    }
+
+    /// GET `path` with `query`, decoded as JSON. Retried per [`retry_delay`].
+    pub async fn get_json(&self, operation: &str, path: &str, query: &[(&str, String)]) -> Result<Value> {
+        self.json(operation, Method::GET, path, query, Body::Empty).await
+    }
+
+    /// Any call whose answer is JSON (an empty 2xx body gives `Value::Null`). Only GETs are retried.
+    pub async fn json(
+        &self,
+        operation: &str,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Body,
+    ) -> Result<Value> {
+        let bytes =
+            self.call(operation, method, path, query, body).await.map_err(|f| self.failure_error(f))??;
+        self.parse_json(&bytes)
+    }
+
+    /// Sends a call; `Ok(Err(failure))` for a non-2xx answer the adapter may interpret itself, `Err` for
+    /// transport errors. GETs are retried on transient failures; other methods never.
+    pub async fn call(
+        &self,
+        operation: &str,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Body,
+    ) -> std::result::Result<Result<bytes_alias::Bytes>, Failure> {
+        let retryable = method == Method::GET;
+        let mut attempt = 0;
+        loop {
+            let result = self.call_once(operation, method.clone(), path, query, &body).await;
+            let as_error = match &result {
+                Ok(Ok(_)) => return result,
+                Ok(Err(e)) => e.clone(),
+                Err(f) => self.failure_error(f.clone()),
+            };
+            match retry_delay(attempt, &as_error, retryable) {
+                Some(delay) => {
+                    tracing::debug!(backend = %self.backend, operation, attempt, ?delay, "retrying read");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                None => return result,
+            }
+        }
+    }
+
+    async fn call_once(
+        &self,
+        operation: &str,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: &Body,
+    ) -> std::result::Result<Result<bytes_alias::Bytes>, Failure> {
+        let url = format!("{}{}", self.base_url, path);
+        let span = tracing::info_span!(
+            "backend_call",
+            backend = %self.backend,
+            operation,
+            method = %method,
+            path,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let outcome = async {
+            let _permit = self.permits.acquire().await.map_err(|_| Error::Internal("client closed".into()));
+            let mut request = self.client.request(method, &url).timeout(self.timeout);
+            if !query.is_empty() {
+                request = request.query(query);
+            }
+            request = match body {
+                Body::Empty => request,
+                Body::Json(v) => request.json(v),
+                Body::Form(fields) => request.form(fields),
+            };
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => return Ok(Err(self.transport_error(&e))),
+            };
+            let status = response.status();
+            tracing::Span::current().record("status", status.as_u16());
+            let retry_after = self.retry_after(response.headers());
+            let bytes = match response.bytes().await {
+                Ok(b) => b,
+                Err(e) => return Ok(Err(self.transport_error(&e))),
+            };
+            if status.is_success() {
+                Ok(Ok(bytes))
+            } else {
+                let vendor = (self.parse_error)(&bytes).unwrap_or_default();
+                Err(Failure { status: status.as_u16(), vendor, retry_after })
+            }
+        }
+        .instrument(span.clone())
+        .await;
+        let elapsed = started.elapsed();
+        span.record("duration_ms", elapsed.as_millis() as u64);
+        let label = match &outcome {
+            Ok(Ok(_)) => "ok",
+            Ok(Err(e)) => e.code(),
+            Err(f) => self.failure_error(f.clone()).code(),
+        };
+        crate::metrics::global().backend_call(self.backend.as_str(), operation, label, elapsed);
+        outcome
+    }
+
+    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        std::iter::once(RETRY_AFTER.as_str())
+            .chain(self.retry_after_headers.iter().copied())
+            .filter_map(|name| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok())
+            .find(|secs| secs.is_finite() && *secs >= 0.0)
+            .map(|secs| Duration::from_millis((secs * 1000.0) as u64))
+    }
+
+    fn transport_error(&self, error: &reqwest::Error) -> Error {
+        let backend = self.backend.to_string();
+        if error.is_timeout() {
+            Error::Timeout { backend, timeout: self.timeout }
+        } else if error.is_connect() {
+            Error::Unavailable { backend, status: None, message: "connection failed".into() }
+        } else {
+            // reqwest's Display may carry the URL; our URLs hold no secrets, but keep the message generic.
+            Error::Unavailable { backend, status: None, message: "the request failed in transit".into() }
+        }
+    }
+
+    /// The generic meaning of a non-2xx answer; adapters match on [`Failure`] first for vendor specifics.
+    pub fn failure_error(&self, failure: Failure) -> Error {
+        let backend = self.backend.to_string();
+        let message = failure.vendor.message.as_deref().map(shorten);
+        match StatusCode::from_u16(failure.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR) {
+            StatusCode::UNAUTHORIZED => Error::Unauthenticated { backend, status: failure.status },
+            StatusCode::FORBIDDEN => Error::Forbidden { backend, status: failure.status },
+            StatusCode::TOO_MANY_REQUESTS => Error::RateLimited { backend, retry_after: failure.retry_after },
+            s if s.as_u16() == 509 => Error::RateLimited { backend, retry_after: failure.retry_after },
+            s if s.is_server_error() => Error::Unavailable {
+                backend,
+                status: Some(failure.status),
+                message: message.unwrap_or_else(|| format!("HTTP {}", failure.status)),
+            },
+            _ => Error::Backend {
+                backend,
+                status: failure.status,
+                native_code: failure.vendor.code,
+                message: message.unwrap_or_else(|| "the backend refused the request".into()),
+            },
+        }
+    }
+
+    /// Parses a body as JSON (`Value::Null` for an empty body); a syntax error names the backend.
+    pub fn parse_json(&self, bytes: &[u8]) -> Result<Value> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(bytes).map_err(|e| Error::Malformed {
+            backend: self.backend.to_string(),
+            path: format!("line {} column {}", e.line(), e.column()),
+            message: "invalid JSON".into(),
+        })
+    }
+
+    /// Decodes a JSON value into a wire type, naming the JSON path that broke (`data.orders[3].totalAmount`).
+    pub fn decode<T: DeserializeOwned>(&self, value: &Value) -> Result<T> {
+        decode(&self.backend, value)
+    }
+}
+
+/// Decodes `value` into `T`, naming the JSON path that broke.
+pub fn decode<T: DeserializeOwned>(backend: &BackendName, value: &Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Malformed {
+            backend: backend.to_string(),
+            path: if path == "." { "(root)".into() } else { path },
+            message: shorten(&e.into_inner().to_string()),
+        }
+    })
+}
+
+/// `bytes::Bytes` without depending on the crate by name.
+mod bytes_alias {
+    pub type Bytes = axum::body::Bytes;
+}
+
+/// The retry policy, a pure function: how long to wait before retry number `attempt + 1` of a call that
+/// failed with `error`, or `None` to give up. Only reads are retried (mutations never: a retried cancel could
+/// cancel twice); at most two retries; 5xx and connection failures back off 50 ms then 150 ms; a 429 is
+/// retried once when the backend asks for at most a second; timeouts are not retried (the deadline is spent).
+pub fn retry_delay(attempt: u32, error: &Error, retryable: bool) -> Option<Duration> {
+    if !retryable || attempt >= 2 {
+        return None;
+    }
+    match error {
+        Error::Unavailable { .. } => Some(Duration::from_millis(50 * 3u64.pow(attempt))),
+        Error::RateLimited { retry_after: Some(wait), .. }
+            if attempt == 0 && *wait <= Duration::from_secs(1) =>
+        {
+            Some(*wait)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unavailable() -> Error {
+        Error::Unavailable { backend: "b".into(), status: Some(503), message: "x".into() }
+    }
+
+    // The retry table: reads retry 5xx twice with backoff, 429 once when short, never timeouts or 4xx;
+    // mutations never retry.
+    #[test]
+    fn retry_policy_table() {
+        let short = Error::RateLimited { backend: "b".into(), retry_after: Some(Duration::from_millis(200)) };
+        let long = Error::RateLimited { backend: "b".into(), retry_after: Some(Duration::from_secs(30)) };
+        let timeout = Error::Timeout { backend: "b".into(), timeout: Duration::from_secs(1) };
+        let bad = Error::Backend { backend: "b".into(), status: 400, native_code: None, message: "x".into() };
+        let cases: &[(u32, &Error, bool, Option<Duration>)] = &[
+            (0, &unavailable(), true, Some(Duration::from_millis(50))),
+            (1, &unavailable(), true, Some(Duration::from_millis(150))),
+            (2, &unavailable(), true, None),
+            (0, &unavailable(), false, None),
+            (0, &short, true, Some(Duration::from_millis(200))),
+            (1, &short, true, None),
+            (0, &long, true, None),
+            (0, &timeout, true, None),
+            (0, &bad, true, None),
+        ];
+        for (attempt, error, retryable, expected) in cases {
+            assert_eq!(
+                retry_delay(*attempt, error, *retryable),
+                *expected,
+                "{attempt} {error:?} {retryable}"
+            );
+        }
+    }
+
+    // A bad payload names the JSON path that broke.
+    #[test]
+    fn decode_names_the_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Row {
+            total: rust_decimal::Decimal,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Page {
+            rows: Vec<Row>,
+        }
+        let backend = BackendName::parse("b").unwrap();
+        let value: Value = serde_json::from_str(r#"{"rows":[{"total":1.5},{"total":true}]}"#).unwrap();
+        let err = decode::<Page>(&backend, &value).unwrap_err();
+        match err {
+            Error::Malformed { path, .. } => assert_eq!(path, "rows[1].total"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    // JSON numbers become exact decimals, never through f64: 0.1 + 0.2 is exactly 0.3.
+    #[test]
+    fn decimals_are_exact() {
+        let backend = BackendName::parse("b").unwrap();
+        let value: Value = serde_json::from_str(r#"[0.1, 0.2, 33748.3334, 1e2]"#).unwrap();
+        let numbers: Vec<rust_decimal::Decimal> = decode(&backend, &value).unwrap();
+        assert_eq!((numbers[0] + numbers[1]).to_string(), "0.3");
+        assert_eq!(numbers[2].to_string(), "33748.3334");
+        assert_eq!(numbers[3], rust_decimal::Decimal::from(100));
+    }
+}

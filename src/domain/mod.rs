@@ -1,0 +1,17 @@
+//! The backend-agnostic domain: ids, orders, statuses, filters, and the [`OrderBackend`] trait.
+//! Nothing here knows any vendor.
+
+mod backend;
+mod filter;
+mod ids;
+mod order;
+mod status;
+
+pub use backend::{
+    BackendKind, Cancellation, Capabilities, Link, ListPage, ListRequest, OrderBackend, Shipment,
+    StatusChange,
+};
+pub use filter::{FilterPushdown, OrderFilter};
+pub use ids::{BackendName, NativeOrderId, OrderId};
+pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking};
+pub use status::{FulfillmentStatus, OrderStatus, PaymentStatus, Status};

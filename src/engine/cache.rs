@@ -1,0 +1,104 @@
+//! The cross-request cache (moka): full orders by id and list pages, with single-flight misses
+//! (`try_get_with`: concurrent misses for one key make one backend call), errors never cached, and
+//! invalidation of an order and its backend's list pages after a mutation.
+
+use std::sync::Arc;
+
+use moka::future::Cache as MokaCache;
+
+use crate::config::CacheConfig;
+use crate::domain::{BackendName, ListPage, Order, OrderId};
+use crate::error::Error;
+
+/// Key of a cached list page.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ListKey {
+    /// Backend.
+    pub backend: BackendName,
+    /// The filter, serialized.
+    pub filter: Arc<str>,
+    /// Page size asked.
+    pub page_size: usize,
+    /// Continuation token of the page.
+    pub token: Option<String>,
+}
+
+/// Orders and list pages.
+#[derive(Clone)]
+pub struct Cache {
+    orders: MokaCache<OrderId, Arc<Order>>,
+    lists: MokaCache<ListKey, Arc<ListPage>>,
+}
+
+impl Cache {
+    /// Builds the caches from `[cache]`.
+    pub fn new(config: &CacheConfig) -> Self {
+        Cache {
+            orders: MokaCache::builder()
+                .max_capacity(config.max_orders)
+                .time_to_live(config.order_ttl)
+                .support_invalidation_closures()
+                .build(),
+            lists: MokaCache::builder()
+                .max_capacity((config.max_orders / 50).max(100))
+                .time_to_live(config.list_ttl)
+                .support_invalidation_closures()
+                .build(),
+        }
+    }
+
+    /// A cached full order.
+    pub async fn order(&self, id: &OrderId) -> Option<Arc<Order>> {
+        let hit = self.orders.get(id).await;
+        crate::metrics::global().cache_lookup("order", hit.is_some());
+        hit
+    }
+
+    /// Caches a full order (partial orders are never cached here).
+    pub async fn put_order(&self, order: Arc<Order>) {
+        if order.known.is_full() {
+            self.orders.insert(order.id.clone(), order).await;
+        }
+    }
+
+    /// One full order through the cache: concurrent misses share one `fetch`; errors (including
+    /// `NotFound`) are not cached.
+    pub async fn order_or_fetch<F>(&self, id: &OrderId, fetch: F) -> Result<Arc<Order>, Error>
+    where
+        F: std::future::Future<Output = Result<Arc<Order>, Error>>,
+    {
+        let entry = self
+            .orders
+            .entry(id.clone())
+            .or_try_insert_with(fetch)
+            .await
+            .map_err(|e: Arc<Error>| (*e).clone())?;
+        crate::metrics::global().cache_lookup("order", !entry.is_fresh());
+        Ok(entry.into_value())
+    }
+
+    /// A list page through the cache: concurrent misses share one `fetch`; errors are not cached. Returns the
+    /// page and whether it came from the cache.
+    pub async fn list_page<F>(&self, key: ListKey, fetch: F) -> Result<(Arc<ListPage>, bool), Error>
+    where
+        F: std::future::Future<Output = Result<ListPage, Error>>,
+    {
+        let entry = self
+            .lists
+            .entry(key)
+            .or_try_insert_with(async { fetch.await.map(Arc::new) })
+            .await
+            .map_err(|e: Arc<Error>| (*e).clone())?;
+        let cached = !entry.is_fresh();
+        crate::metrics::global().cache_lookup("list", cached);
+        Ok((entry.into_value(), cached))
+    }
+
+    /// Forgets an order and every list page of its backend.
+    pub async fn invalidate(&self, id: &OrderId) {
+        self.orders.invalidate(id).await;
+        let backend = id.backend.clone();
+        // Only fails when closures are not supported, which the builder enabled.
+        let _ = self.lists.invalidate_entries_if(move |key, _| key.backend == backend);
+    }
+}

@@ -1,0 +1,337 @@
+//! `orders`: fan out to every selected backend at once, merge newest first (ties by id), page with a cursor
+//! that records where each backend stands, and report per backend how it went.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+
+use super::Engine;
+use super::cache::ListKey;
+use super::cursor::{BackendPosition, CursorState};
+use crate::domain::{BackendName, ListRequest, Order, OrderBackend, OrderFilter};
+use crate::error::{Error, Result};
+
+/// The largest `first` a client may ask for.
+pub const MAX_FIRST: usize = 100;
+/// The smallest page asked of a backend (small `first`s still fetch this many, so later pages are cheap).
+const MIN_BACKEND_PAGE: usize = 20;
+
+/// How one backend did for one `orders` page.
+#[derive(Clone, Debug)]
+pub struct BackendOutcome {
+    /// The backend.
+    pub backend: BackendName,
+    /// Its error, if it failed.
+    pub error: Option<Error>,
+    /// Time spent on it.
+    pub duration: Duration,
+    /// Whether every page it needed came from the cache.
+    pub cached: bool,
+}
+
+/// One page of the merged listing.
+#[derive(Clone, Debug)]
+pub struct OrdersPage {
+    /// The orders with the cursor after each, in merged order.
+    pub edges: Vec<(Arc<Order>, String)>,
+    /// Whether any backend has more.
+    pub has_next_page: bool,
+    /// Cursor after the last edge (or the cursor given, when the page is empty).
+    pub end_cursor: Option<String>,
+    /// Sum of the backends' totals, when every backend counted exactly.
+    pub total_count: Option<u64>,
+    /// One per backend asked.
+    pub backends: Vec<BackendOutcome>,
+}
+
+/// A page of one backend as fetched: its token, the (filtered) orders, the next token.
+struct FetchedPage {
+    token: Option<String>,
+    orders: Vec<Arc<Order>>,
+    next: Option<String>,
+}
+
+/// What one backend contributed: its pages from the cursor position on, or its error.
+struct BackendStream {
+    name: BackendName,
+    position: BackendPosition,
+    pages: Vec<FetchedPage>,
+    /// Index of the page and of the order within it that comes next.
+    page: usize,
+    index: usize,
+    total: Option<u64>,
+    exact_total: bool,
+    outcome: BackendOutcome,
+}
+
+impl BackendStream {
+    fn head(&self) -> Option<&Arc<Order>> {
+        self.pages.get(self.page).and_then(|p| p.orders.get(self.index))
+    }
+
+    fn advance(&mut self) {
+        self.index += 1;
+        while let Some(page) = self.pages.get(self.page) {
+            if self.index < page.orders.len() || self.page + 1 >= self.pages.len() {
+                break;
+            }
+            self.page += 1;
+            self.index = 0;
+        }
+    }
+
+    /// Where this backend stands now, for a cursor.
+    fn position(&self) -> BackendPosition {
+        let size = self.position.page_size;
+        if self.outcome.error.is_some() || self.position.done {
+            return BackendPosition { token: None, skip: 0, page_size: size, done: true };
+        }
+        match self.pages.get(self.page) {
+            None => BackendPosition { token: None, skip: 0, page_size: size, done: true },
+            Some(page) if self.index < page.orders.len() => {
+                BackendPosition { token: page.token.clone(), skip: self.index, page_size: size, done: false }
+            }
+            Some(page) => match &page.next {
+                Some(next) => {
+                    BackendPosition { token: Some(next.clone()), skip: 0, page_size: size, done: false }
+                }
+                None => BackendPosition { token: None, skip: 0, page_size: size, done: true },
+            },
+        }
+    }
+
+    fn has_more(&self) -> bool {
+        !self.position().done
+    }
+}
+
+impl Engine {
+    /// One page of the merged listing. `BAD_USER_INPUT` for a `first` out of range or a bad cursor; backend
+    /// failures do not fail the page (they show in [`OrdersPage::backends`]).
+    pub async fn orders(&self, first: i32, after: Option<&str>, filter: OrderFilter) -> Result<OrdersPage> {
+        let first = usize::try_from(first)
+            .ok()
+            .filter(|n| *n <= MAX_FIRST)
+            .ok_or_else(|| Error::BadUserInput(format!("`first` must be between 0 and {MAX_FIRST}")))?;
+        let selected = self.select_backends(&filter)?;
+        let state = match after {
+            Some(cursor) => CursorState::decode(cursor, &filter)?,
+            None => CursorState::new(&filter),
+        };
+        let filter_key: Arc<str> = Arc::from(serde_json::to_string(&filter).unwrap_or_default());
+        let deadline = Instant::now() + self.request_timeout;
+
+        let streams = join_all(selected.iter().map(|backend| {
+            let position = state.positions.get(backend.name().as_str()).cloned().unwrap_or(BackendPosition {
+                token: None,
+                skip: 0,
+                page_size: backend.max_page_size().min(first.max(MIN_BACKEND_PAGE)).max(1),
+                done: false,
+            });
+            self.fetch_stream(backend.clone(), position, &filter, filter_key.clone(), first, deadline)
+        }))
+        .await;
+        let mut streams: Vec<BackendStream> = streams;
+
+        let mut edges = Vec::with_capacity(first);
+        while edges.len() < first {
+            let next = streams
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| s.head().map(|o| (i, o)))
+                .min_by(|(_, a), (_, b)| a.sort_key().cmp(&b.sort_key()))
+                .map(|(i, _)| i);
+            let Some(i) = next else { break };
+            let order = streams[i].head().cloned();
+            streams[i].advance();
+            if let Some(order) = order {
+                edges.push((order, self.cursor_of(&state, &streams)));
+            }
+        }
+        let end_cursor = edges.last().map(|(_, c)| c.clone()).or_else(|| after.map(str::to_string));
+        let has_next_page = streams.iter().any(BackendStream::has_more);
+        let total_count = streams
+            .iter()
+            .try_fold(0u64, |sum, s| if s.exact_total { s.total.map(|t| sum + t) } else { None });
+        Ok(OrdersPage {
+            edges,
+            has_next_page,
+            end_cursor,
+            total_count,
+            backends: streams.into_iter().map(|s| s.outcome).collect(),
+        })
+    }
+
+    fn cursor_of(&self, state: &CursorState, streams: &[BackendStream]) -> String {
+        let mut next = state.clone();
+        for stream in streams {
+            next.positions.insert(stream.name.to_string(), stream.position());
+        }
+        next.encode()
+    }
+
+    /// The backends a filter selects; an unknown name is bad user input.
+    fn select_backends(&self, filter: &OrderFilter) -> Result<Vec<Arc<dyn OrderBackend>>> {
+        match &filter.backends {
+            None => Ok(self.registry.iter().cloned().collect()),
+            Some(names) => names
+                .iter()
+                .map(|name| {
+                    self.registry.get(name).cloned().ok_or_else(|| {
+                        Error::BadUserInput(format!("filter.backends: no backend named {:?}", name.as_str()))
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Reads one backend from `position` until `want` orders are buffered or it has no more, within the
+    /// deadline.
+    async fn fetch_stream(
+        &self,
+        backend: Arc<dyn OrderBackend>,
+        position: BackendPosition,
+        filter: &OrderFilter,
+        filter_key: Arc<str>,
+        want: usize,
+        deadline: Instant,
+    ) -> BackendStream {
+        let started = Instant::now();
+        let name = backend.name().clone();
+        let mut stream = BackendStream {
+            name: name.clone(),
+            position: position.clone(),
+            pages: Vec::new(),
+            page: 0,
+            index: position.skip,
+            total: None,
+            exact_total: false,
+            outcome: BackendOutcome {
+                backend: name.clone(),
+                error: None,
+                duration: Duration::ZERO,
+                cached: true,
+            },
+        };
+        if position.done {
+            stream.outcome.cached = false;
+            return stream;
+        }
+        let pushed = backend.pushdown();
+        let engine_filters = !filter.is_empty() && !filter_fully_pushed(filter, &pushed);
+        let work = async {
+            let mut token = position.token.clone();
+            let mut buffered = 0usize;
+            let mut first_page = true;
+            loop {
+                let key = ListKey {
+                    backend: name.clone(),
+                    filter: filter_key.clone(),
+                    page_size: position.page_size,
+                    token: token.clone(),
+                };
+                let request = ListRequest {
+                    filter: filter.clone(),
+                    page_size: position.page_size,
+                    continuation: token.clone(),
+                };
+                let (page, cached) = self.cache.list_page(key, backend.list(&request)).await?;
+                stream.outcome.cached &= cached;
+                if first_page && position.token.is_none() {
+                    stream.total = page.total;
+                }
+                let orders = self.apply_filter(&backend, filter, &page.orders).await?;
+                let skip = if first_page { position.skip } else { 0 };
+                buffered += orders.len().saturating_sub(skip);
+                let next = page.next.clone();
+                stream.pages.push(FetchedPage { token: token.clone(), orders, next: next.clone() });
+                first_page = false;
+                if buffered >= want || next.is_none() {
+                    return Ok::<(), Error>(());
+                }
+                token = next;
+            }
+        };
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let result = match tokio::time::timeout(remaining, work).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { backend: name.to_string(), timeout: self.request_timeout }),
+        };
+        stream.exact_total = position.token.is_none() && !engine_filters && stream.total.is_some();
+        if let Err(error) = result {
+            tracing::warn!(backend = %name, code = error.code(), %error, "backend failed during listing");
+            stream.pages.clear();
+            stream.outcome.error = Some(error);
+            stream.outcome.cached = false;
+            stream.exact_total = false;
+        }
+        // Skip what earlier pages already returned; an out-of-range skip (the data changed) just empties the page.
+        if let Some(page) = stream.pages.first() {
+            if stream.index >= page.orders.len() {
+                stream.index = page.orders.len();
+                stream.advance_past_empty();
+            }
+        }
+        stream.outcome.duration = started.elapsed();
+        stream
+    }
+
+    /// Applies the filter fields the backend did not push down, loading full orders first when the list rows
+    /// lack what a filter reads (customer e-mail, tags).
+    async fn apply_filter(
+        &self,
+        backend: &Arc<dyn OrderBackend>,
+        filter: &OrderFilter,
+        orders: &[Order],
+    ) -> Result<Vec<Arc<Order>>> {
+        let pushed = backend.pushdown();
+        let needs_full = orders.iter().any(|o| {
+            (filter.needs_customer(&pushed) && !o.known.customer)
+                || (filter.needs_tags(&pushed) && !o.known.tags)
+        });
+        let full: HashMap<_, Arc<Order>> = if needs_full {
+            let ids: Vec<_> = orders.iter().filter(|o| !o.known.is_full()).map(|o| o.id.clone()).collect();
+            let mut loaded = HashMap::new();
+            for (id, lookup) in self.load_many(&ids).await {
+                if let Some(order) = lookup? {
+                    loaded.insert(id, order);
+                }
+            }
+            loaded
+        } else {
+            HashMap::new()
+        };
+        let mut out = Vec::with_capacity(orders.len());
+        for order in orders {
+            let order = full.get(&order.id).cloned().unwrap_or_else(|| Arc::new(order.clone()));
+            if filter.matches(&order, &pushed) {
+                self.cache.put_order(order.clone()).await;
+                out.push(order);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl BackendStream {
+    fn advance_past_empty(&mut self) {
+        while let Some(page) = self.pages.get(self.page) {
+            if self.index < page.orders.len() || self.page + 1 >= self.pages.len() {
+                break;
+            }
+            self.page += 1;
+            self.index = 0;
+        }
+    }
+}
+
+fn filter_fully_pushed(filter: &OrderFilter, pushed: &crate::domain::FilterPushdown) -> bool {
+    (filter.status.is_empty() || pushed.status)
+        && (filter.payment_status.is_empty() || pushed.payment_status)
+        && (filter.fulfillment_status.is_empty() || pushed.fulfillment_status)
+        && ((filter.placed_after.is_none() && filter.placed_before.is_none()) || pushed.placed_range)
+        && (filter.customer_email.is_none() || pushed.customer_email)
+        && (filter.tags.is_empty() || pushed.tags)
+}

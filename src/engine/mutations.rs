@@ -1,0 +1,265 @@
+//! Mutations: validate the input, check the owning backend's capabilities (no call when it cannot), call it
+//! once (never retried), invalidate the cache, and re-read the order so the payload shows its new state.
+//! Also the store behind the `Idempotency-Key` header.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+
+use super::Engine;
+use crate::domain::{Cancellation, Link, Order, OrderBackend, OrderId, OrderStatus, StatusChange};
+use crate::error::{Error, Result};
+
+/// Longest tag accepted.
+pub const MAX_TAG_LEN: usize = 100;
+/// Most tags in one call.
+pub const MAX_TAGS: usize = 50;
+/// Longest free text (reason, external id) accepted.
+pub const MAX_TEXT_LEN: usize = 500;
+
+impl Engine {
+    /// `updateOrderStatus`.
+    pub async fn update_status(&self, id: &str, change: StatusChange) -> Result<Arc<Order>> {
+        let (id, backend) = self.resolve(id)?;
+        if change.reason.as_deref().is_some_and(|r| r.chars().count() > MAX_TEXT_LEN) {
+            return Err(Error::invalid_input(
+                &["input", "reason"],
+                format!("at most {MAX_TEXT_LEN} characters"),
+            ));
+        }
+        if !backend.capabilities().update_status_to.contains(&change.status) {
+            let reachable = backend.capabilities().update_status_to;
+            if reachable.is_empty() {
+                return Err(backend.unsupported("updateOrderStatus"));
+            }
+            return Err(Error::invalid_input(
+                &["input", "status"],
+                format!(
+                    "backend {} ({}) cannot set status {:?}; it can set: {}",
+                    backend.name(),
+                    backend.kind(),
+                    change.status,
+                    reachable.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        self.mutate(&id, &backend, backend.update_status(&id.native, &change)).await
+    }
+
+    /// `cancelOrder`.
+    pub async fn cancel(&self, id: &str, cancellation: Cancellation) -> Result<Arc<Order>> {
+        let (id, backend) = self.resolve(id)?;
+        let reason = cancellation.reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid_input(&["input", "reason"], "a reason is required"));
+        }
+        if reason.chars().count() > MAX_TEXT_LEN {
+            return Err(Error::invalid_input(
+                &["input", "reason"],
+                format!("at most {MAX_TEXT_LEN} characters"),
+            ));
+        }
+        if let Some(amount) = cancellation.refund_amount {
+            if amount < Decimal::ZERO {
+                return Err(Error::invalid_input(&["input", "refundAmount"], "must not be negative"));
+            }
+        }
+        let capabilities = backend.capabilities();
+        if !capabilities.cancel {
+            return Err(backend.unsupported("cancelOrder"));
+        }
+        if cancellation.refund_amount.is_some() && !capabilities.refund_on_cancel {
+            return Err(backend.unsupported("cancelOrder with refundAmount"));
+        }
+        let cancellation = Cancellation { reason: reason.to_string(), ..cancellation };
+        self.mutate(&id, &backend, backend.cancel(&id.native, &cancellation)).await
+    }
+
+    /// `linkOrder`.
+    pub async fn link(&self, id: &str, link: Link) -> Result<Arc<Order>> {
+        let (id, backend) = self.resolve(id)?;
+        let external = link.external_order_id.trim();
+        if external.is_empty() {
+            return Err(Error::invalid_input(&["input", "externalOrderId"], "must not be empty"));
+        }
+        if external.chars().count() > MAX_TEXT_LEN {
+            return Err(Error::invalid_input(
+                &["input", "externalOrderId"],
+                format!("at most {MAX_TEXT_LEN} characters"),
+            ));
+        }
+        if !backend.capabilities().link {
+            return Err(backend.unsupported("linkOrder"));
+        }
+        let link = Link { external_order_id: external.to_string(), platform: link.platform };
+        self.mutate(&id, &backend, backend.link(&id.native, &link)).await
+    }
+
+    /// `addOrderTags` (`add = true`) and `removeOrderTags`.
+    pub async fn change_tags(&self, id: &str, tags: Vec<String>, add: bool) -> Result<Arc<Order>> {
+        let (id, backend) = self.resolve(id)?;
+        let tags = validate_tags(tags)?;
+        let capabilities = backend.capabilities();
+        if add && !capabilities.add_tags {
+            return Err(backend.unsupported("addOrderTags"));
+        }
+        if !add && !capabilities.remove_tags {
+            return Err(backend.unsupported("removeOrderTags"));
+        }
+        if add {
+            self.mutate(&id, &backend, backend.add_tags(&id.native, &tags)).await
+        } else {
+            self.mutate(&id, &backend, backend.remove_tags(&id.native, &tags)).await
+        }
+    }
+
+    /// Runs a backend mutation, then invalidates and re-reads the order.
+    async fn mutate<F>(&self, id: &OrderId, backend: &Arc<dyn OrderBackend>, call: F) -> Result<Arc<Order>>
+    where
+        F: std::future::Future<Output = Result<()>>,
+    {
+        let outcome = tokio::time::timeout(self.request_timeout, call).await;
+        // Whatever happened, the order may have changed: forget what we knew.
+        self.cache.invalidate(id).await;
+        match outcome {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(Error::Timeout {
+                    backend: backend.name().to_string(),
+                    timeout: self.request_timeout,
+                });
+            }
+        }
+        self.order(id)
+            .await?
+            .ok_or_else(|| Error::NotFound { backend: id.backend.to_string(), id: id.native.to_string() })
+    }
+}
+
+/// Trims tags, drops duplicates, and refuses empty or over-long ones.
+fn validate_tags(tags: Vec<String>) -> Result<Vec<String>> {
+    if tags.is_empty() {
+        return Err(Error::invalid_input(&["input", "tags"], "at least one tag is required"));
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(Error::invalid_input(&["input", "tags"], format!("at most {MAX_TAGS} tags at once")));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for (i, tag) in tags.iter().enumerate() {
+        let tag = tag.trim();
+        let field = ["input".to_string(), "tags".to_string(), i.to_string()];
+        if tag.is_empty() {
+            return Err(Error::InvalidInput {
+                field: field.to_vec(),
+                message: "a tag must not be empty".into(),
+            });
+        }
+        if tag.chars().count() > MAX_TAG_LEN {
+            return Err(Error::InvalidInput {
+                field: field.to_vec(),
+                message: format!("a tag has at most {MAX_TAG_LEN} characters"),
+            });
+        }
+        if tag.contains(',') {
+            return Err(Error::InvalidInput {
+                field: field.to_vec(),
+                message: "a tag must not contain a comma".into(),
+            });
+        }
+        if !out.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            out.push(tag.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Statuses no backend can be asked to reach through `updateOrderStatus` (cancel has its own mutation).
+pub fn is_cancel_status(status: OrderStatus) -> bool {
+    status == OrderStatus::Cancelled
+}
+
+/// What an `Idempotency-Key` remembers: the request body's hash and the first answer.
+#[derive(Clone, Debug)]
+pub struct Remembered {
+    /// SHA-256 of the request body.
+    pub body_hash: [u8; 32],
+    /// The first answer's body.
+    pub response: axum::body::Bytes,
+}
+
+/// Keys of `Idempotency-Key` requests, kept at least 24 h, bounded in number.
+#[derive(Clone)]
+pub struct IdempotencyStore {
+    entries: moka::future::Cache<String, Arc<Remembered>>,
+}
+
+impl Default for IdempotencyStore {
+    fn default() -> Self {
+        IdempotencyStore::new(Duration::from_secs(24 * 3600), 100_000)
+    }
+}
+
+impl IdempotencyStore {
+    /// A store keeping keys for `ttl`, at most `capacity` of them.
+    pub fn new(ttl: Duration, capacity: u64) -> Self {
+        IdempotencyStore {
+            entries: moka::future::Cache::builder().time_to_live(ttl).max_capacity(capacity).build(),
+        }
+    }
+
+    /// Runs `execute` once per key: a repeat with the same body gets the first answer without running it
+    /// again (concurrent repeats wait for the first); the same key with another body is `CONFLICT`.
+    pub async fn run<F>(&self, key: &str, body_hash: [u8; 32], execute: F) -> Result<axum::body::Bytes>
+    where
+        F: std::future::Future<Output = axum::body::Bytes>,
+    {
+        let entry = self
+            .entries
+            .entry(key.to_string())
+            .or_insert_with(async { Arc::new(Remembered { body_hash, response: execute.await }) })
+            .await;
+        let remembered = entry.into_value();
+        if remembered.body_hash != body_hash {
+            return Err(Error::Conflict {
+                backend: String::new(),
+                message: "this Idempotency-Key was already used with another request body".into(),
+            });
+        }
+        Ok(remembered.response.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Tags are trimmed and deduplicated; empty, over-long and comma tags are INVALID_INPUT with the field.
+    #[test]
+    fn tag_validation() {
+        assert_eq!(
+            validate_tags(vec![" vip ".into(), "VIP".into(), "gift".into()]).unwrap(),
+            vec!["vip", "gift"]
+        );
+        let err = validate_tags(vec!["ok".into(), "  ".into()]).unwrap_err();
+        assert_eq!(err.field().unwrap(), ["input", "tags", "1"]);
+        assert!(validate_tags(vec!["x".repeat(101)]).is_err());
+        assert!(validate_tags(vec!["a,b".into()]).is_err());
+        assert!(validate_tags(vec![]).is_err());
+    }
+
+    // The same key and body runs once; another body with the key is a conflict.
+    #[tokio::test]
+    async fn idempotency_runs_once() {
+        let store = IdempotencyStore::default();
+        let runs = std::sync::atomic::AtomicUsize::new(0);
+        let run = || async {
+            runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            axum::body::Bytes::from_static(b"first")
+        };
+        assert_eq!(store.run("k", [1; 32], run()).await.unwrap(), "first");
+        assert_eq!(store.run("k", [1; 32], run()).await.unwrap(), "first");
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(matches!(store.run("k", [2; 32], run()).await, Err(Error::Conflict { .. })));
+    }
+}

@@ -1,0 +1,173 @@
+//! `Mutation`: status, cancel, link and tags, each routed to the backend that owns the order. Failures are
+//! `userErrors` in the payload, never top-level errors.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, FixedOffset};
+
+use super::scalars::DecimalScalar;
+use super::types::OrderNode;
+use crate::domain::{Cancellation, Link, Order, OrderStatus, Shipment, StatusChange};
+use crate::engine::Engine;
+use crate::error::{Error, UserErrorCode};
+
+/// Shipment details for a change to SHIPPED (or DELIVERED).
+#[derive(InputObject, Default)]
+pub struct ShipmentInput {
+    /// Carrier name or code.
+    pub carrier: Option<String>,
+    /// Tracking number.
+    pub tracking_number: Option<String>,
+    /// Tracking page.
+    pub tracking_url: Option<String>,
+    /// Invoice number (VTEX needs one to ship).
+    pub invoice_number: Option<String>,
+    /// When the goods left.
+    pub shipped_at: Option<DateTime<FixedOffset>>,
+}
+
+/// Input of `updateOrderStatus`.
+#[derive(InputObject)]
+pub struct UpdateOrderStatusInput {
+    /// The order's global id.
+    pub id: ID,
+    /// The status to move to (see `Backend.capabilities.updateStatusTo`).
+    pub status: OrderStatus,
+    /// Why, where the backend records a reason.
+    pub reason: Option<String>,
+    /// Shipment details, for SHIPPED.
+    pub shipment: Option<ShipmentInput>,
+}
+
+/// Input of `cancelOrder`.
+#[derive(InputObject)]
+pub struct CancelOrderInput {
+    /// The order's global id.
+    pub id: ID,
+    /// Why the order is cancelled.
+    pub reason: String,
+    /// Amount to refund, where the backend refunds on cancel.
+    pub refund_amount: Option<DecimalScalar>,
+    /// Tell the customer.
+    #[graphql(default = true)]
+    pub notify_customer: bool,
+    /// Put the items back in stock.
+    #[graphql(default = true)]
+    pub restock: bool,
+}
+
+/// Input of `linkOrder`.
+#[derive(InputObject)]
+pub struct LinkOrderInput {
+    /// The order's global id.
+    pub id: ID,
+    /// The order's id on the external platform.
+    pub external_order_id: String,
+    /// The external platform's name.
+    pub platform: Option<String>,
+}
+
+/// Input of `addOrderTags` and `removeOrderTags`.
+#[derive(InputObject)]
+pub struct OrderTagsInput {
+    /// The order's global id.
+    pub id: ID,
+    /// Tag names.
+    pub tags: Vec<String>,
+}
+
+/// A mutation's result: the order as it is now, or why nothing happened.
+#[derive(SimpleObject)]
+pub struct OrderPayload {
+    /// The order after the change, re-read from its backend.
+    pub order: Option<OrderNode>,
+    /// What went wrong; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Why a mutation did not happen.
+#[derive(SimpleObject)]
+pub struct UserError {
+    /// What kind of problem.
+    pub code: UserErrorCode,
+    /// The input field at fault, as a path.
+    pub field: Option<Vec<String>>,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl OrderPayload {
+    fn from_result(result: Result<Arc<Order>, Error>) -> Self {
+        match result {
+            Ok(order) => OrderPayload { order: Some(OrderNode(order)), user_errors: Vec::new() },
+            Err(error) => {
+                tracing::info!(code = error.code(), %error, "mutation refused");
+                OrderPayload {
+                    order: None,
+                    user_errors: vec![UserError {
+                        code: error.user_error_code(),
+                        field: error.field().map(<[String]>::to_vec),
+                        message: error.to_string(),
+                    }],
+                }
+            }
+        }
+    }
+}
+
+/// The root of every change.
+pub struct Mutation;
+
+/// The root of every change.
+#[Object]
+impl Mutation {
+    /// Moves an order to another status, through its backend's own operation.
+    async fn update_order_status(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrderStatusInput,
+    ) -> Result<OrderPayload> {
+        let engine = ctx.data::<Arc<Engine>>()?;
+        let shipment = input.shipment.map(|s| Shipment {
+            carrier: s.carrier,
+            tracking_number: s.tracking_number,
+            tracking_url: s.tracking_url,
+            invoice_number: s.invoice_number,
+            shipped_at: s.shipped_at,
+        });
+        let change = StatusChange { status: input.status, reason: input.reason, shipment };
+        Ok(OrderPayload::from_result(engine.update_status(&input.id, change).await))
+    }
+
+    /// Cancels an order.
+    async fn cancel_order(&self, ctx: &Context<'_>, input: CancelOrderInput) -> Result<OrderPayload> {
+        let engine = ctx.data::<Arc<Engine>>()?;
+        let cancellation = Cancellation {
+            reason: input.reason,
+            refund_amount: input.refund_amount.map(|d| d.0),
+            notify_customer: input.notify_customer,
+            restock: input.restock,
+        };
+        Ok(OrderPayload::from_result(engine.cancel(&input.id, cancellation).await))
+    }
+
+    /// Links an order to its counterpart on an external platform.
+    async fn link_order(&self, ctx: &Context<'_>, input: LinkOrderInput) -> Result<OrderPayload> {
+        let engine = ctx.data::<Arc<Engine>>()?;
+        let link = Link { external_order_id: input.external_order_id, platform: input.platform };
+        Ok(OrderPayload::from_result(engine.link(&input.id, link).await))
+    }
+
+    /// Adds tags to an order.
+    async fn add_order_tags(&self, ctx: &Context<'_>, input: OrderTagsInput) -> Result<OrderPayload> {
+        let engine = ctx.data::<Arc<Engine>>()?;
+        Ok(OrderPayload::from_result(engine.change_tags(&input.id, input.tags, true).await))
+    }
+
+    /// Removes tags from an order.
+    async fn remove_order_tags(&self, ctx: &Context<'_>, input: OrderTagsInput) -> Result<OrderPayload> {
+        let engine = ctx.data::<Arc<Engine>>()?;
+        Ok(OrderPayload::from_result(engine.change_tags(&input.id, input.tags, false).await))
+    }
+}

@@ -1,0 +1,261 @@
+//! `Query`: `orders`, `order`, `node`, `nodes`, `backends`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ErrorExtensions, ID, InputObject, Interface, Object, Result, SimpleObject};
+use chrono::{DateTime, FixedOffset};
+
+use super::types::{BackendNode, OrderNode};
+use crate::domain::{BackendName, FulfillmentStatus, OrderFilter, OrderId, OrderStatus, PaymentStatus};
+use crate::engine::loader::{self, OrderLoader};
+use crate::engine::{Engine, OrdersPage};
+use crate::error::Error;
+
+/// An object with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global id: `<backend name>:<native id>`."))]
+pub enum Node {
+    /// An order.
+    Order(OrderNode),
+}
+
+/// Which orders `orders` returns. Every given field must match; list fields match any of their values.
+#[derive(InputObject, Default)]
+#[graphql(name = "OrderFilter")]
+pub struct OrderFilterInput {
+    /// Only these backends, by name.
+    pub backends: Option<Vec<String>>,
+    /// Any of these order statuses.
+    pub status: Option<Vec<OrderStatus>>,
+    /// Any of these payment statuses.
+    pub payment_status: Option<Vec<PaymentStatus>>,
+    /// Any of these fulfilment statuses.
+    pub fulfillment_status: Option<Vec<FulfillmentStatus>>,
+    /// Placed at or after this instant.
+    pub placed_after: Option<DateTime<FixedOffset>>,
+    /// Placed at or before this instant.
+    pub placed_before: Option<DateTime<FixedOffset>>,
+    /// The customer's e-mail (case-insensitive).
+    pub customer_email: Option<String>,
+    /// Orders carrying any of these tags.
+    pub tags: Option<Vec<String>>,
+}
+
+impl OrderFilterInput {
+    fn into_domain(self) -> Result<OrderFilter, Error> {
+        let backends = match self.backends {
+            None => None,
+            Some(names) => Some(
+                names
+                    .iter()
+                    .map(|n| {
+                        BackendName::parse(n)
+                            .map_err(|e| Error::BadUserInput(format!("filter.backends: {e}")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        let status = normalized(self.status.unwrap_or_default());
+        let payment_status = normalized(self.payment_status.unwrap_or_default());
+        let fulfillment_status = normalized(self.fulfillment_status.unwrap_or_default());
+        if let (Some(after), Some(before)) = (self.placed_after, self.placed_before) {
+            if after > before {
+                return Err(Error::BadUserInput(
+                    "filter.placedAfter is later than filter.placedBefore".into(),
+                ));
+            }
+        }
+        let customer_email = self.customer_email.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+        let mut tags: Vec<String> = self
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        Ok(OrderFilter {
+            backends,
+            status,
+            payment_status,
+            fulfillment_status,
+            placed_after: self.placed_after,
+            placed_before: self.placed_before,
+            customer_email,
+            tags,
+        })
+    }
+}
+
+/// Sorted by name without duplicates, so equal filters give equal cursors.
+fn normalized<T: std::fmt::Debug + PartialEq>(mut values: Vec<T>) -> Vec<T> {
+    values.sort_by_key(|s| format!("{s:?}"));
+    values.dedup();
+    values
+}
+
+/// A page of orders, merged across backends, newest first.
+pub struct OrderConnection(pub OrdersPage);
+
+/// One order of a page, with the cursor after it.
+#[derive(SimpleObject)]
+pub struct OrderEdge {
+    /// Pass as `after` to continue after this order.
+    pub cursor: String,
+    /// The order.
+    pub node: OrderNode,
+}
+
+/// Where the page stands.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    /// Whether any backend has more orders.
+    pub has_next_page: bool,
+    /// Cursor after the last order of the page.
+    pub end_cursor: Option<String>,
+}
+
+/// How one backend did for this page.
+#[derive(SimpleObject)]
+pub struct BackendResult {
+    /// Backend name.
+    pub backend: String,
+    /// Whether it answered.
+    pub ok: bool,
+    /// Error code when it failed (`BACKEND_UNAVAILABLE`, `BACKEND_TIMEOUT`, …).
+    pub code: Option<String>,
+    /// What went wrong, when it failed.
+    pub message: Option<String>,
+    /// Time spent on it, in milliseconds.
+    pub duration_ms: i32,
+    /// Whether its part of the page came from the cache.
+    pub cached: bool,
+}
+
+/// A page of orders, merged across backends, newest first.
+#[Object]
+impl OrderConnection {
+    /// The orders with their cursors.
+    async fn edges(&self) -> Vec<OrderEdge> {
+        self.0
+            .edges
+            .iter()
+            .map(|(o, c)| OrderEdge { cursor: c.clone(), node: OrderNode(o.clone()) })
+            .collect()
+    }
+
+    /// The orders.
+    async fn nodes(&self) -> Vec<OrderNode> {
+        self.0.edges.iter().map(|(o, _)| OrderNode(o.clone())).collect()
+    }
+
+    /// Where the page stands.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo { has_next_page: self.0.has_next_page, end_cursor: self.0.end_cursor.clone() }
+    }
+
+    /// How many orders match in all; null when a backend cannot count (or the engine filtered its results).
+    async fn total_count(&self) -> Option<i64> {
+        self.0.total_count.and_then(|n| i64::try_from(n).ok())
+    }
+
+    /// One entry per backend asked: how it went.
+    async fn backend_results(&self) -> Vec<BackendResult> {
+        self.0
+            .backends
+            .iter()
+            .map(|b| BackendResult {
+                backend: b.backend.to_string(),
+                ok: b.error.is_none(),
+                code: b.error.as_ref().map(|e| e.code().to_string()),
+                message: b.error.as_ref().map(|e| e.to_string()),
+                duration_ms: i32::try_from(b.duration.as_millis()).unwrap_or(i32::MAX),
+                cached: b.cached,
+            })
+            .collect()
+    }
+}
+
+/// The root of every read.
+pub struct Query;
+
+/// The root of every read.
+#[Object]
+impl Query {
+    /// Any object by global id (today: orders).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        Ok(lookup(ctx, &id).await?.map(Node::Order))
+    }
+
+    /// Many objects by global id, in the order asked; null for ids that do not exist. Ids of one backend are
+    /// fetched together.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(Error::BadUserInput("at most 100 ids at once".into()).to_graphql());
+        }
+        let engine = ctx.data::<Arc<Engine>>()?;
+        let parsed = ids
+            .iter()
+            .map(|id| engine.resolve(id).map(|(id, _)| id))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_graphql())?;
+        let loader = ctx.data::<OrderLoader>()?;
+        let found = futures::future::join_all(parsed.into_iter().map(|id| loader::load(loader, id))).await;
+        let mut out = Vec::with_capacity(found.len());
+        for result in found {
+            match result {
+                Ok(order) => out.push(order.map(|o| Node::Order(OrderNode(o)))),
+                Err(error) => {
+                    ctx.add_error(error.to_graphql().into_server_error(ctx.item.pos));
+                    out.push(None);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One order by global id (`<backend>:<native id>`); the native id may be the backend's internal id or,
+    /// where the backend accepts it, the external one. Null when the backend does not know it.
+    async fn order(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrderNode>> {
+        lookup(ctx, &id).await
+    }
+
+    /// The newest orders of every selected backend, merged newest first (ties by id), page by page.
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 0 to 100.", default = 20)] first: i32,
+        #[graphql(desc = "Continue after this cursor (an `endCursor` or edge cursor).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "Which orders.")] filter: Option<OrderFilterInput>,
+    ) -> Result<OrderConnection> {
+        let engine = ctx.data::<Arc<Engine>>()?;
+        let filter = filter.unwrap_or_default().into_domain().map_err(|e| e.to_graphql())?;
+        let page = engine.orders(first, after.as_deref(), filter).await.map_err(|e| e.to_graphql())?;
+        for outcome in &page.backends {
+            if let Some(error) = &outcome.error {
+                ctx.add_error(error.to_graphql().extend().into_server_error(ctx.item.pos));
+            }
+        }
+        if let Ok(loader) = ctx.data::<OrderLoader>() {
+            let orders: Vec<_> = page.edges.iter().map(|(o, _)| o.clone()).collect();
+            loader::prime(loader, &orders).await;
+        }
+        Ok(OrderConnection(page))
+    }
+
+    /// The configured backends and what they can do.
+    async fn backends(&self, ctx: &Context<'_>) -> Result<Vec<BackendNode>> {
+        let engine = ctx.data::<Arc<Engine>>()?;
+        Ok(engine.registry().iter().cloned().map(BackendNode).collect())
+    }
+}
+
+async fn lookup(ctx: &Context<'_>, id: &str) -> Result<Option<OrderNode>> {
+    let engine = ctx.data::<Arc<Engine>>()?;
+    let (id, _): (OrderId, _) = engine.resolve(id).map_err(|e| e.to_graphql())?;
+    let loader = ctx.data::<OrderLoader>()?;
+    Ok(loader::load(loader, id).await.map_err(|e| e.to_graphql())?.map(OrderNode))
+}
