@@ -38,9 +38,11 @@ async fn order_by_internal_and_external_id() {
     let list = stack.gql("{ orders(first: 50) { nodes { id externalOrderId } } }", json!({})).await;
     assert_no_errors(&list);
     let nodes = list["data"]["orders"]["nodes"].as_array().unwrap();
-    let linked = nodes.iter().find(|n| n["externalOrderId"].is_string()).expect("an order with an external id");
+    let linked =
+        nodes.iter().find(|n| n["externalOrderId"].is_string()).expect("an order with an external id");
     let id = linked["id"].as_str().unwrap();
-    let query = "query($id: ID!) { order(id: $id) { id nativeId lineItems { name quantity unitPrice { amount } }
+    let query =
+        "query($id: ID!) { order(id: $id) { id nativeId lineItems { name quantity unitPrice { amount } }
         shippingAddress { city countryCode } billingAddress { city } customer { email } } }";
     let by_internal = stack.gql(query, json!({ "id": id })).await;
     assert_no_errors(&by_internal);
@@ -62,11 +64,15 @@ async fn node_backends_and_bad_ids() {
     let stack = Stack::start(&[SandboxKind::Vesuviopay], options(10)).await;
     let list = stack.gql("{ orders(first: 1) { nodes { id } } }", json!({})).await;
     let id = list["data"]["orders"]["nodes"][0]["id"].as_str().unwrap().to_string();
-    let node = stack.gql("query($id: ID!) { node(id: $id) { id ... on Order { number } } }", json!({ "id": id })).await;
+    let node = stack
+        .gql("query($id: ID!) { node(id: $id) { id ... on Order { number } } }", json!({ "id": id }))
+        .await;
     assert_no_errors(&node);
     assert_eq!(node["data"]["node"]["id"], id.as_str());
 
-    let backends = stack.gql("{ backends { name kind capabilities { cancel link addTags updateStatusTo } } }", json!({})).await;
+    let backends = stack
+        .gql("{ backends { name kind capabilities { cancel link addTags updateStatusTo } } }", json!({}))
+        .await;
     assert_no_errors(&backends);
     assert_eq!(backends["data"]["backends"][0]["name"], "vesuviopay");
     assert_eq!(backends["data"]["backends"][0]["kind"], "VESUVIOPAY");
@@ -79,7 +85,11 @@ async fn node_backends_and_bad_ids() {
         assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT", "{bad}: {response}");
         assert!(errors[0]["message"].as_str().unwrap().contains("invalid order id"), "{response}");
     }
-    assert_eq!(stack.sandbox(SandboxKind::Vesuviopay).control.request_count(), before, "a bad id reached the backend");
+    assert_eq!(
+        stack.sandbox(SandboxKind::Vesuviopay).control.request_count(),
+        before,
+        "a bad id reached the backend"
+    );
 }
 
 // A sandbox answering 401 (bad key) or 500 gives a clear error naming the backend, with no secret in it.
@@ -91,7 +101,9 @@ async fn unauthorized_and_server_errors() {
         }
     })
     .await;
-    let response = stack.gql("{ orders(first: 3) { nodes { id } backendResults { backend ok code } } }", json!({})).await;
+    let response = stack
+        .gql("{ orders(first: 3) { nodes { id } backendResults { backend ok code } } }", json!({}))
+        .await;
     let found = errors(&response);
     assert_eq!(found[0]["extensions"]["code"], "UNAUTHENTICATED", "{response}");
     assert_eq!(found[0]["extensions"]["backend"], "vesuviopay");
@@ -100,7 +112,9 @@ async fn unauthorized_and_server_errors() {
 
     let stack = Stack::start(&[SandboxKind::Vesuviopay], options(10)).await;
     stack.sandbox(SandboxKind::Vesuviopay).control.set_fail_rate(1.0);
-    let response = stack.gql("{ orders(first: 3) { nodes { id } backendResults { backend ok code } } }", json!({})).await;
+    let response = stack
+        .gql("{ orders(first: 3) { nodes { id } backendResults { backend ok code } } }", json!({}))
+        .await;
     let errors = errors(&response);
     assert_eq!(errors[0]["extensions"]["code"], "BACKEND_UNAVAILABLE", "{response}");
     assert_eq!(errors[0]["extensions"]["backend"], "vesuviopay");

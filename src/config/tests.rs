@@ -106,7 +106,10 @@ currency = "EUR"
 "#;
     let problems = problems(text);
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].contains("backends.a.api_key") && problems[0].contains("VESUVIO_KEY"), "{problems:?}");
+    assert!(
+        problems[0].contains("backends.a.api_key") && problems[0].contains("VESUVIO_KEY"),
+        "{problems:?}"
+    );
 }
 
 // Bad durations name the key and say what is expected.
@@ -115,8 +118,14 @@ fn bad_durations_are_reported() {
     let text = "[cache]\norder_ttl = \"30 seconds\"\nlist_ttl = \"0s\"\n[server]\nrequest_timeout = 5\n";
     let problems = problems(text);
     assert!(problems.iter().any(|p| p.starts_with("cache.order_ttl: invalid duration")), "{problems:?}");
-    assert!(problems.iter().any(|p| p.starts_with("cache.list_ttl:") && p.contains("more than zero")), "{problems:?}");
-    assert!(problems.iter().any(|p| p.starts_with("server.request_timeout: expected a string")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.starts_with("cache.list_ttl:") && p.contains("more than zero")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("server.request_timeout: expected a string")),
+        "{problems:?}"
+    );
 }
 
 // Backend names must be [a-z0-9-]+; a duplicate name is refused by TOML itself.

@@ -43,7 +43,11 @@ impl Stack {
     }
 
     /// As [`Stack::start`], letting the test adjust the config first.
-    pub async fn start_with(kinds: &[SandboxKind], opts: SandboxOptions, tweak: impl FnOnce(&mut Config)) -> Stack {
+    pub async fn start_with(
+        kinds: &[SandboxKind],
+        opts: SandboxOptions,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Stack {
         let mut demo = start_sandboxes(kinds, &opts).await.expect("sandboxes start");
         tweak(&mut demo.config);
         let registry = Registry::from_config(&demo.config).expect("registry builds");
@@ -73,7 +77,13 @@ impl Stack {
 
     /// POSTs any JSON to `/graphql`; returns the status and the JSON body.
     pub async fn post_json(&self, body: Value) -> (u16, Value) {
-        let response = self.client.post(format!("{}/graphql", self.url)).json(&body).send().await.expect("gateway answers");
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("gateway answers");
         let status = response.status().as_u16();
         let text = response.text().await.expect("body");
         (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")))
