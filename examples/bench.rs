@@ -163,12 +163,14 @@ async fn main() {
         .await,
     );
 
-    let nodes_query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Order { number status { order } } } }";
+    let nodes_query =
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Order { number status { order } } } }";
     let url = uncached_url.clone();
     let batch: Vec<String> = ids.iter().take(50).cloned().collect();
     report(
         "(c) nodes(50 ids across backends), uncached",
-        &run(args.clients, args.seconds, move |c, _| gql(c, &url, nodes_query, json!({ "ids": batch }))).await,
+        &run(args.clients, args.seconds, move |c, _| gql(c, &url, nodes_query, json!({ "ids": batch })))
+            .await,
     );
 
     let direct = format!(
@@ -177,7 +179,8 @@ async fn main() {
     );
     let d = report(
         "(d) one sandbox directly (VesuvioPay, 50)",
-        &run(args.clients, args.seconds, move |c, _| c.get(&direct).header("X-Api-Key", SANDBOX_CREDENTIAL)).await,
+        &run(args.clients, args.seconds, move |c, _| c.get(&direct).header("X-Api-Key", SANDBOX_CREDENTIAL))
+            .await,
     );
     println!(
         "gateway overhead, p50(a) - p50(d): {:.2} ms (target < 5 ms); p50(a) vs L + 5 ms = {} ms",
