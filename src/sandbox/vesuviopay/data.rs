@@ -119,7 +119,14 @@ fn random_order(
     let lines = rng.range(1, 4) as usize;
     let mut items = Vec::with_capacity(lines);
     for line in 0..lines {
-        let product = seed::product(rng);
+        let mut product = seed::product(rng);
+        // Redraw (a bounded number of times) so one order does not list the same variant twice.
+        for _ in 0..8 {
+            if !items.iter().any(|i: &Item| i.sku.as_deref() == Some(product.sku.as_str())) {
+                break;
+            }
+            product = seed::product(rng);
+        }
         let quantity = if rng.chance(70) { 1 } else { rng.range(2, 3) };
         items.push(Item {
             id: rng.uuid(),

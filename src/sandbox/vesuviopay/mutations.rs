@@ -11,15 +11,15 @@ use super::{Shared, Store, error, order_not_found, success, validation};
 
 type Body = Map<String, Value>;
 
-/// The request body as a JSON object, or the validation error to answer.
-fn parse_body(bytes: &Bytes) -> Result<Body, Response> {
+/// The request body as a JSON object, or the validation message to answer with.
+fn parse_body(bytes: &Bytes) -> Result<Body, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(validation(vec!["A non-empty request body is required".into()]));
+        return Err("A non-empty request body is required".into());
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(validation(vec!["The request body must be a JSON object".into()])),
-        Err(_) => Err(validation(vec!["The request body is not valid JSON".into()])),
+        Ok(_) => Err("The request body must be a JSON object".into()),
+        Err(_) => Err("The request body is not valid JSON".into()),
     }
 }
 
@@ -99,7 +99,7 @@ pub(super) async fn update_status(
 ) -> Response {
     let body = match parse_body(&bytes) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(message) => return validation(vec![message]),
     };
     let mut errors = Vec::new();
     let status = match body.get("status") {
@@ -150,7 +150,7 @@ pub(super) async fn cancel_order(
 ) -> Response {
     let body = match parse_body(&bytes) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(message) => return validation(vec![message]),
     };
     let mut errors = Vec::new();
     let reason = opt_str(&body, "cancellationReason", &mut errors)
@@ -210,7 +210,7 @@ pub(super) async fn link_order(
 ) -> Response {
     let body = match parse_body(&bytes) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(message) => return validation(vec![message]),
     };
     let mut errors = Vec::new();
     let external = opt_str(&body, "externalOrderId", &mut errors).filter(|s| !s.trim().is_empty());
@@ -300,7 +300,7 @@ fn parse_items(body: &Body, rng: &mut crate::sandbox::seed::Rng, errors: &mut Ve
 pub(super) async fn create_order(State(shared): State<Shared>, bytes: Bytes) -> Response {
     let body = match parse_body(&bytes) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(message) => return validation(vec![message]),
     };
     let mut store = shared.write();
     let mut errors = Vec::new();
