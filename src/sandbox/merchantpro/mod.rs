@@ -111,8 +111,20 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-fn bad(message: impl Into<String>) -> Response {
-    error(StatusCode::BAD_REQUEST, message)
+/// A failed request: its HTTP status and message, rendered with [`error`].
+struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error(self.status, self.message)
+    }
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError { status: StatusCode::BAD_REQUEST, message: message.into() }
 }
 
 fn read(store: &Shared) -> RwLockReadGuard<'_, Store> {
@@ -147,7 +159,7 @@ fn authorized(headers: &HeaderMap) -> bool {
 }
 
 /// Query parameters, last one wins; a query that does not decode is a 400.
-fn query_map(raw: Option<&str>) -> Result<HashMap<String, String>, Response> {
+fn query_map(raw: Option<&str>) -> Result<HashMap<String, String>, ApiError> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|_| bad("Malformed query string"))?;
     Ok(pairs.into_iter().collect())
@@ -184,7 +196,7 @@ fn parse_fields(params: &HashMap<String, String>) -> Option<HashSet<String>> {
 async fn get_order(State(store): State<Shared>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
     let params = match query_map(raw.as_deref()) {
         Ok(params) => params,
-        Err(response) => return response,
+        Err(failure) => return failure.into_response(),
     };
     let store = read(&store);
     match find(&store, &id) {
@@ -198,11 +210,11 @@ async fn get_order(State(store): State<Shared>, Path(id): Path<String>, RawQuery
 async fn list_orders(State(store): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     match list(&store, raw.as_deref()) {
         Ok(body) => axum::Json(body).into_response(),
-        Err(response) => response,
+        Err(failure) => failure.into_response(),
     }
 }
 
-fn list(store: &Shared, raw: Option<&str>) -> Result<Value, Response> {
+fn list(store: &Shared, raw: Option<&str>) -> Result<Value, ApiError> {
     let params = query_map(raw)?;
     let non_empty = |key: &str| params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
     let start = match non_empty("start") {
@@ -286,14 +298,14 @@ struct Filter {
 }
 
 impl Filter {
-    fn parse(params: &HashMap<String, String>) -> Result<Filter, Response> {
+    fn parse(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
         let get = |key: &str| params.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let id_list = |key: &str| -> Result<Option<HashSet<u64>>, Response> {
+        let id_list = |key: &str| -> Result<Option<HashSet<u64>>, ApiError> {
             let Some(raw) = get(key) else { return Ok(None) };
             raw.split(',')
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| parse_id(s).ok_or_else(|| bad(format!("Invalid value for {key}: {}", s.trim()))))
-                .collect::<Result<HashSet<u64>, Response>>()
+                .collect::<Result<HashSet<u64>, ApiError>>()
                 .map(Some)
         };
         let mut filter = Filter { ids: id_list("ids")?, tag_ids: id_list("tag_ids")?, ..Filter::default() };

@@ -7,9 +7,11 @@ use chrono::{Datelike, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};
 
+#[cfg(test)]
 /// Payment statuses of the field table, plus the doc examples' `cancelled` spelling.
 pub(super) const PAYMENT_STATUSES: &[&str] =
     &["temporary", "awaiting", "paid", "failed", "canceled", "refunded", "rejected", "cancelled"];
+#[cfg(test)]
 /// Delivery statuses of the field table.
 pub(super) const SHIPPING_STATUSES: &[&str] =
     &["awaiting", "confirmed", "in_process", "shipped", "delivered", "returned", "cancelled"];

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::data::{SHIPPING_METHODS, Store, shipping_tax};
 use super::model::{Invoice, Order, SHOP_URL};
-use super::{Shared, bad, error, parse_id, write};
+use super::{ApiError, Shared, bad, error, parse_id, write};
 
 /// Fields the partial update accepts.
 const WRITABLE: &[&str] = &[
@@ -57,21 +57,21 @@ pub(super) async fn patch_order(
     let Some(index) = index_of(&store, &id) else { return not_found(&id) };
     let object = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(object)) => object,
-        _ => return bad("The request body must be a JSON object"),
+        _ => return bad("The request body must be a JSON object").into_response(),
     };
     let known: Map<String, Value> = store.orders[index].to_json(true);
     let mut changes = Vec::new();
     for (key, value) in &object {
         if !WRITABLE.contains(&key.as_str()) {
             return if known.contains_key(key) {
-                bad(format!("Field {key} cannot be modified"))
+                bad(format!("Field {key} cannot be modified")).into_response()
             } else {
-                bad(format!("Unknown field: {key}"))
+                bad(format!("Unknown field: {key}")).into_response()
             };
         }
         match parse_change(&store, key, value) {
             Ok(change) => changes.push(change),
-            Err(response) => return response,
+            Err(failure) => return failure.into_response(),
         }
     }
     let now = store.tick();
@@ -118,7 +118,7 @@ pub(super) async fn patch_order(
     axum::Json(Value::Object(order.to_json(true))).into_response()
 }
 
-fn parse_change(store: &Store, key: &str, value: &Value) -> Result<Change, Response> {
+fn parse_change(store: &Store, key: &str, value: &Value) -> Result<Change, ApiError> {
     match key {
         "tags" => {
             let items = match value {
@@ -156,7 +156,7 @@ fn parse_change(store: &Store, key: &str, value: &Value) -> Result<Change, Respo
     }
 }
 
-fn parse_tag(store: &Store, item: &Value) -> Result<TagRef, Response> {
+fn parse_tag(store: &Store, item: &Value) -> Result<TagRef, ApiError> {
     let Value::Object(tag) = item else { return Err(bad("Each tag must be an object with a name")) };
     if let Some(name) = tag.get("name") {
         return match name.as_str().map(str::trim) {
@@ -191,12 +191,12 @@ pub(super) async fn process_order(
             }
             axum::Json(json!({"ok": true})).into_response()
         }
-        Err(response) => response,
+        Err(failure) => failure.into_response(),
     }
 }
 
 /// Applies one handler; `Ok(false)` when the order already is in the target state.
-fn apply_handler(order: &mut Order, handler: &str, now: i64) -> Result<bool, Response> {
+fn apply_handler(order: &mut Order, handler: &str, now: i64) -> Result<bool, ApiError> {
     let allowed: &[&str] = match handler {
         "in_process" => &["awaiting", "confirmed"],
         "shipped" => &["awaiting", "confirmed", "in_process"],
@@ -205,7 +205,8 @@ fn apply_handler(order: &mut Order, handler: &str, now: i64) -> Result<bool, Res
         "cancelled" => &["awaiting", "confirmed", "in_process"],
         "create_invoice" => return create_invoice(order, now),
         _ => {
-            return Err(error(StatusCode::NOT_FOUND, format!("Unknown order processing handler: {handler}")));
+            let message = format!("Unknown order processing handler: {handler}");
+            return Err(ApiError { status: StatusCode::NOT_FOUND, message });
         }
     };
     let from = order.shipping_status;
@@ -247,7 +248,7 @@ fn static_status(name: &str) -> Option<&'static str> {
     ["in_process", "shipped", "delivered", "returned", "cancelled"].into_iter().find(|s| *s == name)
 }
 
-fn create_invoice(order: &mut Order, now: i64) -> Result<bool, Response> {
+fn create_invoice(order: &mut Order, now: i64) -> Result<bool, ApiError> {
     if order.shipping_status == "cancelled" {
         return Err(bad(format!("Order {} is cancelled and cannot be invoiced", order.id)));
     }
