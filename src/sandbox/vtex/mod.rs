@@ -138,6 +138,15 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
     response
 }
 
+/// A 200 answer whose body is already serialized JSON.
+fn text_response(body: String) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response
+}
+
 /// VTEX's error envelope: `{"error":{"code","message","exception":null}}`.
 fn vtex_error(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(status, &json!({"error": {"code": code, "message": message, "exception": null}}))
@@ -146,6 +155,14 @@ fn vtex_error(status: StatusCode, code: &str, message: &str) -> Response {
 /// 400 with VTEX's envelope and code `"1"`.
 fn bad_request(message: &str) -> Response {
     vtex_error(StatusCode::BAD_REQUEST, "1", message)
+}
+
+/// A VTEX error answer carried in a `Result` (boxed: a `Response` is large).
+type Bad = Box<Response>;
+
+/// [`bad_request`], boxed for a `Result`.
+fn bad(message: &str) -> Bad {
+    Box::new(bad_request(message))
 }
 
 /// 404 for an order id or sequence that does not exist.

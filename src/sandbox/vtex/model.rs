@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, TimeZone, Timelike};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// Every API status value of backends.md §1.5 with the Admin label used as `statusDescription`.
@@ -87,10 +90,10 @@ pub(super) fn ticks_of<Tz: TimeZone>(dt: &DateTime<Tz>) -> Ticks {
 /// Formats ticks as VTEX does: `2024-02-04T20:09:43.8999580+00:00`; `trim` drops trailing zeros of the
 /// fraction (`.899958`), as VTEX does on some fields, so the digit count varies from 0 to 7.
 pub(super) fn vtex_date(ticks: Ticks, offset_hours: i32, trim: bool) -> String {
-    let secs = ticks.div_euclid(10_000_000);
-    let frac = ticks.rem_euclid(10_000_000);
-    let offset = FixedOffset::east_opt(offset_hours * 3600).unwrap_or_else(|| Utc.fix());
-    let dt = DateTime::from_timestamp(secs, 0).unwrap_or_default().with_timezone(&offset);
+    let local = ticks + i64::from(offset_hours) * 3600 * 10_000_000;
+    let secs = local.div_euclid(10_000_000);
+    let frac = local.rem_euclid(10_000_000);
+    let dt = DateTime::from_timestamp(secs, 0).unwrap_or_default().naive_utc();
     let mut fraction = format!("{frac:07}");
     if trim {
         while fraction.ends_with('0') {
@@ -98,7 +101,17 @@ pub(super) fn vtex_date(ticks: Ticks, offset_hours: i32, trim: bool) -> String {
         }
     }
     let dot = if fraction.is_empty() { "" } else { "." };
-    format!("{}{dot}{fraction}{}", dt.format("%Y-%m-%dT%H:%M:%S"), dt.format("%:z"))
+    let sign = if offset_hours < 0 { '-' } else { '+' };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{dot}{fraction}{sign}{:02}:00",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+        offset_hours.abs()
+    )
 }
 
 /// The buyer.
@@ -170,6 +183,52 @@ pub(super) struct CourierStatus {
     pub data: Vec<Value>,
 }
 
+/// A row of the list, in VTEX's field order and names (`marketPlaceOrderId`, PascalCase dates).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListRow<'a> {
+    order_id: &'a str,
+    creation_date: String,
+    client_name: String,
+    items: (),
+    total_value: i64,
+    payment_names: &'a str,
+    status: &'a str,
+    status_description: &'a str,
+    market_place_order_id: Option<&'a str>,
+    sequence: &'a str,
+    sales_channel: &'a str,
+    affiliate_id: &'a str,
+    origin: &'a str,
+    workflow_in_error_state: bool,
+    workflow_in_retry: bool,
+    last_message_unread: (),
+    #[serde(rename = "ShippingEstimatedDate")]
+    shipping_estimated_date: Option<String>,
+    #[serde(rename = "ShippingEstimatedDateMax")]
+    shipping_estimated_date_max: (),
+    #[serde(rename = "ShippingEstimatedDateMin")]
+    shipping_estimated_date_min: (),
+    order_is_complete: bool,
+    list_id: (),
+    list_type: (),
+    authorized_date: Option<String>,
+    call_center_operator_name: (),
+    total_items: i64,
+    currency_code: &'a str,
+    hostname: &'a str,
+    invoice_output: Option<Vec<&'a str>>,
+    invoice_input: Option<Vec<&'a str>>,
+    last_change: String,
+    is_all_delivered: bool,
+    is_any_delivered: bool,
+    gift_card_providers: (),
+    order_form_id: String,
+    payment_approved_date: Option<String>,
+    ready_for_handling_date: (),
+    delivery_dates: (),
+}
+
 /// One invoice package.
 #[derive(Clone, Debug)]
 pub(super) struct Package {
@@ -223,6 +282,8 @@ pub(super) struct Order {
     pub origin: &'static str,
     pub cancellation: Option<Cancellation>,
     pub interactions: Vec<Value>,
+    /// The serialized list row, built on first use and dropped by every write.
+    pub row_cache: OnceLock<String>,
 }
 
 /// All orders, newest first, with lookups by order id and sequence.
@@ -288,60 +349,66 @@ impl Order {
         self.authorized.unwrap_or(self.created) + self.estimate_days * 86_400 * 10_000_000
     }
 
-    /// The row of `GET /api/oms/pvt/orders`.
-    pub fn list_row(&self) -> Value {
-        let estimate = vtex_date(self.shipping_estimate_date(), 0, true);
+    /// The serialized list row of `GET /api/oms/pvt/orders`, cached until the next write.
+    pub fn list_row_text(&self) -> &str {
+        self.row_cache.get_or_init(|| serde_json::to_string(&self.list_row()).unwrap_or_default())
+    }
+
+    /// The list row (a typed struct: much cheaper than a `json!` tree for 100 rows a page).
+    fn list_row(&self) -> ListRow<'_> {
         let delivered: Vec<bool> = self
             .packages
             .iter()
             .filter(|p| p.kind == "Output")
             .map(|p| p.courier_status.as_ref().is_some_and(|c| c.finished))
             .collect();
-        json!({
-            "orderId": self.order_id,
-            "creationDate": vtex_date(self.created, 0, true),
-            "clientName": self.client_name(),
-            "items": null,
-            "totalValue": self.value(),
-            "paymentNames": self.payment.system_name,
-            "status": self.status,
-            "statusDescription": status_description(&self.status),
-            "marketPlaceOrderId": self.marketplace_order_id,
-            "sequence": self.sequence,
-            "salesChannel": self.sales_channel,
-            "affiliateId": self.affiliate_id,
-            "origin": self.origin,
-            "workflowInErrorState": self.status.ends_with("error"),
-            "workflowInRetry": false,
-            "lastMessageUnread": null,
-            "ShippingEstimatedDate": estimate,
-            "ShippingEstimatedDateMax": null,
-            "ShippingEstimatedDateMin": null,
-            "orderIsComplete": true,
-            "listId": null,
-            "listType": null,
-            "authorizedDate": self.authorized.map(|t| vtex_date(t, 0, true)),
-            "callCenterOperatorName": null,
-            "totalItems": self.total_items(),
-            "currencyCode": "BRL",
-            "hostname": "sandboxstore",
-            "invoiceOutput": self.invoice_numbers("Output"),
-            "invoiceInput": self.invoice_numbers("Input"),
-            "lastChange": vtex_date(self.last_change, 0, false),
-            "isAllDelivered": !delivered.is_empty() && delivered.iter().all(|d| *d),
-            "isAnyDelivered": delivered.iter().any(|d| *d),
-            "giftCardProviders": null,
-            "orderFormId": format!("{:x}", self.created),
-            "paymentApprovedDate": self.authorized.map(|t| vtex_date(t, 0, true)),
-            "readyForHandlingDate": null,
-            "deliveryDates": null,
-        })
+        ListRow {
+            order_id: &self.order_id,
+            creation_date: vtex_date(self.created, 0, true),
+            client_name: self.client_name(),
+            items: (),
+            total_value: self.value(),
+            payment_names: self.payment.system_name,
+            status: &self.status,
+            status_description: status_description(&self.status),
+            market_place_order_id: self.marketplace_order_id.as_deref(),
+            sequence: &self.sequence,
+            sales_channel: self.sales_channel,
+            affiliate_id: self.affiliate_id,
+            origin: self.origin,
+            workflow_in_error_state: self.status.ends_with("error"),
+            workflow_in_retry: false,
+            last_message_unread: (),
+            shipping_estimated_date: self
+                .authorized
+                .map(|_| vtex_date(self.shipping_estimate_date(), 0, true)),
+            shipping_estimated_date_max: (),
+            shipping_estimated_date_min: (),
+            order_is_complete: true,
+            list_id: (),
+            list_type: (),
+            authorized_date: self.authorized.map(|t| vtex_date(t, 0, true)),
+            call_center_operator_name: (),
+            total_items: self.total_items(),
+            currency_code: "BRL",
+            hostname: "sandboxstore",
+            invoice_output: self.invoice_numbers("Output"),
+            invoice_input: self.invoice_numbers("Input"),
+            last_change: vtex_date(self.last_change, 0, false),
+            is_all_delivered: !delivered.is_empty() && delivered.iter().all(|d| *d),
+            is_any_delivered: delivered.iter().any(|d| *d),
+            gift_card_providers: (),
+            order_form_id: format!("{:032x}", self.created),
+            payment_approved_date: self.authorized.map(|t| vtex_date(t, 0, true)),
+            ready_for_handling_date: (),
+            delivery_dates: (),
+        }
     }
 
-    fn invoice_numbers(&self, kind: &str) -> Value {
+    fn invoice_numbers(&self, kind: &str) -> Option<Vec<&str>> {
         let numbers: Vec<&str> =
             self.packages.iter().filter(|p| p.kind == kind).map(|p| p.invoice_number.as_str()).collect();
-        if numbers.is_empty() { Value::Null } else { json!(numbers) }
+        (!numbers.is_empty()).then_some(numbers)
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::model::{Cancellation, CourierStatus, Order, Package, Ticks, ticks_of, vtex_date};
-use super::{Shared, bad_request, json_response, order_not_found, vtex_error};
+use super::{Bad, Shared, bad, bad_request, json_response, order_not_found, vtex_error};
 
 /// Output invoices are accepted in these statuses (and re-posts or returns once `invoiced`).
 const INVOICEABLE: &[&str] =
@@ -32,30 +32,30 @@ fn receipt_body(order_id: &str, date: Ticks, receipt: &str) -> Response {
 }
 
 /// The request body as a JSON object; an empty body counts as `{}` when `allow_empty`.
-fn body_object(body: &Bytes, allow_empty: bool) -> Result<Map<String, Value>, Response> {
+fn body_object(body: &Bytes, allow_empty: bool) -> Result<Map<String, Value>, Bad> {
     if allow_empty && body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(bad_request("The request body is not a valid JSON object")),
+        _ => Err(bad("The request body is not a valid JSON object")),
     }
 }
 
 /// An optional string field: absent or null is `None`, another type is a 400.
-fn opt_string(map: &Map<String, Value>, field: &str) -> Result<Option<String>, Response> {
+fn opt_string(map: &Map<String, Value>, field: &str) -> Result<Option<String>, Bad> {
     match map.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(bad_request(&format!("The field {field} must be a string"))),
+        Some(_) => Err(bad(&format!("The field {field} must be a string"))),
     }
 }
 
 /// A required non-empty string field.
-fn req_string(map: &Map<String, Value>, field: &str) -> Result<String, Response> {
+fn req_string(map: &Map<String, Value>, field: &str) -> Result<String, Bad> {
     match opt_string(map, field)? {
         Some(s) if !s.trim().is_empty() => Ok(s),
-        _ => Err(bad_request(&format!("The field {field} is required"))),
+        _ => Err(bad(&format!("The field {field} is required"))),
     }
 }
 
@@ -63,7 +63,12 @@ fn req_string(map: &Map<String, Value>, field: &str) -> Result<String, Response>
 fn with_order(store: &Shared, key: &str, f: impl FnOnce(&mut Order) -> Response) -> Response {
     let mut store = store.write().unwrap_or_else(|poisoned| poisoned.into_inner());
     match store.find(key) {
-        Some(index) => f(&mut store.orders[index]),
+        Some(index) => {
+            let order = &mut store.orders[index];
+            let response = f(order);
+            order.row_cache = Default::default();
+            response
+        }
         None => order_not_found(),
     }
 }
@@ -92,11 +97,11 @@ pub(super) async fn cancel(
 ) -> Response {
     let map = match body_object(&body, true) {
         Ok(map) => map,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let reason = match opt_string(&map, "reason") {
         Ok(reason) => reason,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     with_order(&store, &order_id, |order| {
         if let Some(done) = &order.cancellation {
@@ -140,34 +145,34 @@ struct InvoiceInput {
     map: Map<String, Value>,
 }
 
-fn parse_invoice(body: &Bytes) -> Result<InvoiceInput, Response> {
+fn parse_invoice(body: &Bytes) -> Result<InvoiceInput, Bad> {
     let map = body_object(body, false)?;
     let kind = req_string(&map, "type")?;
     if kind != "Output" && kind != "Input" {
-        return Err(bad_request("The field type must be Output or Input"));
+        return Err(bad("The field type must be Output or Input"));
     }
     let issuance_date = req_string(&map, "issuanceDate")?;
     if !parse_issuance_date(&issuance_date) {
-        return Err(bad_request("The field issuanceDate is not a valid date"));
+        return Err(bad("The field issuanceDate is not a valid date"));
     }
     let invoice_number = req_string(&map, "invoiceNumber")?;
     let invoice_value = match map.get("invoiceValue") {
         Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse::<i64>().map_err(|_| bad_request("The field invoiceValue is out of range"))?
+            s.parse::<i64>().map_err(|_| bad("The field invoiceValue is out of range"))?
         }
         Some(Value::String(_)) | Some(Value::Number(_)) => {
-            return Err(bad_request("The field invoiceValue must be a string of the value in cents"));
+            return Err(bad("The field invoiceValue must be a string of the value in cents"));
         }
-        _ => return Err(bad_request("The field invoiceValue is required")),
+        _ => return Err(bad("The field invoiceValue is required")),
     };
     if invoice_value <= 0 {
-        return Err(bad_request("The field invoiceValue must be greater than zero"));
+        return Err(bad("The field invoiceValue must be greater than zero"));
     }
     let Some(Value::Array(raw_items)) = map.get("items") else {
-        return Err(bad_request("The field items is required"));
+        return Err(bad("The field items is required"));
     };
     if raw_items.is_empty() {
-        return Err(bad_request("The field items must have at least one item"));
+        return Err(bad("The field items must have at least one item"));
     }
     let mut items = Vec::with_capacity(raw_items.len());
     for item in raw_items {
@@ -178,7 +183,7 @@ fn parse_invoice(body: &Bytes) -> Result<InvoiceInput, Response> {
             (Some(id), Some(price), Some(quantity)) if price >= 0 => {
                 items.push((id.to_string(), price, quantity))
             }
-            _ => return Err(bad_request("Each item needs id (string), price (integer cents) and quantity")),
+            _ => return Err(bad("Each item needs id (string), price (integer cents) and quantity")),
         }
     }
     for key in [
@@ -203,7 +208,7 @@ pub(super) async fn invoice(
 ) -> Response {
     let input = match parse_invoice(&body) {
         Ok(input) => input,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     with_order(&store, &order_id, |order| {
         let now = now_ticks();
@@ -262,10 +267,10 @@ pub(super) async fn patch_invoice(
 ) -> Response {
     let map = match body_object(&body, false) {
         Ok(map) => map,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let fields = (|| {
-        Ok::<_, Response>((
+        Ok::<_, Bad>((
             req_string(&map, "trackingNumber")?,
             opt_string(&map, "trackingUrl")?,
             opt_string(&map, "courier")?,
@@ -274,7 +279,7 @@ pub(super) async fn patch_invoice(
     })();
     let (tracking_number, tracking_url, courier, dispatched) = match fields {
         Ok(fields) => fields,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     with_order(&store, &order_id, |order| {
         let now = now_ticks();
@@ -321,7 +326,7 @@ pub(super) async fn put_tracking(
 ) -> Response {
     let map = match body_object(&body, false) {
         Ok(map) => map,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Some(is_delivered) = map.get("isDelivered").and_then(Value::as_bool) else {
         return bad_request("The field isDelivered is required and must be a boolean");
@@ -368,11 +373,11 @@ pub(super) async fn interactions(
 ) -> Response {
     let map = match body_object(&body, false) {
         Ok(map) => map,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let (source, message) = match (req_string(&map, "source"), req_string(&map, "message")) {
         (Ok(source), Ok(message)) => (source, message),
-        (Err(response), _) | (_, Err(response)) => return response,
+        (Err(response), _) | (_, Err(response)) => return *response,
     };
     with_order(&store, &order_id, |order| {
         let now = now_ticks();

@@ -101,7 +101,7 @@ fn seed_order(rng: &mut Rng, index: usize, n: usize, ms: i64, status: &'static s
         country_iso3: place.country_iso3.to_string(),
         street: place.street.to_string(),
         number: place.number.clone(),
-        neighborhood: rng.pick(NEIGHBORHOODS).to_string(),
+        neighborhood: if country == "BR" { rng.pick(NEIGHBORHOODS).to_string() } else { String::new() },
         complement: rng.chance(30).then(|| format!("Apto {}", rng.range(1, 250))),
         geo: [rng.range(-60_000, -34_000) as f64 / 1000.0, rng.range(-30_000, -3_000) as f64 / 1000.0],
     };
@@ -147,6 +147,7 @@ fn seed_order(rng: &mut Rng, index: usize, n: usize, ms: i64, status: &'static s
         origin: if external { "Fulfillment" } else { "Marketplace" },
         cancellation: None,
         interactions: Vec::new(),
+        row_cache: Default::default(),
     };
     let step = authorized.unwrap_or(created);
     order.last_change = step + rng.range(5, 600) * TICKS_PER_MIN + rng.range(0, 9_999_999);
@@ -243,7 +244,7 @@ fn seed_package(rng: &mut Rng, order: &Order, invoiced_at: Ticks) -> Package {
         kind: "Output".to_string(),
         invoice_number: format!("NFE-{}", rng.range(100_000, 999_999)),
         invoice_value: order.value(),
-        invoice_key: Some(rng.hex(44).chars().map(|c| if c.is_ascii_digit() { c } else { '7' }).collect()),
+        invoice_key: Some((0..44).map(|_| char::from(b'0' + rng.below(10) as u8)).collect()),
         invoice_url: None,
         embedded_invoice: String::new(),
         issuance_date: super::model::vtex_date(invoiced_at, 0, true),

@@ -463,3 +463,33 @@ async fn fault_responses() {
     assert_eq!(super::fault_response(Fault::RateLimited).status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(control.count_matching("GET", LIST), 2);
 }
+
+// A partial Output invoice keeps the order in handling and blocks cancellation (400); an Input
+// (return) invoice is only accepted once invoiced.
+#[tokio::test]
+async fn partial_invoice_blocks_cancel() {
+    let app = app();
+    let order = order_in(&app, "handling").await;
+    let id = order["orderId"].as_str().unwrap();
+    let mut partial = invoice_body(&order, "NF-P1");
+    partial["invoiceValue"] = json!("100");
+    let mut input = invoice_body(&order, "NF-R1");
+    input["type"] = json!("Input");
+    let (status, _) = call(&app, "POST", &format!("{LIST}/{id}/invoice"), Some(input.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(&app, "POST", &format!("{LIST}/{id}/invoice"), Some(partial)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(get(&app, &format!("{LIST}/{id}")).await["status"], "handling");
+    let (status, body) =
+        call(&app, "POST", &format!("{LIST}/{id}/cancel"), Some(json!({"reason": "x"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&body), "OMS012");
+    let mut rest = invoice_body(&order, "NF-P2");
+    rest["invoiceValue"] = json!((order["value"].as_i64().unwrap() - 100).to_string());
+    call(&app, "POST", &format!("{LIST}/{id}/invoice"), Some(rest)).await;
+    assert_eq!(get(&app, &format!("{LIST}/{id}")).await["status"], "invoiced");
+    let (status, _) = call(&app, "POST", &format!("{LIST}/{id}/invoice"), Some(input)).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = get(&app, &format!("{LIST}?f_hasInputInvoice=true")).await;
+    assert_eq!(list["list"][0]["orderId"], id);
+}
