@@ -45,7 +45,10 @@
 //!   was (partially invoiced). Re-posting an existing `invoiceNumber` changes nothing but the `receipt`.
 //! - Tracking: `deliveredDate` is read as `yyyy-mm-dd hh:mm` (seconds and RFC 3339 also accepted); the
 //!   package's `courierStatus` becomes `{status, finished: isDelivered, deliveredDate, data: events}`.
-//!   `courierStatus` is `null` on packages that never had tracking events. Unknown invoice number: 404.
+//!   `courierStatus` is `null` on packages that never had tracking events. Unknown invoice number: 404
+//!   with code `OMS009`.
+//! - Date-range filters compare at millisecond precision (what the bounds carry), both ends inclusive;
+//!   a bound must be RFC 3339 (a `+` in an offset must be sent as `%2B`) or `*`.
 //! - `items[].tax` is a per-unit tax in cents; totals: `Items` = Σ price×qty, `Discounts` = −Σ
 //!   (price−sellingPrice)×qty, `Shipping` = Σ logisticsInfo price, `Tax` = Σ tax×qty, and `value` is their
 //!   sum. `marketplaceOrderId` is `""` on get and `marketPlaceOrderId` `null` in the list for own orders.
