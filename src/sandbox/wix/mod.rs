@@ -39,6 +39,17 @@
 //!   `ALREADY_EXISTS`; a 101st tag → 400 `TAG_LIMIT_EXCEEDED`; `fqdn` other than `wix.ecom.v1.order` → 400.
 //! - Faults: 5xx with an empty body; 429 with `Retry-After: 1` and `applicationError RESOURCE_EXHAUSTED`.
 
+/// A JSON object built by moving values in (`json!` re-serializes every interpolated `Value`, which made
+/// seeding thousands of orders slow in debug builds).
+macro_rules! obj {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut map = serde_json::Map::new();
+        $( map.insert($key.to_string(), serde_json::Value::from($value)); )*
+        serde_json::Value::Object(map)
+    }};
+}
+
 mod mutations;
 mod search;
 mod seeding;
@@ -54,7 +65,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::{Fault, SANDBOX_CREDENTIAL, SandboxOptions};
@@ -203,8 +214,7 @@ fn parse_body(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, Response> 
 fn iso_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 fn parse_iso_ms(text: &str) -> Option<i64> {
@@ -219,19 +229,16 @@ fn change_instant(order: &Value) -> i64 {
 
 /// Wix price object from integer cents: `{"amount":"85.00","formattedAmount":"$85.00"}`, zero as `"0"`.
 fn money(cents: i64) -> Value {
-    let amount = if cents == 0 {
-        "0".to_string()
-    } else {
-        format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100)
-    };
-    let whole = (cents.abs() / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+    let sign = if cents < 0 { "-" } else { "" };
+    let (whole, frac) = (cents.abs() / 100, cents.abs() % 100);
+    let amount = if cents == 0 { "0".to_string() } else { format!("{sign}{whole}.{frac:02}") };
+    let digits = whole.to_string();
+    let mut grouped = String::with_capacity(digits.len() + 4);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(c);
     }
-    let sign = if cents < 0 { "-" } else { "" };
-    json!({"amount": amount, "formattedAmount": format!("{sign}${grouped}.{:02}", cents.abs() % 100)})
+    obj! {"amount" => amount, "formattedAmount" => format!("{sign}${grouped}.{frac:02}")}
 }

@@ -1,6 +1,6 @@
 //! Deterministic seed orders, tags and fulfillments in Wix's wire format.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::super::SandboxOptions;
 use super::super::seed::{self, Person, Place, Rng};
@@ -57,14 +57,14 @@ pub(super) fn seed(opts: &SandboxOptions) -> Store {
     let tag_base = seed::ANCHOR_UNIX * 1000 - 400 * 86_400_000;
     for (i, name) in seed::TAGS.iter().enumerate() {
         let created = tag_base + i as i64 * 3_600_000 + rng.range(0, 999);
-        store.tags.push(json!({
-            "id": rng.uuid(),
-            "revision": "1",
-            "createdDate": iso_ms(created),
-            "updatedDate": iso_ms(created),
-            "name": name,
-            "fqdn": ORDER_FQDN,
-        }));
+        store.tags.push(obj! {
+            "id" => rng.uuid(),
+            "revision" => "1",
+            "createdDate" => iso_ms(created),
+            "updatedDate" => iso_ms(created),
+            "name" => *name,
+            "fqdn" => ORDER_FQDN,
+        });
     }
     let tag_ids: Vec<String> =
         store.tags.iter().filter_map(|t| t["id"].as_str().map(str::to_string)).collect();
@@ -116,28 +116,36 @@ fn option_name(product: &str) -> &'static str {
 }
 
 fn address(place: &Place) -> Value {
-    json!({
-        "country": place.country_iso2,
-        "subdivision": format!("{}-{}", place.country_iso2, place.region_code),
-        "city": place.city,
-        "postalCode": place.postal_code,
-        "streetAddress": {"number": place.number, "name": place.street},
-        "addressLine": format!("{} {}", place.number, place.street),
-        "countryFullname": place.country_name,
-        "subdivisionFullname": place.region,
-    })
+    obj! {
+        "country" => place.country_iso2,
+        "subdivision" => format!("{}-{}", place.country_iso2, place.region_code),
+        "city" => place.city,
+        "postalCode" => place.postal_code,
+        "streetAddress" => obj! {"number" => place.number.as_str(), "name" => place.street},
+        "addressLine" => format!("{} {}", place.number, place.street),
+        "countryFullname" => place.country_name,
+        "subdivisionFullname" => place.region,
+    }
 }
 
 fn contact(person: &Person, company: Option<&str>) -> Value {
-    let mut details = json!({
-        "firstName": person.first_name,
-        "lastName": person.last_name,
-        "phone": person.phone,
-    });
+    let mut details = obj! {
+        "firstName" => person.first_name,
+        "lastName" => person.last_name,
+        "phone" => person.phone.as_str(),
+    };
     if let Some(company) = company {
-        details["company"] = json!(company);
+        details["company"] = Value::from(company);
     }
     details
+}
+
+fn translated(text: &str) -> Value {
+    obj! {"original" => text, "translated" => text}
+}
+
+fn activity(rng: &mut Rng, at: i64, kind: &str) -> Value {
+    obj! {"id" => rng.uuid(), "createdDate" => iso_ms(at), "type" => kind}
 }
 
 fn line_item(rng: &mut Rng, index: usize) -> (Value, i64, i64) {
@@ -145,45 +153,47 @@ fn line_item(rng: &mut Rng, index: usize) -> (Value, i64, i64) {
     let quantity = rng.range(1, 3);
     let unit = product.unit_price_cents;
     let gross = unit * quantity;
-    let mut item = json!({
-        "id": format!("00000000-0000-0000-0000-{:012}", index + 1),
-        "productName": {"original": product.name, "translated": product.name},
-        "catalogReference": {
-            "catalogItemId": Rng::new(product.product_id as u64).uuid(),
-            "appId": STORES_APP_ID,
+    let mut item = obj! {
+        "id" => format!("00000000-0000-0000-0000-{:012}", index + 1),
+        "productName" => translated(product.name),
+        "catalogReference" => obj! {
+            "catalogItemId" => Rng::new(product.product_id as u64).uuid(),
+            "appId" => STORES_APP_ID,
         },
-        "quantity": quantity,
-        "descriptionLines": [],
-        "image": {
-            "id": format!("{}_{}~mv2.jpg", product.product_id, product.sku.to_lowercase()),
-            "url": product.image_url,
-            "height": 1000,
-            "width": 1000,
-            "altText": product.name,
+        "quantity" => quantity,
+        "descriptionLines" => Vec::<Value>::new(),
+        "image" => obj! {
+            "id" => format!("{}_{}~mv2.jpg", product.product_id, product.sku.to_lowercase()),
+            "url" => product.image_url.as_str(),
+            "height" => 1000,
+            "width" => 1000,
+            "altText" => product.name,
         },
-        "physicalProperties": {
-            "weight": json!(rng.range(1, 30) as f64 / 10.0),
-            "sku": product.sku,
-            "shippable": true,
+        "physicalProperties" => obj! {
+            "weight" => rng.range(1, 30) as f64 / 10.0,
+            "sku" => product.sku.as_str(),
+            "shippable" => true,
         },
-        "itemType": {"preset": "PHYSICAL"},
-        "price": money(unit),
-        "priceBeforeDiscounts": money(unit),
-        "refundQuantity": 0,
-        "restockQuantity": 0,
-        "paymentOption": "FULL_PAYMENT_ONLINE",
-    });
+        "itemType" => obj! {"preset" => "PHYSICAL"},
+        "price" => money(unit),
+        "priceBeforeDiscounts" => money(unit),
+        "refundQuantity" => 0,
+        "restockQuantity" => 0,
+        "paymentOption" => "FULL_PAYMENT_ONLINE",
+    };
     if let Some(variant) = product.variant {
         let option = option_name(product.name);
-        item["descriptionLines"] = json!([{
-            "name": {"original": option, "translated": option},
-            "plainText": {"original": variant, "translated": variant},
-            "lineType": "PLAIN_TEXT",
+        item["descriptionLines"] = Value::from(vec![obj! {
+            "name" => translated(option),
+            "plainText" => translated(variant),
+            "lineType" => "PLAIN_TEXT",
         }]);
-        item["catalogReference"]["options"] = json!({
-            "variantId": Rng::new(product.variant_id as u64).uuid(),
-            "options": {option: variant},
-        });
+        let mut options = serde_json::Map::new();
+        options.insert(option.to_string(), Value::from(variant));
+        item["catalogReference"]["options"] = obj! {
+            "variantId" => Rng::new(product.variant_id as u64).uuid(),
+            "options" => Value::Object(options),
+        };
     }
     (item, gross, quantity)
 }
@@ -212,7 +222,7 @@ fn order(
         // A partial fulfillment needs something left over: make it two of the single item.
         lines[0].2 = 2;
         lines[0].1 *= 2;
-        lines[0].0["quantity"] = json!(2);
+        lines[0].0["quantity"] = Value::from(2);
     }
     let subtotal: i64 = lines.iter().map(|l| l.1).sum();
     let coupon_percent = if rng.chance(25) { *rng.pick(&[10, 15, 20]) } else { 0 };
@@ -230,10 +240,10 @@ fn order(
         item["totalDiscount"] = money(share);
         item["totalPriceBeforeTax"] = money(before_tax);
         item["totalPriceAfterTax"] = money(before_tax + tax);
-        item["taxDetails"] = json!({
-            "taxRate": format!("{}.{:04}", rate / 10_000, rate % 10_000),
-            "totalTax": money(tax),
-        });
+        item["taxDetails"] = obj! {
+            "taxRate" => format!("{}.{:04}", rate / 10_000, rate % 10_000),
+            "totalTax" => money(tax),
+        };
     }
     let (ship_title, ship_code, ship_cents, delivery) = *rng.pick(SHIPPING);
     let total = subtotal + ship_cents + line_tax_total - discount;
@@ -244,91 +254,100 @@ fn order(
     };
 
     let updated = placed + rng.range(60_000, 3 * 86_400_000);
-    let mut activities =
-        vec![json!({"id": rng.uuid(), "createdDate": iso_ms(placed), "type": "ORDER_PLACED"})];
+    let mut activities = vec![activity(rng, placed, "ORDER_PLACED")];
     if paid > 0 {
         let at = placed + rng.range(1_000, 60_000);
-        activities.push(json!({"id": rng.uuid(), "createdDate": iso_ms(at), "type": "ORDER_PAID"}));
+        activities.push(activity(rng, at, "ORDER_PAID"));
     }
     if rng.chance(15) {
-        activities.push(json!({
-            "id": rng.uuid(),
-            "createdDate": iso_ms(placed + 120_000),
-            "type": "MERCHANT_COMMENT",
-            "authorEmail": "owner@shop.example.com",
-            "merchantComment": {"message": "Customer asked for gift wrapping."},
-        }));
+        let mut comment = activity(rng, placed + 120_000, "MERCHANT_COMMENT");
+        comment["authorEmail"] = Value::from("owner@shop.example.com");
+        comment["merchantComment"] = obj! {"message" => "Customer asked for gift wrapping."};
+        activities.push(comment);
     }
 
     let contact_id = rng.uuid();
-    let mut buyer = json!({"contactId": contact_id, "email": person.email});
+    let mut buyer = obj! {"contactId" => contact_id, "email" => person.email.as_str()};
     if rng.chance(40) {
-        buyer["memberId"] = json!(rng.uuid());
+        buyer["memberId"] = Value::from(rng.uuid());
     }
-    let items: Vec<Value> = lines.iter().map(|l| l.0.clone()).collect();
-    let mut order = json!({
-        "id": id,
-        "number": number.to_string(),
-        "createdDate": iso_ms(placed),
-        "updatedDate": iso_ms(updated),
-        "lineItems": items,
-        "buyerInfo": buyer,
-        "paymentStatus": payment,
-        "fulfillmentStatus": fulfillment,
-        "buyerLanguage": "en",
-        "weightUnit": "KG",
-        "currency": "USD",
-        "taxIncludedInPrices": false,
-        "siteLanguage": "en",
-        "priceSummary": {
-            "subtotal": money(subtotal),
-            "shipping": money(ship_cents),
-            "tax": money(line_tax_total),
-            "discount": money(discount),
-            "totalPrice": money(total),
-            "total": money(total),
-            "totalAdditionalFees": money(0),
+    let shipped: Vec<(Value, i64)> = lines.iter().map(|l| (l.0["id"].clone(), l.2)).collect();
+    let items: Vec<Value> = lines.into_iter().map(|l| l.0).collect();
+    let empty_tags = || obj! {"tagIds" => Vec::<Value>::new()};
+    let mut order = obj! {
+        "id" => id,
+        "number" => number.to_string(),
+        "createdDate" => iso_ms(placed),
+        "updatedDate" => iso_ms(updated),
+        "lineItems" => items,
+        "buyerInfo" => buyer,
+        "paymentStatus" => payment,
+        "fulfillmentStatus" => fulfillment,
+        "buyerLanguage" => "en",
+        "weightUnit" => "KG",
+        "currency" => "USD",
+        "taxIncludedInPrices" => false,
+        "siteLanguage" => "en",
+        "priceSummary" => obj! {
+            "subtotal" => money(subtotal),
+            "shipping" => money(ship_cents),
+            "tax" => money(line_tax_total),
+            "discount" => money(discount),
+            "totalPrice" => money(total),
+            "total" => money(total),
+            "totalAdditionalFees" => money(0),
         },
-        "billingInfo": {"address": address(&billing_place), "contactDetails": contact(&person, company)},
-        "shippingInfo": {
-            "code": ship_code,
-            "title": ship_title,
-            "logistics": {
-                "deliveryTime": delivery,
-                "shippingDestination": {"address": address(&place), "contactDetails": contact(&person, company)},
-            },
-            "cost": {
-                "price": money(ship_cents),
-                "totalPriceBeforeTax": money(ship_cents),
-                "totalPriceAfterTax": money(ship_cents),
-                "taxDetails": {"taxRate": "0.0000", "totalTax": money(0)},
-                "discount": money(0),
-            },
-            "region": {"name": if country == "US" { "Domestic" } else { "International" }},
+        "billingInfo" => obj! {
+            "address" => address(&billing_place),
+            "contactDetails" => contact(&person, company),
         },
-        "status": status,
-        "taxSummary": {"totalTax": money(line_tax_total)},
-        "appliedDiscounts": [],
-        "activities": activities,
-        "attributionSource": "UNSPECIFIED",
-        "createdBy": {"visitorId": rng.uuid()},
-        "channelInfo": {"type": "WEB"},
-        "seenByAHuman": status != "INITIALIZED" && rng.chance(70),
-        "checkoutId": rng.uuid(),
-        "customFields": [],
-        "balanceSummary": {"balance": money(total - paid), "paid": money(paid)},
-        "archived": status == "CANCELED" && rng.chance(30),
-        "tags": {"privateTags": {"tagIds": []}, "tags": {"tagIds": []}},
-    });
+        "shippingInfo" => obj! {
+            "code" => ship_code,
+            "title" => ship_title,
+            "logistics" => obj! {
+                "deliveryTime" => delivery,
+                "shippingDestination" => obj! {
+                    "address" => address(&place),
+                    "contactDetails" => contact(&person, company),
+                },
+            },
+            "cost" => obj! {
+                "price" => money(ship_cents),
+                "totalPriceBeforeTax" => money(ship_cents),
+                "totalPriceAfterTax" => money(ship_cents),
+                "taxDetails" => obj! {"taxRate" => "0.0000", "totalTax" => money(0)},
+                "discount" => money(0),
+            },
+            "region" => obj! {"name" => if country == "US" { "Domestic" } else { "International" }},
+        },
+        "status" => status,
+        "taxSummary" => obj! {"totalTax" => money(line_tax_total)},
+        "appliedDiscounts" => Vec::<Value>::new(),
+        "activities" => activities,
+        "attributionSource" => "UNSPECIFIED",
+        "createdBy" => obj! {"visitorId" => rng.uuid()},
+        "channelInfo" => obj! {"type" => "WEB"},
+        "seenByAHuman" => status != "INITIALIZED" && rng.chance(70),
+        "checkoutId" => rng.uuid(),
+        "customFields" => Vec::<Value>::new(),
+        "balanceSummary" => obj! {"balance" => money(total - paid), "paid" => money(paid)},
+        "archived" => status == "CANCELED" && rng.chance(30),
+        "tags" => obj! {"privateTags" => empty_tags(), "tags" => empty_tags()},
+    };
     if discount > 0 {
         let code = format!("SAVE{coupon_percent}");
-        order["appliedDiscounts"] = json!([{
-            "discountType": "GLOBAL",
-            "coupon": {"id": rng.uuid(), "code": code, "name": format!("{coupon_percent}% off"), "amount": money(discount)},
+        order["appliedDiscounts"] = Value::from(vec![obj! {
+            "discountType" => "GLOBAL",
+            "coupon" => obj! {
+                "id" => rng.uuid(),
+                "code" => code,
+                "name" => format!("{coupon_percent}% off"),
+                "amount" => money(discount),
+            },
         }]);
     }
     if rng.chance(20) {
-        order["buyerNote"] = json!(*rng.pick(&[
+        order["buyerNote"] = Value::from(*rng.pick(&[
             "Please leave the parcel with the neighbour.",
             "Gift, please remove the price tag.",
             "Ring twice, the bell is broken.",
@@ -351,11 +370,8 @@ fn order(
             ),
             _ => ("OTHER_PLATFORM", format!("EXT-{}", rng.range(100_000, 999_999))),
         };
-        order["channelInfo"] = json!({
-            "type": kind,
-            "externalOrderId": ext,
-            "externalOrderUrl": format!("https://marketplace.example.com/orders/{ext}"),
-        });
+        let url = format!("https://marketplace.example.com/orders/{ext}");
+        order["channelInfo"] = obj! {"type" => kind, "externalOrderId" => ext, "externalOrderUrl" => url};
     }
     if rng.chance(30) {
         let first = rng.below(tag_ids.len() as u64) as usize;
@@ -364,16 +380,14 @@ fn order(
             let second = (first + 1 + rng.below(tag_ids.len() as u64 - 1) as usize) % tag_ids.len();
             ids.push(tag_ids[second].clone());
         }
-        order["tags"]["tags"]["tagIds"] = json!(ids);
+        order["tags"]["tags"]["tagIds"] = Value::from(ids);
     }
     if status == "CANCELED" {
         let at = updated - rng.range(0, 59_000);
-        push_activity(
-            &mut order,
-            json!({"id": rng.uuid(), "createdDate": iso_ms(at), "type": "ORDER_CANCELED"}),
-        );
+        let canceled = activity(rng, at, "ORDER_CANCELED");
+        push_activity(&mut order, canceled);
     }
-    let fulfillments = seed_fulfillments(rng, &mut order, &lines, fulfillment, placed, updated);
+    let fulfillments = seed_fulfillments(rng, &mut order, shipped, fulfillment, placed, updated);
     Stored { order, fulfillments }
 }
 
@@ -387,16 +401,19 @@ fn push_activity(order: &mut Value, activity: Value) {
 fn seed_fulfillments(
     rng: &mut Rng,
     order: &mut Value,
-    lines: &[(Value, i64, i64)],
+    mut lines: Vec<(Value, i64)>,
     fulfillment: &str,
     placed: i64,
     updated: i64,
 ) -> Vec<Value> {
     let items: Vec<Value> = match fulfillment {
-        "FULFILLED" => lines.iter().map(|l| json!({"id": l.0["id"], "quantity": l.2})).collect(),
+        "FULFILLED" => {
+            lines.into_iter().map(|(id, quantity)| obj! {"id" => id, "quantity" => quantity}).collect()
+        }
         "PARTIALLY_FULFILLED" => {
-            let quantity = if lines.len() == 1 { lines[0].2 - 1 } else { lines[0].2 };
-            vec![json!({"id": lines[0].0["id"], "quantity": quantity})]
+            let single = lines.len() == 1;
+            let (id, quantity) = lines.swap_remove(0);
+            vec![obj! {"id" => id, "quantity" => if single { quantity - 1 } else { quantity }}]
         }
         _ => return Vec::new(),
     };
@@ -414,21 +431,17 @@ fn seed_fulfillments(
     };
     let at = placed + (updated - placed) / 2;
     let fulfillment_id = rng.uuid();
-    push_activity(
-        order,
-        json!({"id": rng.uuid(), "createdDate": iso_ms(at), "type": "TRACKING_NUMBER_ADDED"}),
-    );
+    let tracking_added = activity(rng, at, "TRACKING_NUMBER_ADDED");
+    push_activity(order, tracking_added);
     if fulfillment == "FULFILLED" {
-        push_activity(order, json!({"id": rng.uuid(), "createdDate": iso_ms(at), "type": "ORDER_FULFILLED"}));
+        let fulfilled = activity(rng, at, "ORDER_FULFILLED");
+        push_activity(order, fulfilled);
     }
-    vec![json!({
-        "id": fulfillment_id,
-        "createdDate": iso_ms(at),
-        "lineItems": items,
-        "trackingInfo": {
-            "trackingNumber": number,
-            "shippingProvider": provider,
-            "trackingLink": pattern.replace("{}", &number),
-        },
-    })]
+    let link = pattern.replace("{}", &number);
+    vec![obj! {
+        "id" => fulfillment_id,
+        "createdDate" => iso_ms(at),
+        "lineItems" => items,
+        "trackingInfo" => obj! {"trackingNumber" => number, "shippingProvider" => provider, "trackingLink" => link},
+    }]
 }
