@@ -39,6 +39,9 @@
 //!   `ALREADY_EXISTS`; a 101st tag → 400 `TAG_LIMIT_EXCEEDED`; `fqdn` other than `wix.ecom.v1.order` → 400.
 //! - Faults: 5xx with an empty body; 429 with `Retry-After: 1` and `applicationError RESOURCE_EXHAUSTED`.
 
+// Handlers bail out with a ready Wix error `Response`: large, but only ever on the error path.
+#![allow(clippy::result_large_err)]
+
 /// A JSON object built by moving values in (`json!` re-serializes every interpolated `Value`, which made
 /// seeding thousands of orders slow in debug builds).
 macro_rules! obj {

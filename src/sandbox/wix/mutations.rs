@@ -57,8 +57,8 @@ pub(super) async fn cancel_order(
     let at = change_instant(order);
     order["status"] = json!("CANCELED");
     order["updatedDate"] = json!(iso_ms(at));
-    if restock && let Some(items) = order["lineItems"].as_array_mut() {
-        for item in items {
+    if restock {
+        for item in order["lineItems"].as_array_mut().into_iter().flatten() {
             item["restockQuantity"] = item["quantity"].clone();
         }
     }
@@ -337,9 +337,8 @@ pub(super) async fn create_fulfillment(
     if let Some(mut info) = tracking {
         let number = info.get("trackingNumber").and_then(Value::as_str).unwrap_or_default().to_string();
         let provider = info.get("shippingProvider").and_then(Value::as_str).unwrap_or_default().to_string();
-        if info.get("trackingLink").and_then(Value::as_str).is_none_or(str::is_empty)
-            && let Some(link) = auto_link(&provider, &number)
-        {
+        let missing_link = info.get("trackingLink").and_then(Value::as_str).is_none_or(str::is_empty);
+        if let Some(link) = auto_link(&provider, &number).filter(|_| missing_link) {
             info.insert("trackingLink".into(), json!(link));
         }
         created["trackingInfo"] = Value::Object(info);

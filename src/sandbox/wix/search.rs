@@ -391,7 +391,7 @@ fn field_matches(order: &Value, field: &str, condition: &Value, path: &str) -> R
                 let want = many(value)?;
                 want.iter().all(|w| actual.contains(w))
             }
-            "$exists" => value.as_bool().ok_or_else(|| bad_value(path, field))? == !actual.is_empty(),
+            "$exists" => value.as_bool().ok_or_else(|| bad_value(path, field))? != actual.is_empty(),
             "$startsWith" => {
                 let prefix = value.as_str().ok_or_else(|| bad_value(path, field))?.to_lowercase();
                 actual.iter().any(|a| matches!(a, Key::Text(t) if t.to_lowercase().starts_with(&prefix)))
