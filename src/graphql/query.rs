@@ -58,12 +58,10 @@ impl OrderFilterInput {
         let status = normalized(self.status.unwrap_or_default());
         let payment_status = normalized(self.payment_status.unwrap_or_default());
         let fulfillment_status = normalized(self.fulfillment_status.unwrap_or_default());
-        if let (Some(after), Some(before)) = (self.placed_after, self.placed_before) {
-            if after > before {
-                return Err(Error::BadUserInput(
-                    "filter.placedAfter is later than filter.placedBefore".into(),
-                ));
-            }
+        if let (Some(after), Some(before)) = (self.placed_after, self.placed_before)
+            && after > before
+        {
+            return Err(Error::BadUserInput("filter.placedAfter is later than filter.placedBefore".into()));
         }
         let customer_email = self.customer_email.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
         let mut tags: Vec<String> = self
