@@ -1,0 +1,273 @@
+//! The query engine over all five sandboxes: merged paging, filters pushed down or applied, partial results,
+//! DataLoader batching, and the cache — all over real loopback HTTP, counted through the sandboxes' logs.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+
+use common::{Stack, assert_no_errors, errors, options, page_to_end};
+use ordergraph::sandbox::SandboxKind;
+use serde_json::{Value, json};
+
+const ALL: [SandboxKind; 5] = SandboxKind::ALL;
+
+/// Every order of the stack with what filters read, newest first, by a listing of pages of 100.
+async fn everything(stack: &Stack) -> Vec<Value> {
+    let query = "query($after: String) { orders(first: 100, after: $after) {
+        nodes { id placedAt status { order payment fulfillment } customer { email } tags }
+        pageInfo { hasNextPage endCursor } } }";
+    let mut all = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let response = stack.gql(query, json!({ "after": after })).await;
+        assert_no_errors(&response);
+        let connection = &response["data"]["orders"];
+        all.extend(connection["nodes"].as_array().unwrap().iter().cloned());
+        if !connection["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            return all;
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+}
+
+fn placed(node: &Value) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(node["placedAt"].as_str().unwrap()).unwrap()
+}
+
+// Paging to the end with a small page size yields every order of every backend exactly once, newest first.
+#[tokio::test]
+async fn exhaustive_paging_across_five_backends() {
+    let stack = Stack::start(&ALL, options(40)).await;
+    let (ids, pages) = page_to_end(&stack, 7, Value::Null).await;
+    assert_eq!(ids.len(), 5 * 40, "every order once");
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len(), "no order twice");
+    assert!(pages >= 200 / 7);
+    let all = everything(&stack).await;
+    let listed: Vec<&str> = all.iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, ids.iter().map(String::as_str).collect::<Vec<_>>(), "page size does not change the order");
+    assert!(all.windows(2).all(|w| placed(&w[0]) >= placed(&w[1])), "newest first");
+    let per_backend: BTreeMap<&str, usize> = listed.iter().fold(BTreeMap::new(), |mut m, id| {
+        *m.entry(id.split(':').next().unwrap()).or_default() += 1;
+        m
+    });
+    assert_eq!(per_backend.len(), 5, "{per_backend:?}");
+}
+
+// Filters give the same orders whether a backend pushes them down or the engine applies them.
+#[tokio::test]
+async fn filters_match_a_local_evaluation() {
+    let stack = Stack::start(&ALL, options(40)).await;
+    let all = everything(&stack).await;
+    let middle = placed(&all[all.len() / 2]);
+    let late = placed(&all[all.len() / 5]);
+    let email = all.iter().find_map(|n| n["customer"]["email"].as_str()).unwrap().to_string();
+    let tag = all.iter().find_map(|n| n["tags"].as_array().and_then(|t| t.first()).and_then(Value::as_str));
+    let mut filters: Vec<(Value, Box<dyn Fn(&Value) -> bool>)> = vec![
+        (json!({ "status": ["DELIVERED"] }), Box::new(|n: &Value| n["status"]["order"] == "DELIVERED")),
+        (
+            json!({ "status": ["CANCELLED", "PENDING"] }),
+            Box::new(|n: &Value| n["status"]["order"] == "CANCELLED" || n["status"]["order"] == "PENDING"),
+        ),
+        (json!({ "paymentStatus": ["PAID"] }), Box::new(|n: &Value| n["status"]["payment"] == "PAID")),
+        (
+            json!({ "fulfillmentStatus": ["UNFULFILLED"] }),
+            Box::new(|n: &Value| n["status"]["fulfillment"] == "UNFULFILLED"),
+        ),
+        (
+            json!({ "placedAfter": middle.to_rfc3339(), "placedBefore": late.to_rfc3339() }),
+            Box::new(move |n: &Value| placed(n) >= middle && placed(n) <= late),
+        ),
+        (
+            json!({ "customerEmail": email.to_uppercase() }),
+            Box::new(move |n: &Value| n["customer"]["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(&email))),
+        ),
+        (
+            json!({ "backends": ["wix", "merchantpro"], "status": ["DELIVERED", "SHIPPED"] }),
+            Box::new(|n: &Value| {
+                let id = n["id"].as_str().unwrap();
+                (id.starts_with("wix:") || id.starts_with("merchantpro:"))
+                    && (n["status"]["order"] == "DELIVERED" || n["status"]["order"] == "SHIPPED")
+            }),
+        ),
+    ];
+    if let Some(tag) = tag {
+        let tag = tag.to_string();
+        filters.push((
+            json!({ "tags": [tag.clone()] }),
+            Box::new(move |n: &Value| {
+                n["tags"].as_array().unwrap().iter().any(|t| t.as_str().unwrap().eq_ignore_ascii_case(&tag))
+            }),
+        ));
+    }
+    for (filter, keep) in &filters {
+        let expected: Vec<&str> = all.iter().filter(|n| keep(n)).map(|n| n["id"].as_str().unwrap()).collect();
+        let (got, _) = page_to_end(&stack, 9, filter.clone()).await;
+        assert_eq!(got, expected, "filter {filter}");
+    }
+}
+
+// A backend failing mid-paging is reported (ok: false, code, backend) while the others keep coming, and the
+// cursor continues with the backends that answered.
+#[tokio::test]
+async fn backend_down_during_paging() {
+    let stack = Stack::start(&ALL, options(30)).await;
+    let query = "query($after: String) { orders(first: 20, after: $after) {
+        nodes { id } pageInfo { hasNextPage endCursor } backendResults { backend ok code } } }";
+    let first = stack.gql(query, json!({ "after": null })).await;
+    assert_no_errors(&first);
+    stack.sandbox(SandboxKind::Wix).control.set_fail_rate(1.0);
+    let cursor = first["data"]["orders"]["pageInfo"]["endCursor"].clone();
+    let second = stack.gql(query, json!({ "after": cursor })).await;
+    let errs = errors(&second);
+    assert_eq!(errs.len(), 1, "{second}");
+    assert_eq!(errs[0]["extensions"]["backend"], "wix");
+    assert_eq!(errs[0]["extensions"]["code"], "BACKEND_UNAVAILABLE");
+    let results = second["data"]["orders"]["backendResults"].as_array().unwrap();
+    let wix = results.iter().find(|r| r["backend"] == "wix").unwrap();
+    assert_eq!(wix["ok"], false);
+    assert_eq!(wix["code"], "BACKEND_UNAVAILABLE");
+    let nodes = second["data"]["orders"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 20);
+    assert!(nodes.iter().all(|n| !n["id"].as_str().unwrap().starts_with("wix:")));
+    // Continue to the end: no error any more (wix is left out), no order twice.
+    let mut seen: HashSet<String> = HashSet::new();
+    for n in first["data"]["orders"]["nodes"].as_array().unwrap().iter().chain(nodes) {
+        assert!(seen.insert(n["id"].as_str().unwrap().to_string()));
+    }
+    let mut after = second["data"]["orders"]["pageInfo"]["endCursor"].clone();
+    loop {
+        let page = stack.gql(query, json!({ "after": after })).await;
+        assert_no_errors(&page);
+        for n in page["data"]["orders"]["nodes"].as_array().unwrap() {
+            assert!(seen.insert(n["id"].as_str().unwrap().to_string()), "repeated {n}");
+        }
+        if !page["data"]["orders"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break;
+        }
+        after = page["data"]["orders"]["pageInfo"]["endCursor"].clone();
+    }
+    let non_wix = seen.iter().filter(|id| !id.starts_with("wix:")).count();
+    assert_eq!(non_wix, 4 * 30, "every order of the backends that answered");
+}
+
+// A backend slower than the request deadline is BACKEND_TIMEOUT; the page still comes back in time.
+#[tokio::test]
+async fn backend_timeout_is_partial() {
+    let stack = Stack::start_with(&ALL, options(10), |c| c.server.request_timeout = Duration::from_millis(700)).await;
+    stack.sandbox(SandboxKind::Storeden).control.set_latency(Duration::from_secs(3));
+    let started = Instant::now();
+    let response = stack.gql("{ orders(first: 30) { nodes { id } backendResults { backend ok code } } }", json!({})).await;
+    assert!(started.elapsed() < Duration::from_millis(2500), "took {:?}", started.elapsed());
+    let errs = errors(&response);
+    assert_eq!(errs.len(), 1, "{response}");
+    assert_eq!(errs[0]["extensions"]["code"], "BACKEND_TIMEOUT");
+    assert_eq!(errs[0]["extensions"]["backend"], "storeden");
+    assert_eq!(response["data"]["orders"]["nodes"].as_array().unwrap().len(), 30);
+}
+
+// A cursor made for one filter is refused for another.
+#[tokio::test]
+async fn cursor_from_another_filter() {
+    let stack = Stack::start(&[SandboxKind::Merchantpro, SandboxKind::Vesuviopay], options(20)).await;
+    let page = stack.gql("{ orders(first: 3) { pageInfo { endCursor } } }", json!({})).await;
+    let cursor = page["data"]["orders"]["pageInfo"]["endCursor"].clone();
+    let response = stack
+        .gql(
+            "query($after: String) { orders(first: 3, after: $after, filter: { status: [SHIPPED] }) { nodes { id } } }",
+            json!({ "after": cursor }),
+        )
+        .await;
+    assert_eq!(errors(&response)[0]["extensions"]["code"], "BAD_USER_INPUT", "{response}");
+}
+
+// The same id asked many times in one request costs one backend call; a batch of MerchantPro ids costs one
+// call (`ids=`), a batch of VesuvioPay ids one call each.
+#[tokio::test]
+async fn dataloader_batches_and_dedupes() {
+    let stack = Stack::start_with(&[SandboxKind::Merchantpro, SandboxKind::Vesuviopay], options(30), |c| {
+        c.cache.enabled = false;
+    })
+    .await;
+    let list = stack.gql("{ orders(first: 60) { nodes { id } } }", json!({})).await;
+    let ids: Vec<String> =
+        list["data"]["orders"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().into()).collect();
+    let vp: Vec<&String> = ids.iter().filter(|i| i.starts_with("vesuviopay:")).take(10).collect();
+    let mp: Vec<&String> = ids.iter().filter(|i| i.starts_with("merchantpro:")).take(10).collect();
+
+    let vp_control = &stack.sandbox(SandboxKind::Vesuviopay).control;
+    vp_control.reset_requests();
+    let same = stack
+        .gql("query($id: ID!) { a: order(id: $id) { id lineItems { name } } b: order(id: $id) { id } c: node(id: $id) { id } }", json!({ "id": vp[0] }))
+        .await;
+    assert_no_errors(&same);
+    assert_eq!(vp_control.request_count(), 1, "{:?}", vp_control.requests());
+
+    let mp_control = &stack.sandbox(SandboxKind::Merchantpro).control;
+    mp_control.reset_requests();
+    vp_control.reset_requests();
+    let batch: Vec<&String> = mp.iter().chain(vp.iter()).copied().collect();
+    let response = stack
+        .gql("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Order { lineItems { name } } } }", json!({ "ids": batch }))
+        .await;
+    assert_no_errors(&response);
+    let nodes = response["data"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 20);
+    for (node, id) in nodes.iter().zip(&batch) {
+        assert_eq!(node["id"].as_str(), Some(id.as_str()), "nodes keeps the order asked");
+    }
+    assert_eq!(mp_control.request_count(), 1, "{:?}", mp_control.requests());
+    assert_eq!(vp_control.request_count(), 10);
+}
+
+// A second identical read is served from the cache; a mutation through ordergraph invalidates the order and
+// its backend's list pages, so the next read shows the new state.
+#[tokio::test]
+async fn cache_hit_and_invalidation() {
+    let stack = Stack::start(&[SandboxKind::Vesuviopay], options(20)).await;
+    let control = &stack.sandbox(SandboxKind::Vesuviopay).control;
+    let query = "{ orders(first: 10, filter: { status: [CONFIRMED, PENDING, PROCESSING] }) {
+        nodes { id status { order } } backendResults { cached } } }";
+    let first = stack.gql(query, json!({})).await;
+    assert_no_errors(&first);
+    assert_eq!(first["data"]["orders"]["backendResults"][0]["cached"], false);
+    let before = control.request_count();
+    let second = stack.gql(query, json!({})).await;
+    assert_eq!(second["data"]["orders"]["backendResults"][0]["cached"], true);
+    assert_eq!(control.request_count(), before, "served from the cache");
+
+    let id = first["data"]["orders"]["nodes"][0]["id"].as_str().unwrap().to_string();
+    let order_query = "query($id: ID!) { order(id: $id) { status { order native } lineItems { name } } }";
+    let _ = stack.gql(order_query, json!({ "id": id })).await;
+    let before = control.request_count();
+    let cached = stack.gql(order_query, json!({ "id": id })).await;
+    assert_no_errors(&cached);
+    assert_eq!(control.request_count(), before, "order served from the cache");
+
+    let cancel = stack
+        .gql(
+            "mutation($id: ID!) { cancelOrder(input: { id: $id, reason: \"customer asked\" }) {
+                order { status { order } } userErrors { code message } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_no_errors(&cancel);
+    assert_eq!(cancel["data"]["cancelOrder"]["userErrors"], json!([]), "{cancel}");
+    assert_eq!(cancel["data"]["cancelOrder"]["order"]["status"]["order"], "CANCELLED");
+    let after = stack.gql(order_query, json!({ "id": id })).await;
+    assert_eq!(after["data"]["order"]["status"]["order"], "CANCELLED");
+    let listed = stack.gql(query, json!({})).await;
+    assert_eq!(listed["data"]["orders"]["backendResults"][0]["cached"], false, "list pages were invalidated");
+    assert!(listed["data"]["orders"]["nodes"].as_array().unwrap().iter().all(|n| n["id"] != id.as_str()));
+}
+
+// totalCount is the sum of the backends' exact counts where all can count, else null.
+#[tokio::test]
+async fn total_count() {
+    let stack = Stack::start(&[SandboxKind::Merchantpro, SandboxKind::Vesuviopay], options(25)).await;
+    let response = stack.gql("{ orders(first: 5) { totalCount } }", json!({})).await;
+    assert_eq!(response["data"]["orders"]["totalCount"], 50, "{response}");
+    let stack = Stack::start(&[SandboxKind::Storeden], options(25)).await;
+    let response = stack.gql("{ orders(first: 5) { totalCount } }", json!({})).await;
+    assert_eq!(response["data"]["orders"]["totalCount"], Value::Null, "Storeden lists carry no total");
+}
