@@ -111,7 +111,8 @@ async fn filters_match_a_local_evaluation() {
 // cursor continues with the backends that answered.
 #[tokio::test]
 async fn backend_down_during_paging() {
-    let stack = Stack::start(&ALL, options(30)).await;
+    // No cache: page 2 must really ask the backends again.
+    let stack = Stack::start_with(&ALL, options(30), |c| c.cache.enabled = false).await;
     let query = "query($after: String) { orders(first: 20, after: $after) {
         nodes { id } pageInfo { hasNextPage endCursor } backendResults { backend ok code } } }";
     let first = stack.gql(query, json!({ "after": null })).await;
