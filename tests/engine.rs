@@ -45,7 +45,11 @@ async fn exhaustive_paging_across_five_backends() {
     assert!(pages >= 200 / 7);
     let all = everything(&stack).await;
     let listed: Vec<&str> = all.iter().map(|n| n["id"].as_str().unwrap()).collect();
-    assert_eq!(listed, ids.iter().map(String::as_str).collect::<Vec<_>>(), "page size does not change the order");
+    assert_eq!(
+        listed,
+        ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        "page size does not change the order"
+    );
     assert!(all.windows(2).all(|w| placed(&w[0]) >= placed(&w[1])), "newest first");
     let per_backend: BTreeMap<&str, usize> = listed.iter().fold(BTreeMap::new(), |mut m, id| {
         *m.entry(id.split(':').next().unwrap()).or_default() += 1;
@@ -80,7 +84,9 @@ async fn filters_match_a_local_evaluation() {
         ),
         (
             json!({ "customerEmail": email.to_uppercase() }),
-            Box::new(move |n: &Value| n["customer"]["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(&email))),
+            Box::new(move |n: &Value| {
+                n["customer"]["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(&email))
+            }),
         ),
         (
             json!({ "backends": ["wix", "merchantpro"], "status": ["DELIVERED", "SHIPPED"] }),
@@ -155,10 +161,13 @@ async fn backend_down_during_paging() {
 // A backend slower than the request deadline is BACKEND_TIMEOUT; the page still comes back in time.
 #[tokio::test]
 async fn backend_timeout_is_partial() {
-    let stack = Stack::start_with(&ALL, options(10), |c| c.server.request_timeout = Duration::from_millis(700)).await;
+    let stack =
+        Stack::start_with(&ALL, options(10), |c| c.server.request_timeout = Duration::from_millis(700)).await;
     stack.sandbox(SandboxKind::Storeden).control.set_latency(Duration::from_secs(3));
     let started = Instant::now();
-    let response = stack.gql("{ orders(first: 30) { nodes { id } backendResults { backend ok code } } }", json!({})).await;
+    let response = stack
+        .gql("{ orders(first: 30) { nodes { id } backendResults { backend ok code } } }", json!({}))
+        .await;
     assert!(started.elapsed() < Duration::from_millis(2500), "took {:?}", started.elapsed());
     let errs = errors(&response);
     assert_eq!(errs.len(), 1, "{response}");
@@ -191,8 +200,12 @@ async fn dataloader_batches_and_dedupes() {
     })
     .await;
     let list = stack.gql("{ orders(first: 60) { nodes { id } } }", json!({})).await;
-    let ids: Vec<String> =
-        list["data"]["orders"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().into()).collect();
+    let ids: Vec<String> = list["data"]["orders"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().into())
+        .collect();
     let vp: Vec<&String> = ids.iter().filter(|i| i.starts_with("vesuviopay:")).take(10).collect();
     let mp: Vec<&String> = ids.iter().filter(|i| i.starts_with("merchantpro:")).take(10).collect();
 
@@ -209,7 +222,10 @@ async fn dataloader_batches_and_dedupes() {
     vp_control.reset_requests();
     let batch: Vec<&String> = mp.iter().chain(vp.iter()).copied().collect();
     let response = stack
-        .gql("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Order { lineItems { name } } } }", json!({ "ids": batch }))
+        .gql(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Order { lineItems { name } } } }",
+            json!({ "ids": batch }),
+        )
         .await;
     assert_no_errors(&response);
     let nodes = response["data"]["nodes"].as_array().unwrap();
