@@ -282,8 +282,13 @@ async fn cache_hit_and_invalidation() {
 #[tokio::test]
 async fn total_count() {
     let stack = Stack::start(&[SandboxKind::Merchantpro, SandboxKind::Vesuviopay], options(25)).await;
-    let response = stack.gql("{ orders(first: 5) { totalCount } }", json!({})).await;
+    let response = stack.gql("{ orders(first: 5) { totalCount pageInfo { endCursor } } }", json!({})).await;
     assert_eq!(response["data"]["orders"]["totalCount"], 50, "{response}");
+    let cursor = response["data"]["orders"]["pageInfo"]["endCursor"].clone();
+    let next = stack
+        .gql("query($a: String) { orders(first: 5, after: $a) { totalCount } }", json!({ "a": cursor }))
+        .await;
+    assert_eq!(next["data"]["orders"]["totalCount"], 50, "the count stays on later pages: {next}");
     let stack = Stack::start(&[SandboxKind::Storeden], options(25)).await;
     let response = stack.gql("{ orders(first: 5) { totalCount } }", json!({})).await;
     assert_eq!(response["data"]["orders"]["totalCount"], Value::Null, "Storeden lists carry no total");

@@ -29,6 +29,9 @@ pub struct BackendPosition {
     /// No more orders (or the backend failed and is left out of this listing).
     #[serde(rename = "d", default)]
     pub done: bool,
+    /// The backend's exact count of matching orders, learnt on the first page (`None`: it cannot count).
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
 
 /// Where every backend stands.
@@ -94,7 +97,13 @@ mod tests {
         let mut state = CursorState::new(&filter);
         state.positions.insert(
             "shop".into(),
-            BackendPosition { token: Some("abc".into()), skip: 3, page_size: 50, done: false },
+            BackendPosition {
+                token: Some("abc".into()),
+                skip: 3,
+                page_size: 50,
+                done: false,
+                total: Some(7),
+            },
         );
         let encoded = state.encode();
         assert_eq!(CursorState::decode(&encoded, &filter).unwrap(), state);

@@ -85,19 +85,28 @@ impl BackendStream {
     /// Where this backend stands now, for a cursor.
     fn position(&self) -> BackendPosition {
         let size = self.position.page_size;
+        let total = if self.exact_total { self.total } else { None };
         if self.outcome.error.is_some() || self.position.done {
-            return BackendPosition { token: None, skip: 0, page_size: size, done: true };
+            return BackendPosition { token: None, skip: 0, page_size: size, done: true, total };
         }
         match self.pages.get(self.page) {
-            None => BackendPosition { token: None, skip: 0, page_size: size, done: true },
-            Some(page) if self.index < page.orders.len() => {
-                BackendPosition { token: page.token.clone(), skip: self.index, page_size: size, done: false }
-            }
+            None => BackendPosition { token: None, skip: 0, page_size: size, done: true, total },
+            Some(page) if self.index < page.orders.len() => BackendPosition {
+                token: page.token.clone(),
+                skip: self.index,
+                page_size: size,
+                done: false,
+                total,
+            },
             Some(page) => match &page.next {
-                Some(next) => {
-                    BackendPosition { token: Some(next.clone()), skip: 0, page_size: size, done: false }
-                }
-                None => BackendPosition { token: None, skip: 0, page_size: size, done: true },
+                Some(next) => BackendPosition {
+                    token: Some(next.clone()),
+                    skip: 0,
+                    page_size: size,
+                    done: false,
+                    total,
+                },
+                None => BackendPosition { token: None, skip: 0, page_size: size, done: true, total },
             },
         }
     }
@@ -129,6 +138,7 @@ impl Engine {
                 skip: 0,
                 page_size: backend.max_page_size().min(first.max(MIN_BACKEND_PAGE)).max(1),
                 done: false,
+                total: None,
             });
             self.fetch_stream(backend.clone(), position, &filter, filter_key.clone(), first, deadline)
         }))
@@ -206,8 +216,8 @@ impl Engine {
             pages: Vec::new(),
             page: 0,
             index: position.skip,
-            total: None,
-            exact_total: false,
+            total: position.total,
+            exact_total: position.total.is_some(),
             outcome: BackendOutcome {
                 backend: name.clone(),
                 error: None,
@@ -217,6 +227,7 @@ impl Engine {
         };
         if position.done {
             stream.outcome.cached = false;
+            stream.outcome.duration = started.elapsed();
             return stream;
         }
         let pushed = backend.pushdown();
@@ -259,7 +270,9 @@ impl Engine {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout { backend: name.to_string(), timeout: self.request_timeout }),
         };
-        stream.exact_total = position.token.is_none() && !engine_filters && stream.total.is_some();
+        if position.token.is_none() && position.skip == 0 && position.total.is_none() {
+            stream.exact_total = !engine_filters && stream.total.is_some();
+        }
         if let Err(error) = result {
             tracing::warn!(backend = %name, code = error.code(), %error, "backend failed during listing");
             stream.pages.clear();
