@@ -297,3 +297,6 @@ impl OrderBackend for VtexBackend {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod e2e;
