@@ -1,25 +1,133 @@
-//! The vtex adapter (stub: to be written from the vendor documentation).
+//! VTEX OMS (Orders API) adapter: `https://{account}.vtexcommercestable.com.br/api/oms/pvt/orders…`,
+//! authenticated by the `X-VTEX-API-AppKey` / `X-VTEX-API-AppToken` pair.
+//!
+//! Quirks this adapter handles:
+//! - **Money is integer cents** everywhere (`value`, `totals[]`, item prices); the full order's
+//!   `storePreferencesData.currencyFormatInfo.CurrencyDecimalDigits` (default 2) scales them. List rows carry
+//!   no digits, so a row's `totalValue` is only used for currencies with 2 ISO minor digits. `Discounts` is a
+//!   negative total (turned into a positive discount). The invoice notification takes `invoiceValue` as a
+//!   *string* of cents.
+//! - **The list is capped at 30 pages** of ≤ 100 rows per query: the adapter slides the `f_creationDate`
+//!   window to reach every order (see [`paging`]); `paging.total` counts only the current window, so a
+//!   total is reported only when one window holds the whole listing. List rows (`items: null`) are summary
+//!   orders: status, sequence, creation date, currency, `totalValue`, buyer name, payment names and the
+//!   marketplace's order id; the rest loads from "get order".
+//! - **One status string** folds payment and fulfilment (table below). There is no "shipped" status: an
+//!   order ships by its invoice (→ `invoiced`, terminal) and is delivered by a tracking update
+//!   (`isDelivered`), after which the API status stays `invoiced`. `null` is an incomplete order. The list's
+//!   `f_status` documents 7 values; a status filter is sent as `f_status` only when those values select
+//!   exactly the matching orders, and otherwise applied to the rows here (the filter stays exact).
+//! - Dates carry up to 7 fractional digits; addresses carry ISO alpha-3 countries (mapped to alpha-2);
+//!   the list spells `marketPlaceOrderId`, the order `marketplaceOrderId`.
+//! - Errors are `{"error":{"code","message","exception"}}`; `OMS003` (409) means the status forbids the
+//!   action.
+//!
+//! Mutations: PROCESSING = `POST …/start-handling` (only from `ready-for-handling`); SHIPPED = `POST
+//! …/invoice` (an `Output` invoice of all items, needs `shipment.invoiceNumber`); DELIVERED = `PUT
+//! …/invoice/{invoiceNumber}/tracking {isDelivered: true}` on the last outbound invoice; cancel = `POST
+//! …/cancel {reason}` (refused once invoiced; VTEX refunds by itself, so `refundAmount` is unsupported). No
+//! tags, no linking.
+//!
+//! | VTEX `status` | order | payment | fulfillment |
+//! |---|---|---|---|
+//! | `null` (incomplete order) | PENDING | PENDING | UNFULFILLED |
+//! | `order-created`, `order-accepted`, `on-order-completed`, `on-order-completed-ffm` | PENDING | PENDING | UNFULFILLED |
+//! | `waiting-for-authorization`, `waiting-for-sellers-confirmation`, `waiting-for-order-authorization` | PENDING | PENDING | UNFULFILLED |
+//! | `payment-pending`, `approve-payment`, `window-to-change-payment` | PENDING | PENDING | UNFULFILLED |
+//! | `waiting-ffmt-authorization`, `waiting-for-manual-authorization`, `waiting-for-mkt-authorization`, `waiting-for-fulfillment` | PENDING | PENDING | UNFULFILLED |
+//! | `payment-approved`, `window-to-change-seller`, `authorize-fulfillment`, `window-to-cancel` | CONFIRMED | PAID | UNFULFILLED |
+//! | `ready-for-handling`, `waiting-seller-handling` | CONFIRMED | PAID | UNFULFILLED |
+//! | `start-handling`, `handling`, `ready-for-invoicing`, `invoice` (verifying invoice) | PROCESSING | PAID | UNFULFILLED |
+//! | `invoiced`, `invoice-after-cancellation-deny` | SHIPPED | PAID | FULFILLED |
+//! | `request-cancel`, `cancellation-requested`, `waiting-for-seller-decision` | UNKNOWN | UNKNOWN | UNFULFILLED |
+//! | `order-create-error`, `order-creation-error` | UNKNOWN | UNKNOWN | UNFULFILLED |
+//! | `cancel` (cancelling), `replaced` | CANCELLED | UNKNOWN | CANCELLED |
+//! | `canceled` | CANCELLED | VOIDED | CANCELLED |
+//! | any other value | UNKNOWN | UNKNOWN | UNKNOWN |
+//!
+//! `status.native` keeps the value (`"null"` for an incomplete order) and `status.label` the
+//! `statusDescription`.
+
+mod client;
+mod countries;
+mod mapping;
+mod mutations;
+mod paging;
+mod status;
+mod wire;
+
+#[cfg(test)]
+mod fixtures;
 
 use async_trait::async_trait;
+use chrono::Utc;
 
+use self::client::VtexClient;
+use self::paging::Cursor;
+use self::status::StatusPlan;
+use crate::backends::util::{self, decode_token, encode_token};
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Capabilities, ListPage, ListRequest, NativeOrderId, Order, OrderBackend,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
-/// A vtex backend.
+/// A VTEX OMS backend.
 #[derive(Debug)]
 pub struct VtexBackend {
     name: BackendName,
+    client: VtexClient,
+    concurrency: usize,
+    currency: Option<String>,
 }
 
 impl VtexBackend {
-    /// Builds the adapter from its config.
+    /// Builds the adapter from its config (`app_key`, `app_token`).
     pub fn new(name: BackendName, config: &BackendConfig) -> Result<Self> {
-        let _ = config;
-        Ok(VtexBackend { name })
+        let client = VtexClient::new(&name, config)?;
+        Ok(VtexBackend {
+            name,
+            client,
+            concurrency: config.max_concurrency.max(1),
+            currency: config.currency.clone(),
+        })
     }
+
+    async fn full_order(&self, id: &NativeOrderId) -> Result<(wire::VtexOrder, serde_json::Value)> {
+        self.client
+            .get(id)
+            .await?
+            .ok_or_else(|| Error::NotFound { backend: self.name.to_string(), id: id.to_string() })
+    }
+
+    async fn get_one(&self, id: NativeOrderId) -> Result<Order> {
+        let (order, native) = self.full_order(&id).await?;
+        mapping::order_from_full(&self.name, &order, native)
+    }
+
+    fn empty_page() -> ListPage {
+        ListPage { orders: Vec::new(), next: None, total: Some(0) }
+    }
+}
+
+/// The filter fields applied locally to list rows (after any server-side narrowing), exactly as the engine
+/// would: the three status axes and the placed-at range.
+const LOCAL: FilterPushdown = FilterPushdown {
+    status: false,
+    payment_status: false,
+    fulfillment_status: false,
+    placed_range: false,
+    customer_email: true,
+    tags: true,
+};
+
+/// Whether `q` (full text over id, e-mail, document and name) can narrow to a customer's e-mail: the
+/// docs forbid `+`; anything with spaces would not be one term.
+fn email_query(filter: &OrderFilter) -> Option<String> {
+    let email = filter.customer_email.as_deref()?.trim();
+    (!email.is_empty() && !email.contains('+') && !email.chars().any(char::is_whitespace))
+        .then(|| email.to_string())
 }
 
 #[async_trait]
@@ -33,20 +141,162 @@ impl OrderBackend for VtexBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::default()
+        Capabilities {
+            update_status_to: vec![OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered],
+            cancel: true,
+            refund_on_cancel: false,
+            add_tags: false,
+            remove_tags: false,
+            link: false,
+        }
+    }
+
+    fn pushdown(&self) -> FilterPushdown {
+        // Status axes and dates: `f_status` / `f_creationDate` narrow, the rows are then checked exactly.
+        // Tags: VTEX orders have none, so a tag filter matches nothing.
+        FilterPushdown {
+            status: true,
+            payment_status: true,
+            fulfillment_status: true,
+            placed_range: true,
+            customer_email: false,
+            tags: true,
+        }
     }
 
     fn max_page_size(&self) -> usize {
-        50
+        paging::MAX_PER_PAGE
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
-        let _ = request;
-        Err(Error::Internal("the vtex adapter is not written yet".into()))
+        let filter = &request.filter;
+        let cursor = match &request.continuation {
+            Some(token) => {
+                let cursor: Cursor = decode_token(token)?;
+                if !cursor.is_valid() {
+                    return Err(Error::BadUserInput("the cursor is not valid for this backend".into()));
+                }
+                cursor
+            }
+            None => Cursor::start(request.page_size),
+        };
+        if !filter.tags.is_empty() {
+            return Ok(Self::empty_page());
+        }
+        if let (Some(after), Some(before)) = (filter.placed_after, filter.placed_before)
+            && after > before
+        {
+            return Ok(Self::empty_page());
+        }
+        let plan = status::plan(filter);
+        if plan == StatusPlan::Nothing {
+            return Ok(Self::empty_page());
+        }
+
+        let lower_ms = filter.placed_after.as_ref().map(paging::floor_ms);
+        let filter_upper_ms = filter.placed_before.as_ref().map(paging::ceil_ms);
+        let upper_ms = paging::window_upper(filter_upper_ms, &cursor);
+        let mut query: Vec<(&str, String)> = vec![
+            ("page", cursor.page.to_string()),
+            ("per_page", cursor.per_page.to_string()),
+            ("orderBy", "creationDate,desc".into()),
+        ];
+        if let StatusPlan::Exact(natives) = &plan {
+            query.push(("f_status", natives.join(",")));
+        }
+        if let Some(window) = paging::creation_date_filter(lower_ms, upper_ms) {
+            query.push(("f_creationDate", window));
+        }
+        let email = email_query(filter);
+        if let Some(email) = &email {
+            query.push(("q", email.clone()));
+        }
+
+        let (response, natives) = self.client.list(&query).await?;
+        let rows = response.list.unwrap_or_default();
+        let mut seen = Vec::with_capacity(rows.len());
+        let mut orders = Vec::with_capacity(rows.len());
+        for (row, native) in
+            rows.iter().zip(natives.into_iter().chain(std::iter::repeat(serde_json::Value::Null)))
+        {
+            let order = mapping::order_from_row(&self.name, row, native, self.currency.as_deref())?;
+            let nanos = paging::nanos(&order.placed_at).ok_or_else(|| Error::Malformed {
+                backend: self.name.to_string(),
+                path: "list[].creationDate".into(),
+                message: "out of the supported date range".into(),
+            })?;
+            seen.push(paging::Seen { id: row.order_id.clone(), nanos });
+            if !cursor.skip.contains(&row.order_id) && filter.matches(&order, &LOCAL) {
+                orders.push(order);
+            }
+        }
+        let window_pages =
+            response.paging.as_ref().and_then(|p| p.pages).and_then(|p| u32::try_from(p.0).ok());
+        let next = paging::advance(&cursor, &seen, window_pages).map_err(|_| Error::Backend {
+            backend: self.name.to_string(),
+            status: 200,
+            native_code: None,
+            message: "more orders share one creation millisecond than VTEX's 30-page list can serve".into(),
+        })?;
+
+        // `paging.total` counts the window: exact for the listing only in the first window, when that window
+        // holds everything (no slide), the server applied the whole filter (no local narrowing), and the
+        // date bounds were whole milliseconds.
+        let ms_exact = |at: Option<chrono::DateTime<chrono::FixedOffset>>| {
+            at.is_none_or(|at| paging::floor_ms(&at) == paging::ceil_ms(&at))
+        };
+        let server_exact = !matches!(plan, StatusPlan::Local)
+            && email.is_none()
+            && ms_exact(filter.placed_after)
+            && ms_exact(filter.placed_before);
+        let total =
+            response.paging.as_ref().and_then(|p| p.total).and_then(|t| u64::try_from(t.0).ok()).filter(
+                |t| {
+                    cursor.upper_ms.is_none()
+                        && server_exact
+                        && *t <= u64::from(paging::MAX_PAGES) * u64::from(cursor.per_page)
+                },
+            );
+        Ok(ListPage { orders, next: next.as_ref().map(encode_token), total })
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
-        let _ = ids;
-        Err(Error::Internal("the vtex adapter is not written yet".into()))
+        util::fetch_each(ids, self.concurrency, |id| self.get_one(id)).await
+    }
+
+    async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
+        match change.status {
+            OrderStatus::Processing => self.client.start_handling(id).await,
+            OrderStatus::Shipped => {
+                let shipment = change.shipment.as_ref();
+                let invoice_number = mutations::required_invoice_number(shipment)?;
+                let (order, _) = self.full_order(id).await?;
+                mutations::check_can_invoice(&self.name, &order)?;
+                let request =
+                    mutations::invoice_request(&self.name, &order, invoice_number, shipment, Utc::now())?;
+                self.client.invoice(id, &request).await
+            }
+            OrderStatus::Delivered => {
+                let (order, _) = self.full_order(id).await?;
+                let invoice = mutations::delivery_invoice(&self.name, &order)?;
+                self.client.tracking(id, &invoice, &mutations::delivered_request(Utc::now())).await
+            }
+            _ => Err(self.unsupported("updateOrderStatus")),
+        }
+    }
+
+    async fn cancel(&self, id: &NativeOrderId, cancellation: &Cancellation) -> Result<()> {
+        if cancellation.refund_amount.is_some() {
+            return Err(self.unsupported("cancelOrder with refundAmount"));
+        }
+        let (order, _) = self.full_order(id).await?;
+        mutations::check_can_cancel(&self.name, &order)?;
+        self.client.cancel(id, &wire::CancelRequest { reason: cancellation.reason.clone() }).await
     }
 }
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod e2e;

@@ -1,0 +1,286 @@
+use std::str::FromStr;
+
+use pretty_assertions::assert_eq;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::*;
+use crate::backends::http::decode;
+use crate::backends::vtex::fixtures::{GET_ORDER_EXAMPLE, LIST_EXAMPLE};
+use crate::backends::vtex::wire::ListResponse;
+use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
+
+fn backend() -> BackendName {
+    BackendName::parse("shop-br").unwrap()
+}
+
+fn money(amount: &str) -> Money {
+    Money::new(Decimal::from_str(amount).unwrap(), "BRL")
+}
+
+fn full(json: &str) -> Order {
+    let native: Value = serde_json::from_str(json).unwrap();
+    let wire: VtexOrder = decode(&backend(), &native).unwrap();
+    order_from_full(&backend(), &wire, native).unwrap()
+}
+
+fn rows(json: &str) -> (ListResponse, Vec<Value>) {
+    let value: Value = serde_json::from_str(json).unwrap();
+    let response: ListResponse = decode(&backend(), &value).unwrap();
+    let natives = value["list"].as_array().unwrap().clone();
+    (response, natives)
+}
+
+// The documented "get order" example maps field by field: money exact from cents, dates with 6 and 7
+// fractional digits exact, status axes, addresses with alpha-3 → alpha-2, customer, methods, externals.
+#[test]
+fn documented_get_example_maps_completely() {
+    let order = full(GET_ORDER_EXAMPLE);
+    assert_eq!(order.id.to_string(), "shop-br:1172452900788-01");
+    assert_eq!(order.number.as_deref(), Some("502556"));
+    assert_eq!(
+        (order.status.order, order.status.payment, order.status.fulfillment),
+        (OrderStatus::Processing, PaymentStatus::Paid, FulfillmentStatus::Unfulfilled)
+    );
+    assert_eq!(order.status.native, "handling");
+    assert_eq!(order.status.label.as_deref(), Some("Preparando Entrega"));
+    assert_eq!(order.placed_at.to_rfc3339(), "2024-02-04T20:09:43.899958+00:00");
+    assert_eq!(order.placed_at.timestamp_subsec_nanos(), 899_958_000);
+    let updated = order.updated_at.unwrap();
+    assert_eq!(updated.to_rfc3339(), "2024-02-06T20:46:11.701074700+00:00");
+    assert_eq!(order.currency, "BRL");
+    assert_eq!(
+        order.totals,
+        OrderTotals {
+            subtotal: money("0.99"),
+            shipping: money("3.00"),
+            tax: money("0.00"),
+            discount: money("0.00"),
+            total: money("11.60"),
+        }
+    );
+    assert_eq!(order.totals.total.amount.to_string(), "11.60");
+    assert_eq!(
+        order.line_items,
+        vec![LineItem {
+            id: "94913BB553334977BFD669A24E678C69".into(),
+            sku: Some("BIGBML".into()),
+            name: "Bay Max L".into(),
+            variant: None,
+            product_id: Some("6".into()),
+            variant_id: Some("18".into()),
+            quantity: 1,
+            unit_price: money("9.90"),
+            total: money("9.90"),
+            image_url: Some("https://luxstore.img.com.br/ids/155392-55-55/KOI.jpg?v=6359184022286".into()),
+        }]
+    );
+    assert_eq!(
+        order.customer,
+        Some(Customer {
+            id: Some("5660c55f-714d-4b14-88a7-b03e9bfbdd2y".into()),
+            email: Some("rodrigo.smith@email.com".into()),
+            phone: Some("+5561992227222".into()),
+            first_name: Some("Rodrigo".into()),
+            last_name: Some("Smith".into()),
+            full_name: Some("Rodrigo Smith".into()),
+        })
+    );
+    assert_eq!(
+        order.shipping_address,
+        Some(Address {
+            full_name: Some("Rodrigo Smith".into()),
+            line1: Some("Avenida Lúcio Costa, 126".into()),
+            line2: Some("10, Barra da Tijuca".into()),
+            city: Some("Rio de Janeiro".into()),
+            region: Some("RJ".into()),
+            postal_code: Some("22630-011".into()),
+            country_code: Some("BR".into()),
+            country: Some("BRA".into()),
+            ..Address::default()
+        })
+    );
+    // invoiceData.address is null: the card's billing address is used.
+    assert_eq!(
+        order.billing_address,
+        Some(Address {
+            line1: Some("Brigadeiro Faria Lima Avenue, 4440".into()),
+            line2: Some("10th Floor, Itaim Bibi".into()),
+            city: Some("São Paulo".into()),
+            region: Some("SP".into()),
+            postal_code: Some("04538132".into()),
+            country_code: Some("BR".into()),
+            country: Some("BRA".into()),
+            ..Address::default()
+        })
+    );
+    assert_eq!(order.shipping_method.as_deref(), Some("Normal"));
+    assert_eq!(order.payment_method.as_deref(), Some("Visa"));
+    // The only package is an `Input` (return) invoice; the marketplace's tracking hint remains.
+    assert_eq!(
+        order.tracking,
+        vec![Tracking {
+            carrier: Some("Amazon Label".into()),
+            number: Some("701-1947797-1739404_DBA".into()),
+            url: Some("https://storeName.vtexcommercestable.com.br/api/integration-amazon/logistic-program/dba/labels?orderId=d9xsHobRJCIWbbub0".into()),
+        }]
+    );
+    assert_eq!(order.external_order_id.as_deref(), Some("1172452900788-01"));
+    assert_eq!(order.external_platform.as_deref(), Some("luxstore"));
+    assert_eq!(order.note, None);
+    assert!(order.tags.is_empty());
+    assert!(order.known.is_full());
+    assert_eq!(order.native, serde_json::from_str::<Value>(GET_ORDER_EXAMPLE).unwrap());
+}
+
+// CurrencyDecimalDigits scales the cents (here 3 digits), Discounts turn positive, an outbound package
+// gives tracking, a missing unique id and priceDefinition fall back to the index and price × quantity.
+#[test]
+fn digits_discounts_packages_and_fallbacks() {
+    let json = r#"{
+      "orderId": "v1-01", "sequence": 77, "status": "invoiced", "value": 12345,
+      "creationDate": "2024-01-01T10:00:00.1234567-03:00", "lastChange": null,
+      "totals": [ {"id":"Items","value":13000}, {"id":"Discounts","value":-1750}, {"id":"Shipping","value":1095},
+                  {"id":"Tax","value":0}, {"id":"CustomTax","value":5} ],
+      "items": [ {"id": 5, "productId": 9, "name": "Tea", "quantity": 3, "price": 4500, "sellingPrice": 4000,
+                  "unitMultiplier": 1.0} ],
+      "storePreferencesData": {"currencyCode": "KWD", "currencyFormatInfo": {"CurrencyDecimalDigits": 3}},
+      "packageAttachment": {"packages": [
+        {"type":"Output","courier":"DHL","invoiceNumber":"NF-1","trackingNumber":"T1","trackingUrl":"https://t/1"},
+        {"type":"Input","courier":"DHL","invoiceNumber":"NF-R","trackingNumber":"R1"} ]},
+      "openTextField": {"value": "leave at the door"},
+      "marketplaceOrderId": "", "marketplace": {"name": "mkt"}
+    }"#;
+    let order = full(json);
+    let kwd = |a: &str| Money::new(Decimal::from_str(a).unwrap(), "KWD");
+    assert_eq!(order.number.as_deref(), Some("77"));
+    assert_eq!(order.totals.subtotal, kwd("13.000"));
+    assert_eq!(order.totals.discount, kwd("1.750"));
+    assert_eq!(order.totals.shipping, kwd("1.095"));
+    assert_eq!(order.totals.total, kwd("12.345"));
+    assert_eq!(order.placed_at.timestamp_subsec_nanos(), 123_456_700);
+    assert_eq!(order.placed_at.offset().local_minus_utc(), -3 * 3600);
+    assert_eq!(order.updated_at, None);
+    let item = &order.line_items[0];
+    assert_eq!(
+        (item.id.as_str(), item.variant_id.as_deref(), item.product_id.as_deref()),
+        ("0", Some("5"), Some("9"))
+    );
+    assert_eq!((item.unit_price.clone(), item.total.clone()), (kwd("4.000"), kwd("12.000")));
+    assert_eq!(item.sku, None);
+    assert_eq!(
+        order.tracking,
+        vec![Tracking {
+            carrier: Some("DHL".into()),
+            number: Some("T1".into()),
+            url: Some("https://t/1".into()),
+        }]
+    );
+    assert_eq!(order.note.as_deref(), Some("leave at the door"));
+    assert_eq!((order.external_order_id, order.external_platform), (None, None));
+    assert_eq!(order.customer, None);
+}
+
+// Money never goes through floats: a fractional cents amount is a decoding error, not a rounding.
+#[test]
+fn fractional_cents_are_rejected() {
+    let value: Value =
+        serde_json::from_str(r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":10.5}"#)
+            .unwrap();
+    let err = decode::<VtexOrder>(&backend(), &value).unwrap_err();
+    assert!(matches!(err, Error::Malformed { ref path, .. } if path == "value"), "{err:?}");
+    let value: Value =
+        serde_json::from_str(r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":"1160"}"#)
+            .unwrap();
+    assert_eq!(decode::<VtexOrder>(&backend(), &value).unwrap().value, Some(wire::Cents(1160)));
+}
+
+// A full order without its currency or with a bad date is a Malformed error naming the field.
+#[test]
+fn missing_essentials_are_malformed() {
+    let no_currency = r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":1}"#;
+    let native: Value = serde_json::from_str(no_currency).unwrap();
+    let wire: VtexOrder = decode(&backend(), &native).unwrap();
+    let err = order_from_full(&backend(), &wire, native).unwrap_err();
+    assert!(matches!(err, Error::Malformed { ref path, .. } if path == "storePreferencesData.currencyCode"));
+    let bad_date = r#"{"orderId":"x","creationDate":"yesterday","value":1,"storePreferencesData":{"currencyCode":"BRL"}}"#;
+    let native: Value = serde_json::from_str(bad_date).unwrap();
+    let wire: VtexOrder = decode(&backend(), &native).unwrap();
+    let err = order_from_full(&backend(), &wire, native).unwrap_err();
+    assert!(matches!(err, Error::Malformed { ref path, .. } if path == "creationDate"));
+}
+
+// The documented list example: summary orders with what the rows really have, marked accordingly.
+#[test]
+fn documented_list_example_maps_summaries() {
+    let (response, natives) = rows(LIST_EXAMPLE);
+    let paging = response.paging.unwrap();
+    assert_eq!((paging.total, paging.pages), (Some(wire::Count(84)), Some(wire::Count(6))));
+    let list = response.list.unwrap();
+    assert_eq!(list.len(), 5);
+    let orders: Vec<Order> = list
+        .iter()
+        .zip(natives.clone())
+        .map(|(row, native)| order_from_row(&backend(), row, native, None).unwrap())
+        .collect();
+
+    let first = &orders[0];
+    assert_eq!(first.id.to_string(), "shop-br:1306331686122-01");
+    assert_eq!(first.number.as_deref(), Some("502559"));
+    assert_eq!((first.status.order, first.status.native.as_str()), (OrderStatus::Shipped, "invoiced"));
+    assert_eq!(first.status.label.as_deref(), Some("Faturado"));
+    assert_eq!(first.placed_at.to_rfc3339(), "2019-02-04T10:29:11+00:00");
+    assert_eq!(first.currency, "BRL");
+    assert_eq!(first.totals.total, money("74.53"));
+    assert_eq!(first.totals.subtotal, money("0"));
+    assert_eq!(first.customer.as_ref().and_then(|c| c.full_name.as_deref()), Some("J C"));
+    assert_eq!(first.customer.as_ref().and_then(|c| c.email.as_deref()), None);
+    assert_eq!(first.payment_method.as_deref(), Some("Boleto Bancário"));
+    assert_eq!(first.external_order_id, None);
+    assert!(first.line_items.is_empty());
+    assert_eq!(first.native, natives[0]);
+    let known = first.known;
+    assert!(known.total && known.tags && known.external);
+    assert!(!known.totals && !known.customer && !known.line_items && !known.addresses && !known.methods);
+    assert!(!known.tracking && !known.note && !known.updated_at && !known.native);
+
+    assert_eq!(orders[1].totals.total, money("11.60"));
+    assert_eq!(orders[1].status.order, OrderStatus::Processing);
+    assert_eq!(orders[2].status.order, OrderStatus::Confirmed);
+
+    // A marketplace row: its order id is known, the marketplace's name is not.
+    let marketplace = &orders[3];
+    assert_eq!(marketplace.external_order_id.as_deref(), Some("880102018018-01"));
+    assert!(!marketplace.known.external);
+    assert_eq!(
+        (marketplace.status.order, marketplace.status.payment, marketplace.status.fulfillment),
+        (OrderStatus::Cancelled, PaymentStatus::Voided, FulfillmentStatus::Cancelled)
+    );
+    assert_eq!(marketplace.payment_method, None);
+    assert_eq!(orders[4].status.fulfillment, FulfillmentStatus::Fulfilled);
+}
+
+// A row's cents are trusted only for 2-digit currencies; a row without currency uses the configured one.
+#[test]
+fn row_currency_rules() {
+    let row = |currency: &str| {
+        format!(
+            r#"{{"list":[{{"orderId":"a-01","creationDate":"2024-01-01T00:00:00.1234567+00:00","totalValue":500,
+            "status":null,"sequence":12{currency}}}],"paging":{{"total":1,"pages":1,"currentPage":1,"perPage":15}}}}"#
+        )
+    };
+    let (response, natives) = rows(&row(r#","currencyCode":"JPY""#));
+    let order = order_from_row(&backend(), &response.list.unwrap()[0], natives[0].clone(), None).unwrap();
+    assert!(!order.known.total);
+    assert_eq!(order.status.native, "null");
+    assert_eq!(order.status.order, OrderStatus::Pending);
+    assert_eq!(order.number.as_deref(), Some("12"));
+
+    let (response, natives) = rows(&row(""));
+    let list = response.list.unwrap();
+    let err = order_from_row(&backend(), &list[0], natives[0].clone(), None).unwrap_err();
+    assert!(matches!(err, Error::Malformed { ref path, .. } if path == "list[].currencyCode"));
+    let order = order_from_row(&backend(), &list[0], natives[0].clone(), Some("EUR")).unwrap();
+    assert_eq!(order.totals.total, Money::new(Decimal::from_str("5.00").unwrap(), "EUR"));
+    assert!(order.known.total);
+}
