@@ -92,8 +92,18 @@ fn order_status_narrows_to_a_superset() {
     assert_eq!(native["status"], json!({"$in": ["APPROVED", "CANCELED"]}));
     let unknown = native_filter(&OrderFilter { status: vec![OrderStatus::Unknown], ..filter() }).unwrap();
     assert!(!unknown.contains_key("status"));
-    assert!(!PUSHDOWN.status && !PUSHDOWN.customer_email && !PUSHDOWN.tags);
-    assert!(PUSHDOWN.payment_status && PUSHDOWN.fulfillment_status && PUSHDOWN.placed_range);
+    let declared = PUSHDOWN;
+    assert_eq!(
+        declared,
+        FilterPushdown {
+            status: false,
+            payment_status: true,
+            fulfillment_status: true,
+            placed_range: true,
+            customer_email: false,
+            tags: false
+        }
+    );
 }
 
 // The date range is inclusive and rounded to Wix's milliseconds in the direction that keeps it exact.
