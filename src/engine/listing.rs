@@ -268,11 +268,11 @@ impl Engine {
             stream.exact_total = false;
         }
         // Skip what earlier pages already returned; an out-of-range skip (the data changed) just empties the page.
-        if let Some(page) = stream.pages.first() {
-            if stream.index >= page.orders.len() {
-                stream.index = page.orders.len();
-                stream.advance_past_empty();
-            }
+        if let Some(page) = stream.pages.first()
+            && stream.index >= page.orders.len()
+        {
+            stream.index = page.orders.len();
+            stream.advance_past_empty();
         }
         stream.outcome.duration = started.elapsed();
         stream

@@ -60,10 +60,8 @@ impl Engine {
                 format!("at most {MAX_TEXT_LEN} characters"),
             ));
         }
-        if let Some(amount) = cancellation.refund_amount {
-            if amount < Decimal::ZERO {
-                return Err(Error::invalid_input(&["input", "refundAmount"], "must not be negative"));
-            }
+        if cancellation.refund_amount.is_some_and(|amount| amount < Decimal::ZERO) {
+            return Err(Error::invalid_input(&["input", "refundAmount"], "must not be negative"));
         }
         let capabilities = backend.capabilities();
         if !capabilities.cancel {
