@@ -289,7 +289,7 @@ pub fn order(
         shipping: money(summary.and_then(|s| s.shipping.as_ref()), &currency),
         tax: money(summary.and_then(|s| s.tax.as_ref()), &currency),
         discount: money(summary.and_then(|s| s.discount.as_ref()), &currency),
-        total: money(summary.and_then(|s| s.total.as_ref()), &currency),
+        total: money(summary.and_then(|s| s.total.as_ref().or(s.total_price.as_ref())), &currency),
     };
     order.number = number(&wire.number);
     order.updated_at = updated_at;

@@ -67,6 +67,8 @@
 
 mod client;
 #[cfg(test)]
+mod e2e;
+#[cfg(test)]
 mod fixtures;
 mod mapping;
 mod query;
@@ -310,5 +312,45 @@ impl OrderBackend for WixBackend {
             "unassignTags": { "tags": { "tagIds": ids }, "privateTags": { "tagIds": ids } },
         });
         self.client.update_tags(id, body).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Tracking info carries number, provider and link; a number needs a carrier, a carrier or link needs a number.
+    #[test]
+    fn tracking_info_rules() {
+        let shipment = |number: Option<&str>, carrier: Option<&str>, url: Option<&str>| Shipment {
+            tracking_number: number.map(str::to_string),
+            carrier: carrier.map(str::to_string),
+            tracking_url: url.map(str::to_string),
+            ..Default::default()
+        };
+        assert_eq!(tracking_info(None).unwrap(), None);
+        assert_eq!(tracking_info(Some(&shipment(None, None, Some("  ")))).unwrap(), None);
+        assert_eq!(
+            tracking_info(Some(&shipment(Some("1Z"), Some("ups"), None))).unwrap(),
+            Some(json!({"trackingNumber": "1Z", "shippingProvider": "ups"}))
+        );
+        assert_eq!(
+            tracking_info(Some(&shipment(Some("1Z"), Some("ups"), Some("https://t/1Z")))).unwrap(),
+            Some(json!({"trackingNumber": "1Z", "shippingProvider": "ups", "trackingLink": "https://t/1Z"}))
+        );
+        let field = |e: Error| e.field().map(|f| f.join("."));
+        let no_carrier = tracking_info(Some(&shipment(Some("1Z"), None, None))).unwrap_err();
+        assert_eq!(field(no_carrier).as_deref(), Some("input.shipment.carrier"));
+        let no_number = tracking_info(Some(&shipment(None, Some("ups"), None))).unwrap_err();
+        assert_eq!(field(no_number).as_deref(), Some("input.shipment.trackingNumber"));
+    }
+
+    // Tag names are trimmed and deduplicated; an empty name is invalid input.
+    #[test]
+    fn tag_names_are_cleaned() {
+        let names = WixBackend::clean_tag_names(&[" VIP ".into(), "VIP".into(), "gift".into()]).unwrap();
+        assert_eq!(names, vec!["VIP", "gift"]);
+        let err = WixBackend::clean_tag_names(&["ok".into(), "  ".into()]).unwrap_err();
+        assert_eq!(err.field().map(|f| f.join(".")).as_deref(), Some("input.tags"));
     }
 }

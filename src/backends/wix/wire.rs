@@ -152,9 +152,11 @@ pub struct PriceSummary {
     pub tax: Option<Price>,
     /// Discounts (positive).
     pub discount: Option<Price>,
-    /// Grand total (`totalPrice` in the older beta example).
-    #[serde(alias = "totalPrice")]
+    /// Grand total.
     pub total: Option<Price>,
+    /// Grand total under its beta-era name (the documented Get Order example has only this one; payloads may
+    /// carry both).
+    pub total_price: Option<Price>,
 }
 
 /// `{original, translated}` text.
