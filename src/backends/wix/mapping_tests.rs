@@ -1,0 +1,276 @@
+use std::str::FromStr;
+
+use pretty_assertions::assert_eq;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::*;
+use crate::backends::wix::fixtures;
+
+fn backend() -> BackendName {
+    BackendName::parse("wix").unwrap()
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+fn map(raw: &Value, tags: Vec<String>) -> Order {
+    let wire: wire::Order = crate::backends::http::decode(&backend(), raw).unwrap();
+    order(&backend(), &wire, raw.clone(), tags).unwrap()
+}
+
+fn get_order_example() -> Value {
+    let value: Value = serde_json::from_str(fixtures::GET_ORDER).unwrap();
+    value["order"].clone()
+}
+
+// The documented Get Order example maps every field: ids, dates, status axes, exact money, buyer, lines,
+// both addresses, shipping method, channel, and `native` untouched.
+#[test]
+fn documented_get_order_example() {
+    let raw = get_order_example();
+    let order = map(&raw, Vec::new());
+    assert_eq!(order.id.to_string(), "wix:265c7d98-a7c3-48c4-89cd-bbdc00921eab");
+    assert_eq!(order.number.as_deref(), Some("10108"));
+    assert_eq!(order.placed_at, util::parse_datetime("2021-05-25T13:51:01.718Z").unwrap());
+    assert_eq!(order.placed_at.timestamp_subsec_millis(), 718);
+    assert_eq!(order.updated_at, util::parse_datetime("2021-05-25T13:55:55.130Z"));
+    assert_eq!(
+        order.status,
+        Status::new(
+            OrderStatus::Shipped,
+            PaymentStatus::Paid,
+            FulfillmentStatus::Fulfilled,
+            "APPROVED/PAID/FULFILLED"
+        )
+    );
+    assert_eq!(order.currency, "USD");
+    assert_eq!(order.totals.subtotal, Money::new(dec("216.25"), "USD"));
+    assert_eq!(order.totals.shipping, Money::new(dec("2.0"), "USD"));
+    assert_eq!(order.totals.tax, Money::new(dec("8.22"), "USD"));
+    assert_eq!(order.totals.discount, Money::new(dec("10.81"), "USD"));
+    assert_eq!(order.totals.total, Money::new(dec("215.66"), "USD"));
+    assert_eq!(order.totals.total.amount.to_string(), "215.66");
+    assert_eq!(
+        order.customer,
+        Some(Customer {
+            id: Some("f61f30cd-7474-47b7-95a2-339c0fcacbd3".into()),
+            email: Some("janedoe@gmail.com".into()),
+            phone: Some("+1234567890".into()),
+            first_name: Some("Jane".into()),
+            last_name: Some("Doe".into()),
+            full_name: Some("Jane Doe".into()),
+        })
+    );
+    assert_eq!(order.line_items.len(), 2);
+    assert_eq!(
+        order.line_items[0],
+        LineItem {
+            id: "00000000-0000-0000-0000-000000000001".into(),
+            sku: None,
+            name: "Indonesian Blend".into(),
+            variant: Some(
+                "Weight: 250g, Ground for: Stovetop, What would you like written on the custom label?: Hope you enjoy \
+                 the coffee! :)"
+                    .into()
+            ),
+            product_id: Some("5376f9ec-b92e-efa9-e4a1-f4f480aa0d3a".into()),
+            variant_id: Some("00000000-0000-0020-0005-ad9cdc10d3b8".into()),
+            quantity: 2,
+            unit_price: Money::new(dec("35.0"), "USD"),
+            total: Money::new(dec("69.16"), "USD"),
+            image_url: Some(
+                "https://static.wixstatic.com/media/nsplsh_316b6449475f3235386255~mv2_d_2977_3951_s_4_2.jpg/v1/fit/\
+                 w_2977,h_3951,q_90/file.jpg"
+                    .into()
+            ),
+        }
+    );
+    let second = &order.line_items[1];
+    assert_eq!(
+        (second.quantity, second.unit_price.amount, second.total.amount),
+        (3, dec("48.75"), dec("144.50"))
+    );
+    assert_eq!(second.total.amount.to_string(), "144.50");
+    assert_eq!(second.variant_id.as_deref(), Some("00000000-0000-0040-0005-a316f7c67df7"));
+    let expected_address = Address {
+        full_name: Some("Jane Doe".into()),
+        first_name: Some("Jane".into()),
+        last_name: Some("Doe".into()),
+        company: None,
+        line1: Some("235 West 23rd Street".into()),
+        line2: Some("3rd floor".into()),
+        city: Some("New York".into()),
+        region: Some("US-NY".into()),
+        postal_code: Some("10011".into()),
+        country_code: Some("US".into()),
+        country: Some("United States".into()),
+        phone: Some("+1234567890".into()),
+        email: None,
+    };
+    assert_eq!(order.billing_address, Some(expected_address.clone()));
+    assert_eq!(order.shipping_address, Some(expected_address));
+    assert_eq!(order.shipping_method.as_deref(), Some("U.S Shipping"));
+    assert_eq!(order.payment_method, None);
+    assert!(order.tracking.is_empty());
+    assert!(order.tags.is_empty());
+    assert_eq!(order.external_order_id, None);
+    assert_eq!(order.external_platform.as_deref(), Some("WEB"));
+    assert_eq!(order.note, None);
+    assert_eq!(order.native, raw);
+    assert_eq!(order.known, Known::FULL);
+}
+
+// A current-schema order: `total`, "85.00"/"0" prices, colour lines, SKU, tags (public + private, deduplicated),
+// external channel id, buyer note, street address, pickup (no shipping address), partial statuses.
+#[test]
+fn current_schema_order() {
+    let raw: Value = serde_json::from_str(fixtures::CURRENT_ORDER).unwrap();
+    let wire: wire::Order = crate::backends::http::decode(&backend(), &raw).unwrap();
+    assert_eq!(tag_ids(&wire), vec!["tag-vip", "tag-gone", "tag-internal"]);
+    let order = map(&raw, vec!["VIP".into(), "tag-gone".into(), "Internal".into()]);
+    assert_eq!(order.number.as_deref(), Some("10126"));
+    assert_eq!(
+        order.status,
+        Status::new(
+            OrderStatus::PartiallyShipped,
+            PaymentStatus::PartiallyRefunded,
+            FulfillmentStatus::PartiallyFulfilled,
+            "APPROVED/PARTIALLY_REFUNDED/PARTIALLY_FULFILLED"
+        )
+    );
+    assert_eq!(order.totals.subtotal.amount.to_string(), "85.00");
+    assert_eq!(order.totals.shipping, Money::zero("EUR"));
+    assert_eq!(order.totals.tax.amount, dec("14.75"));
+    assert_eq!(order.totals.total, Money::new(dec("85.00"), "EUR"));
+    let line = &order.line_items[0];
+    assert_eq!(line.sku.as_deref(), Some("SHOE-42-BLK"));
+    assert_eq!(line.name, "Shoe");
+    assert_eq!(line.variant.as_deref(), Some("Color: Black, Size: 42"));
+    assert_eq!(line.unit_price.amount.to_string(), "85.00");
+    assert_eq!(line.total, Money::new(dec("85.00"), "EUR"));
+    let customer = order.customer.clone().unwrap();
+    assert_eq!(customer.id.as_deref(), Some("0b1ad3e4-1f8a-4d5c-9c8e-2a7e6f1d3b2c"));
+    assert_eq!(customer.email.as_deref(), Some("Jane.Doe@Example.com"));
+    assert_eq!(customer.phone, None);
+    let billing = order.billing_address.clone().unwrap();
+    assert_eq!(billing.line1.as_deref(), Some("Invalidenstraße 12"));
+    assert_eq!(billing.company.as_deref(), Some("Doe GmbH"));
+    assert_eq!((billing.country_code.as_deref(), billing.country.as_deref()), (Some("DE"), None));
+    assert_eq!(order.shipping_address, None);
+    assert_eq!(order.shipping_method.as_deref(), Some("Pickup in store"));
+    assert_eq!(order.tags, vec!["VIP", "tag-gone", "Internal"]);
+    assert_eq!(order.external_order_id.as_deref(), Some("EB-7781"));
+    assert_eq!(order.external_platform.as_deref(), Some("EBAY"));
+    assert_eq!(order.note.as_deref(), Some("Please gift wrap"));
+}
+
+// Every documented combination of the three native enums maps to the table in the module doc.
+#[test]
+fn status_table_covers_every_documented_value() {
+    use wire::{FulfillmentStatus as F, OrderStatus as S, PaymentStatus as P};
+    let payments = [
+        (P::Unspecified, PaymentStatus::Unknown),
+        (P::NotPaid, PaymentStatus::Pending),
+        (P::Pending, PaymentStatus::Pending),
+        (P::Paid, PaymentStatus::Paid),
+        (P::PartiallyPaid, PaymentStatus::PartiallyPaid),
+        (P::PartiallyRefunded, PaymentStatus::PartiallyRefunded),
+        (P::FullyRefunded, PaymentStatus::Refunded),
+        (P::Other("DECLINED".into()), PaymentStatus::Unknown),
+    ];
+    let fulfillments = [
+        (F::NotFulfilled, FulfillmentStatus::Unfulfilled),
+        (F::PartiallyFulfilled, FulfillmentStatus::PartiallyFulfilled),
+        (F::Fulfilled, FulfillmentStatus::Fulfilled),
+        (F::Other("CANCELED".into()), FulfillmentStatus::Unknown),
+    ];
+    for (payment, unified_payment) in &payments {
+        assert_eq!(payment_axis(Some(payment)), *unified_payment, "{payment:?}");
+        for (fulfillment, unified_fulfillment) in &fulfillments {
+            assert_eq!(fulfillment_axis(Some(fulfillment)), *unified_fulfillment, "{fulfillment:?}");
+            let approved = if *payment == P::FullyRefunded {
+                OrderStatus::Refunded
+            } else {
+                match fulfillment {
+                    F::Fulfilled => OrderStatus::Shipped,
+                    F::PartiallyFulfilled => OrderStatus::PartiallyShipped,
+                    _ => OrderStatus::Confirmed,
+                }
+            };
+            let cases = [
+                (S::Initialized, OrderStatus::Pending),
+                (S::Approved, approved),
+                (S::Canceled, OrderStatus::Cancelled),
+                (S::Other("REJECTED".into()), OrderStatus::Unknown),
+            ];
+            for (status, expected) in cases {
+                assert_eq!(
+                    order_axis(Some(&status), Some(payment), Some(fulfillment)),
+                    expected,
+                    "{status:?}"
+                );
+            }
+        }
+    }
+    assert_eq!(payment_axis(None), PaymentStatus::Unknown);
+    assert_eq!(fulfillment_axis(None), FulfillmentStatus::Unknown);
+    assert_eq!(order_axis(None, None, None), OrderStatus::Unknown);
+    assert_eq!(order_axis(Some(&S::Approved), None, None), OrderStatus::Confirmed);
+}
+
+// Native strings parse into the wire enums and back unchanged, unknown ones included.
+#[test]
+fn native_spellings_round_trip() {
+    for text in ["INITIALIZED", "APPROVED", "CANCELED", "PENDING_REVIEW"] {
+        assert_eq!(order_status_native(&wire::OrderStatus::from(text.to_string())), text);
+    }
+    for (text, _) in PAYMENT_TABLE {
+        assert_eq!(payment_status_native(&wire::PaymentStatus::from(text.to_string())), text);
+    }
+    for (text, _) in FULFILLMENT_TABLE {
+        assert_eq!(fulfillment_status_native(&wire::FulfillmentStatus::from(text.to_string())), text);
+    }
+    assert_eq!(payment_status_native(&wire::PaymentStatus::from("DECLINED".to_string())), "DECLINED");
+}
+
+// A minimal order (only the required fields) maps with zero totals, no customer and a native with gaps.
+#[test]
+fn minimal_order_and_number_as_json_number() {
+    let raw: Value = serde_json::from_str(
+        r#"{"id":"a1","number":10001,"createdDate":"2024-01-02T03:04:05.006Z","currency":"ILS","status":"CANCELED"}"#,
+    )
+    .unwrap();
+    let order = map(&raw, Vec::new());
+    assert_eq!(order.number.as_deref(), Some("10001"));
+    assert_eq!(order.status.native, "CANCELED/-/-");
+    assert_eq!(order.status.order, OrderStatus::Cancelled);
+    assert_eq!(order.totals.total, Money::zero("ILS"));
+    assert_eq!(order.customer, None);
+    assert_eq!(order.billing_address, None);
+    assert!(order.line_items.is_empty());
+}
+
+// Bad payloads are Malformed errors naming the field, never panics.
+#[test]
+fn malformed_orders_are_errors() {
+    let cases = [
+        (r#"{"id":"a","createdDate":"yesterday","currency":"USD"}"#, "createdDate"),
+        (r#"{"id":"a","createdDate":"2024-01-02T03:04:05Z"}"#, "currency"),
+        (r#"{"id":"","createdDate":"2024-01-02T03:04:05Z","currency":"USD"}"#, "id"),
+    ];
+    for (json, path) in cases {
+        let raw: Value = serde_json::from_str(json).unwrap();
+        let wire: wire::Order = crate::backends::http::decode(&backend(), &raw).unwrap();
+        match order(&backend(), &wire, raw, Vec::new()) {
+            Err(Error::Malformed { path: p, .. }) => assert_eq!(p, path),
+            other => panic!("{json}: {other:?}"),
+        }
+    }
+    let raw: Value = serde_json::from_str(r#"{"id":"a","createdDate":"2024-01-02T03:04:05Z","currency":"USD","priceSummary":{"total":{"amount":"abc"}}}"#).unwrap();
+    match crate::backends::http::decode::<wire::Order>(&backend(), &raw) {
+        Err(Error::Malformed { path, .. }) => assert_eq!(path, "priceSummary.total.amount"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,170 @@
+//! The Search Orders request: the filter pushed down, the body of the first and the following pages, and the
+//! continuation token.
+//!
+//! Wix cursors carry the filter and sort of the search that produced them: Wix's paging docs say that passing
+//! filter or sort together with a cursor is an "invalid cursor" error. So the first page sends
+//! `{filter, sort, cursorPaging:{limit}}` and every following page only `{cursorPaging:{limit, cursor}}`. Our
+//! token holds the Wix cursor plus a fingerprint of the filter it was made for, so a token replayed with another
+//! filter is refused instead of silently paging the old one.
+
+use chrono::{DateTime, Duration, FixedOffset, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::mapping::{FULFILLMENT_TABLE, PAYMENT_TABLE};
+use crate::backends::util;
+use crate::domain::{FilterPushdown, FulfillmentStatus, OrderFilter, OrderStatus, PaymentStatus};
+use crate::error::{Error, Result};
+
+/// Largest `cursorPaging.limit` Wix accepts.
+pub const MAX_LIMIT: usize = 100;
+
+/// What the adapter applies exactly: payment and fulfilment statuses (each a function of one native field) and
+/// the placed-at range. Not the order status (it depends on three fields; only narrowed), not the e-mail (Wix
+/// compares strings case-sensitively, the filter does not), not tags (no documented tag filter).
+pub const PUSHDOWN: FilterPushdown = FilterPushdown {
+    status: false,
+    payment_status: true,
+    fulfillment_status: true,
+    placed_range: true,
+    customer_email: false,
+    tags: false,
+};
+
+/// The native filter for a request, or `None` when no order can match (no call is needed).
+pub fn native_filter(filter: &OrderFilter) -> Option<Map<String, Value>> {
+    let mut native = Map::new();
+    if let Some(statuses) = order_status_superset(&filter.status) {
+        if statuses.is_empty() {
+            return None;
+        }
+        native.insert("status".into(), json!({ "$in": statuses }));
+    }
+    if !filter.payment_status.is_empty() {
+        native.insert(
+            "paymentStatus".into(),
+            exact_set(&PAYMENT_TABLE, &filter.payment_status, PaymentStatus::Unknown)?,
+        );
+    }
+    if !filter.fulfillment_status.is_empty() {
+        let condition =
+            exact_set(&FULFILLMENT_TABLE, &filter.fulfillment_status, FulfillmentStatus::Unknown)?;
+        native.insert("fulfillmentStatus".into(), condition);
+    }
+    let mut range = Map::new();
+    if let Some(after) = filter.placed_after {
+        range.insert("$gte".into(), Value::String(wix_time(ceil_to_millis(after))));
+    }
+    if let Some(before) = filter.placed_before {
+        range.insert("$lte".into(), Value::String(wix_time(floor_to_millis(before))));
+    }
+    if !range.is_empty() {
+        native.insert("createdDate".into(), Value::Object(range));
+    }
+    Some(native)
+}
+
+/// A condition selecting exactly the orders whose field maps into `wanted`: `$in` of the native values that do,
+/// or, when `Unknown` is wanted (any undocumented value), `$nin` of the documented values that do not. `None`
+/// when nothing can match; `Some(Null)` is never returned.
+fn exact_set<T: Copy + PartialEq>(table: &[(&str, T)], wanted: &[T], unknown: T) -> Option<Value> {
+    if wanted.contains(&unknown) {
+        let excluded: Vec<&str> =
+            table.iter().filter(|(_, u)| !wanted.contains(u)).map(|(n, _)| *n).collect();
+        Some(json!({ "$nin": excluded }))
+    } else {
+        let included: Vec<&str> = table.iter().filter(|(_, u)| wanted.contains(u)).map(|(n, _)| *n).collect();
+        (!included.is_empty()).then(|| json!({ "$in": included }))
+    }
+}
+
+/// Native `status` values that can produce one of `wanted` (a superset; the engine filters exactly). `None`
+/// means no narrowing (nothing asked, or `Unknown` asked: any undocumented value could be it). INITIALIZED is
+/// left out: Search never returns it.
+fn order_status_superset(wanted: &[OrderStatus]) -> Option<Vec<&'static str>> {
+    if wanted.is_empty() || wanted.contains(&OrderStatus::Unknown) {
+        return None;
+    }
+    let mut natives = Vec::new();
+    for status in wanted {
+        let native = match status {
+            OrderStatus::Cancelled => "CANCELED",
+            OrderStatus::Confirmed
+            | OrderStatus::Shipped
+            | OrderStatus::PartiallyShipped
+            | OrderStatus::Refunded => "APPROVED",
+            _ => continue,
+        };
+        if !natives.contains(&native) {
+            natives.push(native);
+        }
+    }
+    Some(natives)
+}
+
+/// Wix times: UTC, milliseconds, `Z`.
+fn wix_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Wix keeps milliseconds, so `created >= t` is exactly `created >= ceil_ms(t)`.
+fn ceil_to_millis(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+    let floor = floor_to_millis(t);
+    if floor < t.with_timezone(&Utc) { floor + Duration::milliseconds(1) } else { floor }
+}
+
+/// And `created <= t` is exactly `created <= floor_ms(t)`.
+fn floor_to_millis(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+    let t = t.with_timezone(&Utc);
+    let extra = t.timestamp_subsec_nanos() % 1_000_000;
+    t - Duration::nanoseconds(i64::from(extra))
+}
+
+/// Our continuation token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token {
+    /// The Wix cursor of the next page.
+    #[serde(rename = "c")]
+    pub cursor: String,
+    /// Fingerprint of the native filter the cursor was made for.
+    #[serde(rename = "f")]
+    pub filter: String,
+}
+
+/// A short, stable fingerprint of a native filter.
+pub fn fingerprint(native: &Map<String, Value>) -> String {
+    let bytes = serde_json::to_vec(native).unwrap_or_default();
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decodes a continuation token and checks it was made for this filter.
+pub fn decode_token(token: &str, native: &Map<String, Value>) -> Result<Token> {
+    let decoded: Token = util::decode_token(token)?;
+    if decoded.filter != fingerprint(native) || decoded.cursor.is_empty() {
+        return Err(Error::BadUserInput("the cursor was made for another filter".into()));
+    }
+    Ok(decoded)
+}
+
+/// The Search Orders body: filter and sort on the first page, the cursor alone afterwards.
+pub fn search_body(native: &Map<String, Value>, limit: usize, cursor: Option<&str>) -> Value {
+    let limit = limit.clamp(1, MAX_LIMIT);
+    match cursor {
+        Some(cursor) => json!({ "search": { "cursorPaging": { "limit": limit, "cursor": cursor } } }),
+        None => {
+            let mut search = Map::new();
+            if !native.is_empty() {
+                search.insert("filter".into(), Value::Object(native.clone()));
+            }
+            search.insert("sort".into(), json!([{ "fieldName": "createdDate", "order": "DESC" }]));
+            search.insert("cursorPaging".into(), json!({ "limit": limit }));
+            json!({ "search": search })
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "query_tests.rs"]
+mod tests;

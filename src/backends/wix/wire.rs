@@ -1,0 +1,495 @@
+//! Exact serde mirrors of the Wix eCommerce Orders v1, Fulfillments and Tags JSON (private to the adapter).
+//!
+//! Money is `{"amount":"85.00","formattedAmount":"$85.00"}`: a decimal string in major units (zero may be `"0"`);
+//! `Decimal` deserializes it from a string or a number alike. Every field the vendor may omit is an `Option` or
+//! defaults; enum-like strings keep unknown values in an `Other(String)` fallback.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+/// `metadata` of a search answer (its `count` is the size of this page, not a total, so it is not read).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchMetadata {
+    /// Cursors to the neighbouring pages.
+    #[serde(default)]
+    pub cursors: Cursors,
+    /// Whether a next page exists.
+    pub has_next: Option<bool>,
+}
+
+/// `metadata.cursors`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Cursors {
+    /// Cursor of the next page.
+    pub next: Option<String>,
+}
+
+/// `POST /ecom/v1/orders/search` answer, orders kept raw so `native` stays untouched.
+#[derive(Debug, Deserialize)]
+pub struct SearchResponse {
+    /// The page's orders.
+    #[serde(default)]
+    pub orders: Vec<serde_json::Value>,
+    /// Paging metadata.
+    #[serde(default)]
+    pub metadata: SearchMetadata,
+}
+
+/// `GET /ecom/v1/orders/{id}` answer.
+#[derive(Debug, Deserialize)]
+pub struct GetOrderResponse {
+    /// The order, raw.
+    pub order: serde_json::Value,
+}
+
+/// Wix's `order.status`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub enum OrderStatus {
+    /// Created, not yet approved or declined (never returned by search).
+    Initialized,
+    /// Online payment succeeded, or an offline order.
+    Approved,
+    /// Cancelled.
+    Canceled,
+    /// A value the docs do not list.
+    Other(String),
+}
+
+impl From<String> for OrderStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "INITIALIZED" => OrderStatus::Initialized,
+            "APPROVED" => OrderStatus::Approved,
+            "CANCELED" => OrderStatus::Canceled,
+            _ => OrderStatus::Other(value),
+        }
+    }
+}
+
+/// Wix's `order.paymentStatus`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub enum PaymentStatus {
+    /// `UNSPECIFIED`.
+    Unspecified,
+    /// `NOT_PAID`.
+    NotPaid,
+    /// `PAID`.
+    Paid,
+    /// `PARTIALLY_REFUNDED`.
+    PartiallyRefunded,
+    /// `FULLY_REFUNDED`.
+    FullyRefunded,
+    /// `PENDING`: received, not yet confirmed by the provider.
+    Pending,
+    /// `PARTIALLY_PAID`.
+    PartiallyPaid,
+    /// A value the docs do not list.
+    Other(String),
+}
+
+impl From<String> for PaymentStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "UNSPECIFIED" => PaymentStatus::Unspecified,
+            "NOT_PAID" => PaymentStatus::NotPaid,
+            "PAID" => PaymentStatus::Paid,
+            "PARTIALLY_REFUNDED" => PaymentStatus::PartiallyRefunded,
+            "FULLY_REFUNDED" => PaymentStatus::FullyRefunded,
+            "PENDING" => PaymentStatus::Pending,
+            "PARTIALLY_PAID" => PaymentStatus::PartiallyPaid,
+            _ => PaymentStatus::Other(value),
+        }
+    }
+}
+
+/// Wix's `order.fulfillmentStatus` (read-only, driven by the Fulfillments API).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub enum FulfillmentStatus {
+    /// `NOT_FULFILLED`.
+    NotFulfilled,
+    /// `PARTIALLY_FULFILLED`.
+    PartiallyFulfilled,
+    /// `FULFILLED`.
+    Fulfilled,
+    /// A value the docs do not list.
+    Other(String),
+}
+
+impl From<String> for FulfillmentStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "NOT_FULFILLED" => FulfillmentStatus::NotFulfilled,
+            "PARTIALLY_FULFILLED" => FulfillmentStatus::PartiallyFulfilled,
+            "FULFILLED" => FulfillmentStatus::Fulfilled,
+            _ => FulfillmentStatus::Other(value),
+        }
+    }
+}
+
+/// A price: a decimal string in major units (`formattedAmount`, display text, is not read).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Price {
+    /// `"85.00"`, `"0"`.
+    pub amount: Decimal,
+}
+
+/// `order.priceSummary`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceSummary {
+    /// Line items before shipping, tax and order discounts.
+    pub subtotal: Option<Price>,
+    /// Shipping.
+    pub shipping: Option<Price>,
+    /// Tax.
+    pub tax: Option<Price>,
+    /// Discounts (positive).
+    pub discount: Option<Price>,
+    /// Grand total.
+    pub total: Option<Price>,
+    /// Grand total under its beta-era name (the documented Get Order example has only this one; payloads may
+    /// carry both).
+    pub total_price: Option<Price>,
+}
+
+/// `{original, translated}` text.
+#[derive(Debug, Default, Deserialize)]
+pub struct Translatable {
+    /// As entered.
+    pub original: Option<String>,
+    /// In the buyer's language.
+    pub translated: Option<String>,
+}
+
+/// `lineItems[].catalogReference`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogReference {
+    /// The catalog item (product) id.
+    pub catalog_item_id: Option<String>,
+    /// Catalog-specific options; Wix Stores puts `variantId` here.
+    pub options: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+/// `lineItems[].descriptionLines[]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescriptionLine {
+    /// The option's name (`Weight`).
+    pub name: Option<Translatable>,
+    /// A plain-text value (`500g`).
+    pub plain_text: Option<Translatable>,
+    /// A colour value's name.
+    pub color_info: Option<Translatable>,
+    /// A colour value, older shape.
+    pub color: Option<String>,
+}
+
+/// `lineItems[].image`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Image {
+    /// Picture URL.
+    pub url: Option<String>,
+}
+
+/// `lineItems[].physicalProperties`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PhysicalProperties {
+    /// Stock-keeping unit.
+    pub sku: Option<String>,
+}
+
+/// One `lineItems[]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItem {
+    /// Line GUID.
+    pub id: Option<String>,
+    /// Product name.
+    #[serde(default)]
+    pub product_name: Translatable,
+    /// Catalog ids.
+    #[serde(default)]
+    pub catalog_reference: CatalogReference,
+    /// Quantity.
+    #[serde(default)]
+    pub quantity: i64,
+    /// Unit price.
+    pub price: Option<Price>,
+    /// Line total after tax.
+    pub total_price_after_tax: Option<Price>,
+    /// Options chosen (size, colour).
+    #[serde(default)]
+    pub description_lines: Vec<DescriptionLine>,
+    /// Picture.
+    #[serde(default)]
+    pub image: Image,
+    /// SKU and weight.
+    #[serde(default)]
+    pub physical_properties: PhysicalProperties,
+}
+
+/// `buyerInfo`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuyerInfo {
+    /// Contact id.
+    pub contact_id: Option<String>,
+    /// Member id, when the buyer is a site member.
+    pub member_id: Option<String>,
+    /// E-mail (only here in eCom orders).
+    pub email: Option<String>,
+}
+
+/// `streetAddress`.
+#[derive(Debug, Default, Deserialize)]
+pub struct StreetAddress {
+    /// House number.
+    pub number: Option<String>,
+    /// Street name.
+    pub name: Option<String>,
+}
+
+/// The eCom address object.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// Main line.
+    pub address_line: Option<String>,
+    /// Complement.
+    pub address_line2: Option<String>,
+    /// Street name and number, when given apart.
+    pub street_address: Option<StreetAddress>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO 3166-2 subdivision (`US-NY`).
+    pub subdivision: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Country name.
+    pub country_fullname: Option<String>,
+}
+
+/// `contactDetails`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactDetails {
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+}
+
+/// `{address, contactDetails}` as in `billingInfo` and `shippingDestination`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressWithContact {
+    /// Postal address.
+    pub address: Option<Address>,
+    /// Recipient.
+    pub contact_details: Option<ContactDetails>,
+}
+
+/// `shippingInfo.logistics`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Logistics {
+    /// Where the goods go (absent for pickup).
+    pub shipping_destination: Option<AddressWithContact>,
+}
+
+/// `shippingInfo`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingInfo {
+    /// Shipping option title (`U.S Shipping`).
+    pub title: Option<String>,
+    /// Delivery details.
+    pub logistics: Option<Logistics>,
+}
+
+/// `channelInfo`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelInfo {
+    /// `WEB`, `POS`, `EBAY`, `AMAZON`, `OTHER_PLATFORM`, …
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// The order's id on that channel.
+    pub external_order_id: Option<String>,
+}
+
+/// `{tagIds}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagIds {
+    /// Tag GUIDs.
+    #[serde(default)]
+    pub tag_ids: Vec<String>,
+}
+
+/// `order.tags`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderTags {
+    /// Public tags.
+    pub tags: Option<TagIds>,
+    /// Private tags.
+    pub private_tags: Option<TagIds>,
+}
+
+/// The eCom order object, as far as the adapter reads it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// GUID.
+    pub id: String,
+    /// Number shown to people: a string in JSON (`"10108"`), a number in the schema; both accepted.
+    pub number: Option<serde_json::Value>,
+    /// ISO-8601 UTC with milliseconds.
+    pub created_date: String,
+    /// Last change.
+    pub updated_date: Option<String>,
+    /// Lines.
+    #[serde(default)]
+    pub line_items: Vec<LineItem>,
+    /// Buyer.
+    pub buyer_info: Option<BuyerInfo>,
+    /// Payment status.
+    pub payment_status: Option<PaymentStatus>,
+    /// Fulfilment status.
+    pub fulfillment_status: Option<FulfillmentStatus>,
+    /// Order status.
+    pub status: Option<OrderStatus>,
+    /// ISO 4217.
+    pub currency: Option<String>,
+    /// Totals.
+    pub price_summary: Option<PriceSummary>,
+    /// Billing address and contact.
+    pub billing_info: Option<AddressWithContact>,
+    /// Shipping.
+    pub shipping_info: Option<ShippingInfo>,
+    /// Buyer's note.
+    pub buyer_note: Option<String>,
+    /// Sales channel.
+    pub channel_info: Option<ChannelInfo>,
+    /// Tag ids.
+    pub tags: Option<OrderTags>,
+}
+
+/// A Tags API tag.
+#[derive(Debug, Deserialize)]
+pub struct Tag {
+    /// GUID.
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `GET /tags/v1/tags?fqdn=…` answer.
+#[derive(Debug, Deserialize)]
+pub struct ListTagsResponse {
+    /// The FQDN's tags (at most 100).
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+/// `POST /tags/v1/tags` answer.
+#[derive(Debug, Deserialize)]
+pub struct CreateTagResponse {
+    /// The created tag.
+    pub tag: Tag,
+}
+
+/// One result of a bulk call.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkResult {
+    /// Per-item outcome.
+    #[serde(default)]
+    pub item_metadata: ItemMetadata,
+}
+
+/// `results[].itemMetadata`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemMetadata {
+    /// Whether the item succeeded (absent means yes).
+    pub success: Option<bool>,
+    /// Why it failed.
+    pub error: Option<ApplicationError>,
+}
+
+/// `POST /ecom/v1/bulk/orders/update-tags` answer.
+#[derive(Debug, Default, Deserialize)]
+pub struct BulkUpdateResponse {
+    /// One per order id.
+    #[serde(default)]
+    pub results: Vec<BulkResult>,
+}
+
+/// `details.applicationError` (also a bulk item's `error`).
+#[derive(Debug, Default, Deserialize)]
+pub struct ApplicationError {
+    /// `NOT_FOUND`, `ALREADY_EXISTS`, …
+    pub code: Option<String>,
+    /// Human text.
+    pub description: Option<String>,
+}
+
+/// One `details.validationError.fieldViolations[]` entry.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldViolation {
+    /// The offending field.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub description: Option<String>,
+    /// Generic rule (`REQUIRED_FIELD`, `MAX`, …).
+    pub violated_rule: Option<String>,
+    /// Specific rule name.
+    pub rule_name: Option<String>,
+}
+
+/// `details.validationError`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidationError {
+    /// Violations.
+    #[serde(default)]
+    pub field_violations: Vec<FieldViolation>,
+}
+
+/// `details` of an error body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDetails {
+    /// A business-rule refusal.
+    pub application_error: Option<ApplicationError>,
+    /// A request-validation refusal.
+    pub validation_error: Option<ValidationError>,
+}
+
+/// A Wix error body: `{"message","details":{…}}` (5xx answers have an empty body).
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorBody {
+    /// Summary.
+    pub message: Option<String>,
+    /// Structured details.
+    #[serde(default)]
+    pub details: ErrorDetails,
+}
