@@ -1,0 +1,1 @@
+//! Request bodies and capabilities (calls over HTTP are in `e2e.rs`).
