@@ -72,10 +72,11 @@ pub fn config_toml(config: &Config) -> String {
     let mut out = String::new();
     out.push_str(&format!("[server]\nlisten = \"{}\"\n\n", config.server.listen));
     out.push_str(&format!(
-        "[cache]\norder_ttl = \"{}ms\"\nlist_ttl = \"{}ms\"\nmax_orders = {}\n",
+        "[cache]\norder_ttl = \"{}ms\"\nlist_ttl = \"{}ms\"\nmax_orders = {}\nenabled = {}\n",
         config.cache.order_ttl.as_millis(),
         config.cache.list_ttl.as_millis(),
-        config.cache.max_orders
+        config.cache.max_orders,
+        config.cache.enabled
     ));
     for (name, backend) in &config.backends {
         out.push_str(&format!("\n[backends.{name}]\nkind = \"{}\"\n", backend.kind));

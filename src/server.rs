@@ -201,7 +201,7 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
     for request in requests {
         let started = Instant::now();
         let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".into());
-        let response = match crate::graphql::check_aliases(&request.query, state.limits.max_aliases) {
+        let response = match crate::graphql::precheck(&request.query, &state.limits) {
             Err(message) => limit_error(message),
             Ok(()) => state.schema.execute(with_loader(request, &state.engine)).await,
         };

@@ -112,6 +112,8 @@ pub struct CacheConfig {
     pub list_ttl: Duration,
     /// Bound of the order cache (entries).
     pub max_orders: u64,
+    /// Whether to cache at all (off: every read goes to the backends; for measuring and debugging).
+    pub enabled: bool,
 }
 
 impl Default for CacheConfig {
@@ -120,6 +122,7 @@ impl Default for CacheConfig {
             order_ttl: DEFAULT_ORDER_TTL,
             list_ttl: DEFAULT_LIST_TTL,
             max_orders: DEFAULT_MAX_ORDERS,
+            enabled: true,
         }
     }
 }
@@ -176,7 +179,7 @@ const SERVER_KEYS: &[&str] = &[
     "introspection",
     "graphiql",
 ];
-const CACHE_KEYS: &[&str] = &["order_ttl", "list_ttl", "max_orders"];
+const CACHE_KEYS: &[&str] = &["order_ttl", "list_ttl", "max_orders", "enabled"];
 const BACKEND_KEYS: &[&str] = &["kind", "base_url", "timeout", "currency", "max_concurrency"];
 
 impl Config {
@@ -388,6 +391,7 @@ fn parse_cache(
                 cache.list_ttl = duration_value(&path, value, env, problems).unwrap_or(cache.list_ttl)
             }
             "max_orders" => cache.max_orders = int_value(&path, value, problems).unwrap_or(cache.max_orders),
+            "enabled" => cache.enabled = bool_value(&path, value, problems).unwrap_or(true),
             _ => problems.push(unknown(&path, CACHE_KEYS)),
         }
     }

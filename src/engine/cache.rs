@@ -26,6 +26,7 @@ pub struct ListKey {
 /// Orders and list pages.
 #[derive(Clone)]
 pub struct Cache {
+    enabled: bool,
     orders: MokaCache<OrderId, Arc<Order>>,
     lists: MokaCache<ListKey, Arc<ListPage>>,
 }
@@ -34,6 +35,7 @@ impl Cache {
     /// Builds the caches from `[cache]`.
     pub fn new(config: &CacheConfig) -> Self {
         Cache {
+            enabled: config.enabled,
             orders: MokaCache::builder()
                 .max_capacity(config.max_orders)
                 .time_to_live(config.order_ttl)
@@ -49,6 +51,9 @@ impl Cache {
 
     /// A cached full order.
     pub async fn order(&self, id: &OrderId) -> Option<Arc<Order>> {
+        if !self.enabled {
+            return None;
+        }
         let hit = self.orders.get(id).await;
         crate::metrics::global().cache_lookup("order", hit.is_some());
         hit
@@ -56,7 +61,7 @@ impl Cache {
 
     /// Caches a full order (partial orders are never cached here).
     pub async fn put_order(&self, order: Arc<Order>) {
-        if order.known.is_full() {
+        if self.enabled && order.known.is_full() {
             self.orders.insert(order.id.clone(), order).await;
         }
     }
@@ -67,6 +72,9 @@ impl Cache {
     where
         F: std::future::Future<Output = Result<Arc<Order>, Error>>,
     {
+        if !self.enabled {
+            return fetch.await;
+        }
         let entry = self
             .orders
             .entry(id.clone())
@@ -83,6 +91,9 @@ impl Cache {
     where
         F: std::future::Future<Output = Result<ListPage, Error>>,
     {
+        if !self.enabled {
+            return Ok((Arc::new(fetch.await?), false));
+        }
         let entry = self
             .lists
             .entry(key)

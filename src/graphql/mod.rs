@@ -44,34 +44,50 @@ pub fn sdl() -> String {
     schema.sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
 }
 
-/// Refuses a query with more than `max` aliased fields (async-graphql has no such limit of its own). A query
-/// that does not parse is left to the executor, which reports it properly.
-pub fn check_aliases(query: &str, max: usize) -> Result<(), String> {
+/// Checks async-graphql cannot do itself, before execution: at most `limits.max_aliases` aliased fields
+/// (counted through fragments), and no `__schema`/`__type` when introspection is off (async-graphql would
+/// answer null silently). A query that does not parse is left to the executor, which reports it properly.
+pub fn precheck(query: &str, limits: &ServerConfig) -> Result<(), String> {
     use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-    fn count(set: &SelectionSet, doc: &ExecutableDocument, depth: usize) -> usize {
+    #[derive(Default)]
+    struct Found {
+        aliases: usize,
+        introspection: bool,
+    }
+    fn walk(set: &SelectionSet, doc: &ExecutableDocument, depth: usize, found: &mut Found) {
         if depth > 64 {
-            return 0;
+            return;
         }
-        set.items
-            .iter()
-            .map(|item| match &item.node {
+        for item in &set.items {
+            match &item.node {
                 Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + count(&f.node.selection_set.node, doc, depth + 1)
+                    found.aliases += usize::from(f.node.alias.is_some());
+                    let name = f.node.name.node.as_str();
+                    found.introspection |= name == "__schema" || name == "__type";
+                    walk(&f.node.selection_set.node, doc, depth + 1, found);
                 }
-                Selection::InlineFragment(fr) => count(&fr.node.selection_set.node, doc, depth + 1),
-                Selection::FragmentSpread(spread) => doc
-                    .fragments
-                    .get(&spread.node.fragment_name.node)
-                    .map(|fr| count(&fr.node.selection_set.node, doc, depth + 1))
-                    .unwrap_or(0),
-            })
-            .sum()
+                Selection::InlineFragment(fr) => walk(&fr.node.selection_set.node, doc, depth + 1, found),
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fr) = doc.fragments.get(&spread.node.fragment_name.node) {
+                        walk(&fr.node.selection_set.node, doc, depth + 1, found);
+                    }
+                }
+            }
+        }
     }
     let Ok(doc) = async_graphql::parser::parse_query(query) else { return Ok(()) };
-    let total: usize = doc.operations.iter().map(|(_, op)| count(&op.node.selection_set.node, &doc, 0)).sum();
-    if total > max {
-        Err(format!("the query has {total} aliases; at most {max} are allowed"))
-    } else {
-        Ok(())
+    let mut found = Found::default();
+    for (_, op) in doc.operations.iter() {
+        walk(&op.node.selection_set.node, &doc, 0, &mut found);
     }
+    if found.aliases > limits.max_aliases {
+        return Err(format!(
+            "the query has {} aliases; at most {} are allowed",
+            found.aliases, limits.max_aliases
+        ));
+    }
+    if found.introspection && !limits.introspection {
+        return Err("introspection is disabled on this server".into());
+    }
+    Ok(())
 }

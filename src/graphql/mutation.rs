@@ -50,11 +50,11 @@ pub struct CancelOrderInput {
     /// Amount to refund, where the backend refunds on cancel.
     pub refund_amount: Option<DecimalScalar>,
     /// Tell the customer.
-    #[graphql(default = true)]
-    pub notify_customer: bool,
+    #[graphql(default_with = "Some(true)")]
+    pub notify_customer: Option<bool>,
     /// Put the items back in stock.
-    #[graphql(default = true)]
-    pub restock: bool,
+    #[graphql(default_with = "Some(true)")]
+    pub restock: Option<bool>,
 }
 
 /// Input of `linkOrder`.
@@ -146,8 +146,8 @@ impl Mutation {
         let cancellation = Cancellation {
             reason: input.reason,
             refund_amount: input.refund_amount.map(|d| d.0),
-            notify_customer: input.notify_customer,
-            restock: input.restock,
+            notify_customer: input.notify_customer.unwrap_or(true),
+            restock: input.restock.unwrap_or(true),
         };
         Ok(OrderPayload::from_result(engine.cancel(&input.id, cancellation).await))
     }

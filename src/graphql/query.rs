@@ -225,7 +225,7 @@ impl Query {
     async fn orders(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 0 to 100.", default = 20)] first: i32,
+        #[graphql(desc = "Page size, 0 to 100.", default = 20)] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor (an `endCursor` or edge cursor).")] after: Option<
             String,
         >,
@@ -233,7 +233,8 @@ impl Query {
     ) -> Result<OrderConnection> {
         let engine = ctx.data::<Arc<Engine>>()?;
         let filter = filter.unwrap_or_default().into_domain().map_err(|e| e.to_graphql())?;
-        let page = engine.orders(first, after.as_deref(), filter).await.map_err(|e| e.to_graphql())?;
+        let page =
+            engine.orders(first.unwrap_or(20), after.as_deref(), filter).await.map_err(|e| e.to_graphql())?;
         for outcome in &page.backends {
             if let Some(error) = &outcome.error {
                 ctx.add_error(error.to_graphql().extend().into_server_error(ctx.item.pos));

@@ -92,9 +92,8 @@ impl OrderNode {
     }
 
     /// Subtotal, shipping, tax, discount and total.
-    async fn totals(&self, ctx: &Context<'_>) -> Result<OrderTotals> {
-        let order = self.with(ctx, |k| k.totals).await?;
-        Ok(order.totals.clone())
+    async fn totals(&self) -> TotalsView {
+        TotalsView(self.clone())
     }
 
     /// The buyer.
@@ -153,8 +152,9 @@ impl OrderNode {
     }
 
     /// The backend's own order payload, untouched.
-    async fn native(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
-        Ok(Json(self.with(ctx, |k| k.native).await?.native.clone()))
+    async fn native(&self, ctx: &Context<'_>) -> Result<Option<Json<serde_json::Value>>> {
+        let native = &self.with(ctx, |k| k.native).await?.native;
+        Ok((!native.is_null()).then(|| Json(native.clone())))
     }
 }
 
@@ -201,32 +201,42 @@ impl Money {
     }
 }
 
+/// An order's totals. The total alone is often in list rows; the parts may need the full order.
+pub struct TotalsView(OrderNode);
+
+impl TotalsView {
+    async fn totals(&self, ctx: &Context<'_>) -> Result<OrderTotals> {
+        Ok(self.0.with(ctx, |k| k.totals).await?.totals.clone())
+    }
+}
+
 /// An order's totals.
-#[Object]
-impl OrderTotals {
+#[Object(name = "OrderTotals")]
+impl TotalsView {
     /// Sum of the lines before shipping, tax and order discounts.
-    async fn subtotal(&self) -> &Money {
-        &self.subtotal
+    async fn subtotal(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(self.totals(ctx).await?.subtotal)
     }
 
     /// Shipping charged.
-    async fn shipping(&self) -> &Money {
-        &self.shipping
+    async fn shipping(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(self.totals(ctx).await?.shipping)
     }
 
     /// Tax charged.
-    async fn tax(&self) -> &Money {
-        &self.tax
+    async fn tax(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(self.totals(ctx).await?.tax)
     }
 
     /// Discounts granted, as a positive amount.
-    async fn discount(&self) -> &Money {
-        &self.discount
+    async fn discount(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(self.totals(ctx).await?.discount)
     }
 
     /// What the customer pays.
-    async fn total(&self) -> &Money {
-        &self.total
+    async fn total(&self, ctx: &Context<'_>) -> Result<Money> {
+        let order = self.0.with(ctx, |k| k.total || k.totals).await?;
+        Ok(order.totals.total.clone())
     }
 }
 

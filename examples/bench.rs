@@ -1,0 +1,190 @@
+//! Load benchmark: five sandboxes with a fixed added latency L, the gateway over them, and concurrent clients
+//! over loopback. Prints requests/s, p50 and p99 for:
+//! (a) `orders(first: 50)` across five backends, uncached;
+//! (b) `order(id:)`, cached;
+//! (c) `nodes` of 50 ids across backends, uncached;
+//! (d) the same client calling one sandbox directly (VesuvioPay list of 50): the floor the gateway cannot beat.
+//!
+//! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5]`
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ordergraph::backends::Registry;
+use ordergraph::config::Config;
+use ordergraph::demo::start_sandboxes;
+use ordergraph::engine::Engine;
+use ordergraph::sandbox::{SANDBOX_CREDENTIAL, SandboxKind, SandboxOptions};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+struct Args {
+    latency_ms: u64,
+    clients: usize,
+    seconds: u64,
+}
+
+fn args() -> Args {
+    let mut args = Args { latency_ms: 20, clients: 32, seconds: 5 };
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    for pair in raw.chunks(2) {
+        let value = pair.get(1).and_then(|v| v.parse::<u64>().ok());
+        match (pair[0].as_str(), value) {
+            ("--latency", Some(v)) => args.latency_ms = v,
+            ("--clients", Some(v)) => args.clients = v as usize,
+            ("--seconds", Some(v)) => args.seconds = v,
+            _ => eprintln!("ignoring argument {:?}", pair[0]),
+        }
+    }
+    args
+}
+
+async fn start_gateway(config: &Config) -> String {
+    let registry = Registry::from_config(config).expect("registry");
+    let engine = Arc::new(Engine::new(registry, config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/graphql", listener.local_addr().expect("addr"));
+    let config = config.clone();
+    tokio::spawn(async move {
+        let _ = ordergraph::server::run(listener, engine, &config, std::future::pending()).await;
+    });
+    url
+}
+
+/// One scenario: `clients` tasks send `make(i)` requests for `seconds`; returns sorted latencies and count.
+async fn run<F>(clients: usize, seconds: u64, make: F) -> (Vec<Duration>, Duration)
+where
+    F: Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let client = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build().expect("client");
+    let make = Arc::new(make);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for task in 0..clients {
+        let client = client.clone();
+        let make = make.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = task;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let response = make(&client, i).send().await.expect("request");
+                let status = response.status();
+                let body = response.bytes().await.expect("body");
+                assert!(status.is_success(), "HTTP {status}: {}", String::from_utf8_lossy(&body));
+                assert!(!body.windows(9).any(|w| w == b"\"errors\":"), "{}", String::from_utf8_lossy(&body));
+                latencies.push(t.elapsed());
+                i += clients;
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("task"));
+    }
+    let elapsed = started.elapsed();
+    all.sort();
+    (all, elapsed)
+}
+
+fn report(name: &str, (latencies, elapsed): &(Vec<Duration>, Duration)) -> Duration {
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let p50 = pct(0.50);
+    println!(
+        "{name:<44} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} requests)",
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50.as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+        latencies.len()
+    );
+    p50
+}
+
+fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> reqwest::RequestBuilder {
+    client.post(url).json(&json!({ "query": query, "variables": variables }))
+}
+
+#[tokio::main]
+async fn main() {
+    let args = args();
+    let latency = Duration::from_millis(args.latency_ms);
+    let options = SandboxOptions { orders: 500, seed: 1, latency };
+    let stack = start_sandboxes(&SandboxKind::ALL, &options).await.expect("sandboxes");
+
+    let mut uncached = stack.config.clone();
+    uncached.cache.enabled = false;
+    let uncached_url = start_gateway(&uncached).await;
+    let cached_url = start_gateway(&stack.config).await;
+
+    // Ids across every backend, for (b) and (c).
+    let client = reqwest::Client::new();
+    let listing: Value = gql(&client, &cached_url, "{ orders(first: 100) { nodes { id } } }", json!({}))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    let ids: Vec<String> = listing["data"]["orders"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["id"].as_str().map(str::to_string))
+        .collect();
+    assert!(ids.len() >= 50, "need 50 ids, got {}: {listing}", ids.len());
+    let ids = Arc::new(ids);
+
+    println!(
+        "ordergraph bench: 5 sandboxes, added latency L = {} ms, {} concurrent clients, {} s per scenario",
+        args.latency_ms, args.clients, args.seconds
+    );
+    let orders_query = "{ orders(first: 50) { nodes { id number placedAt status { order payment fulfillment native } \
+                        totals { total { amount currencyCode } } } } }";
+    let url = uncached_url.clone();
+    let a = report(
+        "(a) orders(first: 50), 5 backends, uncached",
+        &run(args.clients, args.seconds, move |c, _| gql(c, &url, orders_query, json!({}))).await,
+    );
+
+    let order_query = "query($id: ID!) { order(id: $id) { id number status { order } totals { total { amount } } \
+                       lineItems { name quantity } } }";
+    let url = cached_url.clone();
+    let warm_ids = ids.clone();
+    for id in warm_ids.iter() {
+        let _ = gql(&client, &url, order_query, json!({ "id": id })).send().await;
+    }
+    report(
+        "(b) order(id:), cached",
+        &run(args.clients, args.seconds, move |c, i| {
+            gql(c, &url, order_query, json!({ "id": warm_ids[i % warm_ids.len()] }))
+        })
+        .await,
+    );
+
+    let nodes_query =
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Order { number status { order } } } }";
+    let url = uncached_url.clone();
+    let batch: Vec<String> = ids.iter().take(50).cloned().collect();
+    report(
+        "(c) nodes(50 ids across backends), uncached",
+        &run(args.clients, args.seconds, move |c, _| gql(c, &url, nodes_query, json!({ "ids": batch })))
+            .await,
+    );
+
+    let direct = format!(
+        "{}/api/v1/orders?limit=50",
+        stack.sandbox(SandboxKind::Vesuviopay).expect("vesuviopay sandbox").base_url
+    );
+    let d = report(
+        "(d) one sandbox directly (VesuvioPay, 50)",
+        &run(args.clients, args.seconds, move |c, _| c.get(&direct).header("X-Api-Key", SANDBOX_CREDENTIAL))
+            .await,
+    );
+    println!(
+        "gateway overhead, p50(a) - p50(d): {:.2} ms (target < 5 ms); p50(a) vs L + 5 ms = {} ms",
+        (a.as_secs_f64() - d.as_secs_f64()) * 1e3,
+        args.latency_ms + 5
+    );
+}

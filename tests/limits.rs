@@ -1,0 +1,133 @@
+//! Request limits: each rejected request gets a clear error, and the server keeps serving.
+
+mod common;
+
+use common::{Stack, errors, options};
+use ordergraph::sandbox::SandboxKind;
+use serde_json::json;
+
+async fn stack() -> Stack {
+    Stack::start_with(&[SandboxKind::Vesuviopay], options(5), |config| {
+        config.server.max_depth = 6;
+        config.server.max_complexity = 12;
+        config.server.max_aliases = 3;
+        config.server.max_directives = 2;
+        config.server.max_batch = 2;
+        config.server.max_body_bytes = 4096;
+    })
+    .await
+}
+
+async fn still_serving(stack: &Stack) {
+    let response = stack.gql("{ backends { name } }", json!({})).await;
+    assert_eq!(response["data"]["backends"][0]["name"], "vesuviopay", "{response}");
+}
+
+fn code(response: &serde_json::Value) -> String {
+    errors(response).first().and_then(|e| e["extensions"]["code"].as_str()).unwrap_or("").to_string()
+}
+
+// A query deeper than max_depth is QUERY_TOO_COMPLEX.
+#[tokio::test]
+async fn depth_limit() {
+    let stack = stack().await;
+    let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }";
+    let response = stack.gql(deep, json!({})).await;
+    assert_eq!(code(&response), "QUERY_TOO_COMPLEX", "{response}");
+    still_serving(&stack).await;
+}
+
+// A query more complex than max_complexity is QUERY_TOO_COMPLEX.
+#[tokio::test]
+async fn complexity_limit() {
+    let stack = stack().await;
+    let wide = "{ __schema { types { name kind description fields { name description args { name } type { name } } \
+                interfaces { name } enumValues { name description } inputFields { name } possibleTypes { name } } } }";
+    let response = stack.gql(wide, json!({})).await;
+    assert_eq!(code(&response), "QUERY_TOO_COMPLEX", "{response}");
+    still_serving(&stack).await;
+}
+
+// More aliases than max_aliases is QUERY_TOO_COMPLEX, counted through fragments too.
+#[tokio::test]
+async fn alias_limit() {
+    let stack = stack().await;
+    let aliased = "{ a: backends { name } b: backends { name } ...F } fragment F on Query { c: backends { name } d: backends { name } }";
+    let response = stack.gql(aliased, json!({})).await;
+    assert_eq!(code(&response), "QUERY_TOO_COMPLEX", "{response}");
+    let ok = stack.gql("{ a: backends { name } b: backends { name } }", json!({})).await;
+    assert!(errors(&ok).is_empty(), "{ok}");
+}
+
+// More directives on one field than max_directives is refused.
+#[tokio::test]
+async fn directive_limit() {
+    let stack = stack().await;
+    let query = "{ backends @include(if: true) @skip(if: false) @include(if: true) { name } }";
+    let response = stack.gql(query, json!({})).await;
+    assert!(!errors(&response).is_empty(), "{response}");
+    assert!(response["data"].is_null(), "{response}");
+    still_serving(&stack).await;
+}
+
+// A batch larger than max_batch is BAD_USER_INPUT; a batch within it answers an array.
+#[tokio::test]
+async fn batch_limit() {
+    let stack = stack().await;
+    let one = json!({ "query": "{ backends { name } }" });
+    let (status, body) = stack.post_json(json!([one, one, one])).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    let (status, body) = stack.post_json(json!([one, one])).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.as_array().map(Vec::len), Some(2), "{body}");
+}
+
+// A body over max_body_bytes is 413 before parsing; the server keeps serving.
+#[tokio::test]
+async fn body_limit() {
+    let stack = stack().await;
+    let big = format!("{{ backends {{ name }} }} # {}", "x".repeat(10_000));
+    let (status, body) = stack.post_json(json!({ "query": big })).await;
+    assert_eq!(status, 413);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    still_serving(&stack).await;
+}
+
+// Introspection can be turned off.
+#[tokio::test]
+async fn introspection_off() {
+    let stack =
+        Stack::start_with(&[SandboxKind::Vesuviopay], options(1), |c| c.server.introspection = false).await;
+    let response = stack.gql("{ __schema { queryType { name } } }", json!({})).await;
+    assert!(!errors(&response).is_empty(), "{response}");
+    still_serving(&stack).await;
+}
+
+// `first` above 100 and a cursor that does not decode are BAD_USER_INPUT.
+#[tokio::test]
+async fn paging_arguments() {
+    let stack = stack().await;
+    let response = stack.gql("{ orders(first: 101) { nodes { id } } }", json!({})).await;
+    assert_eq!(code(&response), "BAD_USER_INPUT", "{response}");
+    let response = stack.gql("{ orders(first: 1, after: \"garbage\") { nodes { id } } }", json!({})).await;
+    assert_eq!(code(&response), "BAD_USER_INPUT", "{response}");
+}
+
+// The HTTP surface: health, readiness, metrics, GraphiQL.
+#[tokio::test]
+async fn http_surface() {
+    let stack = stack().await;
+    let get = |path: &str| stack.http().get(format!("{}{path}", stack.url));
+    assert_eq!(get("/healthz").send().await.unwrap().status(), 200);
+    let html = get("/").send().await.unwrap().text().await.unwrap();
+    assert!(html.to_lowercase().contains("graphiql"));
+    let html = get("/graphql").header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(html.to_lowercase().contains("graphiql"));
+    let json: serde_json::Value =
+        get("/graphql?query=%7Bbackends%7Bname%7D%7D").send().await.unwrap().json().await.unwrap();
+    assert_eq!(json["data"]["backends"][0]["name"], "vesuviopay");
+    let _ = stack.gql("{ backends { name } }", json!({})).await;
+    let metrics = get("/metrics").send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("ordergraph_graphql_request_duration_seconds_count"), "{metrics}");
+}
