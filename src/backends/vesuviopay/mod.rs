@@ -322,3 +322,6 @@ fn cancel_body(cancellation: &Cancellation) -> Result<Value> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod e2e;
