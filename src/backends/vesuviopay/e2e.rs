@@ -163,7 +163,7 @@ async fn updates_status_along_the_table() {
     let confirm =
         StatusChange { status: OrderStatus::Confirmed, reason: Some("paid".into()), shipment: None };
     backend.update_status(&pending.id.native, &confirm).await.unwrap();
-    let after = backend.get_many(&[pending.id.native.clone()]).await.unwrap();
+    let after = backend.get_many(std::slice::from_ref(&pending.id.native)).await.unwrap();
     assert_eq!(after[0].status.order, OrderStatus::Confirmed);
 
     let puts = sandbox.control.count_matching("PUT", "/api/v1/orders");
@@ -194,7 +194,7 @@ async fn updates_status_along_the_table() {
     assert_eq!(body["statusChangeReason"], "dispatched");
     assert_eq!(body["metadata"]["trackingNumber"], "FDX123456789");
     assert_eq!(body["metadata"]["carrier"], "FedEx");
-    let shipped = backend.get_many(&[processing.id.native.clone()]).await.unwrap();
+    let shipped = backend.get_many(std::slice::from_ref(&processing.id.native)).await.unwrap();
     assert_eq!(shipped[0].status.order, OrderStatus::Shipped);
 
     let missing = backend.update_status(&NativeOrderId::new("no-such-order"), &confirm).await.unwrap_err();
@@ -221,7 +221,7 @@ async fn cancels_with_refund() {
         serde_json::json!({"cancellationReason": "Customer requested cancellation", "refundAmount": 12.5,
             "notifyCustomer": false, "restockItems": true})
     );
-    let after = backend.get_many(&[confirmed.id.native.clone()]).await.unwrap();
+    let after = backend.get_many(std::slice::from_ref(&confirmed.id.native)).await.unwrap();
     assert_eq!(after[0].status.order, OrderStatus::Cancelled);
     assert_eq!(after[0].status.fulfillment, FulfillmentStatus::Cancelled);
 }
@@ -240,7 +240,7 @@ async fn links_once() {
         panic!("the sandbox seeded no unlinked order");
     };
     backend.link(&unlinked.id.native, &other).await.unwrap();
-    let after = backend.get_many(&[unlinked.id.native.clone()]).await.unwrap();
+    let after = backend.get_many(std::slice::from_ref(&unlinked.id.native)).await.unwrap();
     assert_eq!(after[0].external_order_id.as_deref(), Some("shopify_order_99999"));
     assert_eq!(after[0].external_platform.as_deref(), Some("Shopify"));
     let puts = sandbox.control.count_matching("PUT", "/api/v1/orders");

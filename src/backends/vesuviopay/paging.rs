@@ -89,10 +89,8 @@ pub(super) fn window(filter: &OrderFilter, cursor: Option<&Cursor>) -> Option<Wi
         (a, b) => a.or(b),
     };
     let from = filter.placed_after;
-    if let (Some(from), Some(to)) = (from, to) {
-        if from > to {
-            return None;
-        }
+    if from.zip(to).is_some_and(|(from, to)| from > to) {
+        return None;
     }
     Some(Window { from, to })
 }

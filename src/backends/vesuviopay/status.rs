@@ -117,14 +117,14 @@ impl NativeStatus {
         if matches!(self, S::Other(_)) {
             return None;
         }
-        Some(match (self, to) {
-            (_, S::Cancelled | S::Refunded) => true,
-            (S::Pending, S::Confirmed) => true,
-            (S::Confirmed, S::Processing) => true,
-            (S::Processing, S::Shipped | S::PartiallyShipped) => true,
-            (S::Shipped, S::Delivered | S::PartiallyDelivered) => true,
-            _ => false,
-        })
+        Some(matches!(
+            (self, to),
+            (_, S::Cancelled | S::Refunded)
+                | (S::Pending, S::Confirmed)
+                | (S::Confirmed, S::Processing)
+                | (S::Processing, S::Shipped | S::PartiallyShipped)
+                | (S::Shipped, S::Delivered | S::PartiallyDelivered)
+        ))
     }
 }
 
