@@ -1,0 +1,206 @@
+//! VesuvioPay wire → domain: list rows (summaries) and full orders.
+//!
+//! VesuvioPay payloads carry no currency: every amount is in the backend's configured `currency`.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::status::NativeStatus;
+use super::wire;
+use crate::backends::util::{parse_datetime, require_datetime};
+use crate::domain::{
+    Address, BackendName, Customer, Known, LineItem, Money, NativeOrderId, Order, OrderId, OrderTotals,
+    Tracking,
+};
+use crate::error::{Error, Result};
+
+/// What a list row fills in: totals (all five amounts), `updated_at`, and tags (VesuvioPay has none).
+/// The customer lacks names and the external link lacks the platform, so neither is complete; items,
+/// addresses, methods, tracking, note and the full payload need the order itself.
+pub(super) const ROW_KNOWN: Known = Known {
+    total: true,
+    totals: true,
+    customer: false,
+    line_items: false,
+    addresses: false,
+    methods: false,
+    tracking: false,
+    tags: true,
+    external: false,
+    note: false,
+    updated_at: true,
+    native: false,
+};
+
+/// Builds an order from a list row; `native` is the row as sent.
+pub(super) fn order_from_row(
+    backend: &BackendName,
+    currency: &str,
+    row: &wire::OrderRow,
+    native: Value,
+    path: &str,
+) -> Result<Order> {
+    let id = order_id(backend, &row.id, path)?;
+    let placed_at = require_datetime(backend, &format!("{path}.placedAt"), &row.placed_at)?;
+    let status = NativeStatus::parse(&row.status).to_status(&row.status);
+    let mut order = Order::new(id, status, placed_at, currency);
+    order.number = row.order_number.clone();
+    order.updated_at = optional_datetime(backend, &format!("{path}.updatedAt"), row.updated_at.as_deref())?;
+    let money = |amount: Option<Decimal>| Money::new(amount.unwrap_or_default(), currency);
+    order.totals = OrderTotals {
+        subtotal: money(row.subtotal),
+        shipping: money(row.shipping_total),
+        tax: money(row.tax_total),
+        discount: money(row.discount_total),
+        total: money(row.total_amount),
+    };
+    let contact = [&row.customer_id, &row.customer_email, &row.customer_phone];
+    if contact.iter().any(|v| v.is_some()) {
+        order.customer = Some(Customer {
+            id: row.customer_id.clone(),
+            email: row.customer_email.clone(),
+            phone: row.customer_phone.clone(),
+            ..Customer::default()
+        });
+    }
+    order.external_order_id = non_empty(row.external_order_id.as_deref());
+    order.native = native;
+    order.known = Known {
+        total: row.total_amount.is_some(),
+        totals: row.total_amount.is_some()
+            && row.subtotal.is_some()
+            && row.tax_total.is_some()
+            && row.shipping_total.is_some()
+            && row.discount_total.is_some(),
+        updated_at: row.updated_at.is_some(),
+        ..ROW_KNOWN
+    };
+    Ok(order)
+}
+
+/// Builds a full order from `GET /api/v1/orders/{id}`; `native` is `data` as sent.
+///
+/// Amounts the payload leaves out (`totals` parts) are zero; the guide always sends them.
+pub(super) fn order_from_detail(
+    backend: &BackendName,
+    currency: &str,
+    detail: &wire::OrderDetail,
+    native: Value,
+) -> Result<Order> {
+    let id = order_id(backend, &detail.id, "data.id")?;
+    let placed_at = require_datetime(backend, "data.placedAt", &detail.placed_at)?;
+    let status = NativeStatus::parse(&detail.status).to_status(&detail.status);
+    let mut order = Order::new(id, status, placed_at, currency);
+    let money = |amount: Decimal| Money::new(amount, currency);
+    order.number = detail.order_number.clone();
+    order.updated_at = optional_datetime(backend, "data.updatedAt", detail.updated_at.as_deref())?;
+    if let Some(totals) = &detail.totals {
+        order.totals = OrderTotals {
+            subtotal: money(totals.subtotal.unwrap_or_default()),
+            shipping: money(totals.shipping_total.unwrap_or_default()),
+            tax: money(totals.tax_total.unwrap_or_default()),
+            discount: money(totals.discount_total.unwrap_or_default()),
+            total: money(totals.total_amount),
+        };
+    }
+    order.customer = detail.customer.as_ref().map(|c| Customer {
+        id: c.id.clone(),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        full_name: join_name(c.first_name.as_deref(), c.last_name.as_deref()),
+    });
+    order.line_items = detail
+        .items
+        .iter()
+        .flatten()
+        .map(|item| LineItem {
+            id: item.id.clone(),
+            sku: item.sku.clone(),
+            name: item.product_title.clone().or_else(|| item.sku.clone()).unwrap_or_default(),
+            variant: item.variant_title.clone(),
+            product_id: item.external_product_id.clone(),
+            variant_id: item.product_variant_id.clone().or_else(|| item.external_variant_id.clone()),
+            quantity: item.quantity,
+            unit_price: money(item.unit_price),
+            total: money(item.total_price),
+            image_url: None,
+        })
+        .collect();
+    order.shipping_address = detail.shipping_address.as_ref().map(address);
+    order.billing_address = detail.billing_address.as_ref().map(address);
+    order.payment_method =
+        detail.payment_method.as_ref().and_then(|p| p.display.clone().or_else(|| p.method.clone()));
+    order.tracking = detail.metadata.as_ref().and_then(tracking).into_iter().collect();
+    order.external_order_id = non_empty(detail.external_order_id.as_deref());
+    order.external_platform = non_empty(detail.platform_name.as_deref());
+    order.note = non_empty(detail.delivery_instructions.as_deref());
+    order.native = native;
+    order.known = Known::FULL;
+    Ok(order)
+}
+
+/// Tracking from the order's `metadata` (where `PUT …/status` puts `trackingNumber` and `carrier`).
+fn tracking(metadata: &serde_json::Map<String, Value>) -> Option<Tracking> {
+    let text = |key: &str| metadata.get(key).and_then(Value::as_str).and_then(|s| non_empty(Some(s)));
+    let tracking =
+        Tracking { carrier: text("carrier"), number: text("trackingNumber"), url: text("trackingUrl") };
+    (tracking.carrier.is_some() || tracking.number.is_some() || tracking.url.is_some()).then_some(tracking)
+}
+
+fn address(a: &wire::WireAddress) -> Address {
+    Address {
+        full_name: join_name(a.first_name.as_deref(), a.last_name.as_deref()),
+        first_name: a.first_name.clone(),
+        last_name: a.last_name.clone(),
+        company: None,
+        line1: a.address1.clone(),
+        line2: a.address2.clone(),
+        city: a.city.clone(),
+        region: a.province.clone(),
+        postal_code: a.postal_code.clone(),
+        country_code: a.country_iso_code.clone(),
+        country: a.country.clone(),
+        phone: a.phone.clone(),
+        email: None,
+    }
+}
+
+fn order_id(backend: &BackendName, id: &str, path: &str) -> Result<OrderId> {
+    let native = NativeOrderId::parse(id).map_err(|reason| Error::Malformed {
+        backend: backend.to_string(),
+        path: path.to_string(),
+        message: reason,
+    })?;
+    Ok(OrderId::new(backend.clone(), native))
+}
+
+fn optional_datetime(
+    backend: &BackendName,
+    path: &str,
+    text: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => parse_datetime(text).map(Some).ok_or_else(|| Error::Malformed {
+            backend: backend.to_string(),
+            path: path.to_string(),
+            message: format!("{:?} is not a date-time", crate::error::shorten(text)),
+        }),
+    }
+}
+
+fn join_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> =
+        [first, last].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+fn non_empty(text: Option<&str>) -> Option<String> {
+    text.filter(|s| !s.trim().is_empty()).map(str::to_string)
+}
+
+#[cfg(test)]
+#[path = "mapping_tests.rs"]
+mod tests;

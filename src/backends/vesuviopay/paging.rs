@@ -1,0 +1,181 @@
+//! Paging VesuvioPay's list, which has `limit` (1–50) but no offset or cursor: every page is the newest
+//! `limit` orders of a date window, and the next page narrows the window's upper bound (`dateTo`) to the
+//! oldest `placedAt` already returned.
+//!
+//! The continuation token is that bound plus the ids already returned *at exactly that instant*, so orders
+//! sharing a `placedAt` across a page boundary are neither lost nor repeated. The docs do not say whether
+//! `dateFrom`/`dateTo` are inclusive ("placed after/before this date"), so both bounds are sent one millisecond
+//! wider than needed and the adapter trims the rows itself: inclusive or exclusive, nothing at a bound is
+//! missed. Each page is sorted here, newest first (ties by id): the server's row order is not documented.
+
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::status::{DOCUMENTED, NativeStatus};
+use crate::domain::{FilterPushdown, Order, OrderFilter};
+
+/// The vendor's largest `limit`.
+pub(super) const MAX_LIMIT: usize = 50;
+
+/// Where the next page starts: nothing placed after `before` remains, nor the `seen` ids placed exactly at it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Cursor {
+    /// The upper bound of the remaining window (inclusive): the oldest `placedAt` returned so far.
+    #[serde(rename = "b")]
+    pub before: DateTime<FixedOffset>,
+    /// Ids already returned whose `placedAt` is exactly `before`.
+    #[serde(rename = "s")]
+    pub seen: Vec<String>,
+}
+
+/// How a filter turns into list calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Plan {
+    /// No VesuvioPay order can match (a tag filter, or statuses VesuvioPay does not have): no call.
+    Nothing,
+    /// Call the list.
+    Query {
+        /// The one native status sent as `status=`, when the status filters select exactly one.
+        status: Option<NativeStatus>,
+        /// Whether the call selects exactly what the filter selects, so `totalCount` is the exact total.
+        exact: bool,
+    },
+}
+
+/// The statuses the filter's three status axes select, and the call to make.
+pub(super) fn plan(filter: &OrderFilter) -> Plan {
+    if !filter.tags.is_empty() {
+        // VesuvioPay orders have no tags: a tag filter matches nothing.
+        return Plan::Nothing;
+    }
+    // The same test `OrderFilter::matches` makes on the three status axes.
+    let selects = |status: &NativeStatus| {
+        let (order, payment, fulfillment) = status.axes();
+        (filter.status.is_empty() || filter.status.contains(&order))
+            && (filter.payment_status.is_empty() || filter.payment_status.contains(&payment))
+            && (filter.fulfillment_status.is_empty() || filter.fulfillment_status.contains(&fulfillment))
+    };
+    let natives: Vec<NativeStatus> = DOCUMENTED.into_iter().filter(|s| selects(s)).collect();
+    let undocumented = selects(&NativeStatus::Other(String::new()));
+    let no_status_filter =
+        filter.status.is_empty() && filter.payment_status.is_empty() && filter.fulfillment_status.is_empty();
+    let status = match (natives.as_slice(), undocumented, no_status_filter) {
+        (_, _, true) => None,
+        ([], false, _) => return Plan::Nothing,
+        ([one], false, _) => Some(one.clone()),
+        _ => None,
+    };
+    let status_exact = no_status_filter || status.is_some();
+    let exact = status_exact
+        && filter.placed_after.is_none()
+        && filter.placed_before.is_none()
+        && filter.customer_email.is_none();
+    Plan::Query { status, exact }
+}
+
+/// The placed-at window still to read, both bounds inclusive; `None` when it is empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Window {
+    /// Oldest placedAt wanted (`placedAfter`).
+    pub from: Option<DateTime<FixedOffset>>,
+    /// Newest placedAt wanted (`placedBefore`, or the cursor's bound).
+    pub to: Option<DateTime<FixedOffset>>,
+}
+
+/// The window for a filter and a cursor.
+pub(super) fn window(filter: &OrderFilter, cursor: Option<&Cursor>) -> Option<Window> {
+    let to = match (filter.placed_before, cursor.map(|c| c.before)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let from = filter.placed_after;
+    if from.zip(to).is_some_and(|(from, to)| from > to) {
+        return None;
+    }
+    Some(Window { from, to })
+}
+
+/// The list call's query: `limit`, `status`, and `dateFrom`/`dateTo` one millisecond outside the window.
+pub(super) fn query(
+    limit: usize,
+    status: Option<&NativeStatus>,
+    window: &Window,
+) -> Vec<(&'static str, String)> {
+    let mut query = vec![("limit", limit.clamp(1, MAX_LIMIT).to_string())];
+    if let Some(status) = status {
+        query.push(("status", status.as_str().to_string()));
+    }
+    if let Some(from) = window.from {
+        query.push(("dateFrom", format_millis(floor_millis(from) - TimeDelta::milliseconds(1))));
+    }
+    if let Some(to) = window.to {
+        query.push(("dateTo", format_millis(floor_millis(to) + TimeDelta::milliseconds(1))));
+    }
+    query
+}
+
+fn floor_millis(at: DateTime<FixedOffset>) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(at.timestamp_millis()).unwrap_or(at.to_utc())
+}
+
+/// `2025-10-08T10:30:00.000Z`, the shape of JavaScript's `toISOString()` the guide uses.
+fn format_millis(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// What one vendor page gives.
+#[derive(Debug)]
+pub(super) struct Consumed {
+    /// The orders matching the filter, newest first.
+    pub orders: Vec<Order>,
+    /// Where to continue; `None` when the window is exhausted.
+    pub next: Option<Cursor>,
+}
+
+/// Takes one vendor page (`rows`, with `has_more` as the vendor said): drops rows outside the window or
+/// already returned, sorts newest first, takes `page_size` of them, keeps those matching `filter`, and says
+/// where to continue. `None` when the page makes no progress although the vendor has more (more than a page
+/// of orders share one instant): the caller retries with a larger limit or gives up.
+pub(super) fn consume(
+    rows: Vec<Order>,
+    has_more: bool,
+    filter: &OrderFilter,
+    window: &Window,
+    cursor: Option<&Cursor>,
+    page_size: usize,
+) -> Option<Consumed> {
+    let seen_before = |order: &Order| {
+        cursor.is_some_and(|c| {
+            order.placed_at == c.before && c.seen.iter().any(|s| s == order.id.native.as_str())
+        })
+    };
+    let mut fresh: Vec<Order> = Vec::with_capacity(rows.len());
+    for order in rows {
+        let in_window = window.from.is_none_or(|from| order.placed_at >= from)
+            && window.to.is_none_or(|to| order.placed_at <= to);
+        if in_window && !seen_before(&order) && !fresh.iter().any(|o| o.id == order.id) {
+            fresh.push(order);
+        }
+    }
+    fresh.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let available = fresh.len();
+    fresh.truncate(page_size.max(1));
+    let more = has_more || fresh.len() < available;
+    let Some(oldest) = fresh.last().map(|o| o.placed_at) else {
+        return if has_more { None } else { Some(Consumed { orders: Vec::new(), next: None }) };
+    };
+    let next = more.then(|| {
+        let mut seen: Vec<String> = match cursor {
+            Some(c) if c.before == oldest => c.seen.clone(),
+            _ => Vec::new(),
+        };
+        seen.extend(fresh.iter().filter(|o| o.placed_at == oldest).map(|o| o.id.native.to_string()));
+        Cursor { before: oldest, seen }
+    });
+    let orders = fresh.into_iter().filter(|o| filter.matches(o, &FilterPushdown::default())).collect();
+    Some(Consumed { orders, next })
+}
+
+#[cfg(test)]
+#[path = "paging_tests.rs"]
+mod tests;
