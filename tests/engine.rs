@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 
 const ALL: [SandboxKind; 5] = SandboxKind::ALL;
 
+/// A filter and the local predicate it must agree with.
+type Check = (Value, Box<dyn Fn(&Value) -> bool>);
+
 /// Every order of the stack with what filters read, newest first, by a listing of pages of 100.
 async fn everything(stack: &Stack) -> Vec<Value> {
     let query = "query($after: String) { orders(first: 100, after: $after) {
@@ -67,7 +70,7 @@ async fn filters_match_a_local_evaluation() {
     let late = placed(&all[all.len() / 5]);
     let email = all.iter().find_map(|n| n["customer"]["email"].as_str()).unwrap().to_string();
     let tag = all.iter().find_map(|n| n["tags"].as_array().and_then(|t| t.first()).and_then(Value::as_str));
-    let mut filters: Vec<(Value, Box<dyn Fn(&Value) -> bool>)> = vec![
+    let mut filters: Vec<Check> = vec![
         (json!({ "status": ["DELIVERED"] }), Box::new(|n: &Value| n["status"]["order"] == "DELIVERED")),
         (
             json!({ "status": ["CANCELLED", "PENDING"] }),

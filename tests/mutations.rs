@@ -410,7 +410,10 @@ async fn vesuviopay_routing() {
     assert_eq!(ok(&cancelled)["status"]["order"], "CANCELLED");
     let calls = writes(&stack, kind, from);
     let body: Value = serde_json::from_str(&calls[0].body).unwrap();
-    assert_eq!(body["refundAmount"].to_string(), "10.50");
+    assert_eq!(
+        body["refundAmount"].to_string().parse::<rust_decimal::Decimal>().unwrap(),
+        rust_decimal::Decimal::new(1050, 2)
+    );
     assert_eq!(body["notifyCustomer"], false);
     assert_eq!(body["restockItems"], true);
 
