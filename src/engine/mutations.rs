@@ -8,7 +8,7 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 
 use super::Engine;
-use crate::domain::{Cancellation, Link, Order, OrderBackend, OrderId, OrderStatus, StatusChange};
+use crate::domain::{Cancellation, Link, Order, OrderBackend, OrderId, StatusChange};
 use crate::error::{Error, Result};
 
 /// Longest tag accepted.
@@ -170,11 +170,6 @@ fn validate_tags(tags: Vec<String>) -> Result<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-/// Statuses no backend can be asked to reach through `updateOrderStatus` (cancel has its own mutation).
-pub fn is_cancel_status(status: OrderStatus) -> bool {
-    status == OrderStatus::Cancelled
 }
 
 /// What an `Idempotency-Key` remembers: the request body's hash and the first answer.
