@@ -96,10 +96,10 @@ impl Client {
             if add { ("add_tags", Method::POST) } else { ("remove_tags", Method::DELETE) };
         let form = vec![("orderID".to_string(), id.to_string()), ("tags".to_string(), tags.join(","))];
         let value = self.write(operation, method, TAGS_PATH, id, form).await?;
-        if let Ok(body) = self.http.decode::<OkBody>(&value) {
-            if body.ok.as_ref().map(truthy) == Some(false) {
-                return Err(self.refused(200, body.err.as_ref()));
-            }
+        let refusal =
+            self.http.decode::<OkBody>(&value).ok().filter(|b| b.ok.as_ref().map(truthy) == Some(false));
+        if let Some(body) = refusal {
+            return Err(self.refused(200, body.err.as_ref()));
         }
         let result: TagsResult = self.http.decode(&value)?;
         let count = if add { result.n_added } else { result.n_removed };
@@ -247,7 +247,8 @@ mod tests {
     // The documented-by-analogy error body and its fallbacks parse; foreign bodies do not.
     #[test]
     fn parses_error_bodies() {
-        let cases: &[(&str, Option<(Option<&str>, Option<&str>)>)] = &[
+        type Parsed<'a> = Option<(Option<&'a str>, Option<&'a str>)>;
+        let cases: &[(&str, Parsed)] = &[
             (r#"{"ok":0,"err":"Order not found"}"#, Some((None, Some("Order not found")))),
             (r#"{"ok":0,"err":{"message":"bad status","code":12}}"#, Some((Some("12"), Some("bad status")))),
             (r#"{"error":"Unauthorized"}"#, Some((None, Some("Unauthorized")))),

@@ -71,10 +71,9 @@ impl Plan {
             StatusCodes::One(code) => Some(code),
             StatusCodes::Several => None,
         };
-        if let (Some(after), Some(before)) = (filter.placed_after, filter.placed_before) {
-            if after > before {
-                return Plan::Nothing;
-            }
+        if matches!((filter.placed_after, filter.placed_before), (Some(after), Some(before)) if after > before)
+        {
+            return Plan::Nothing;
         }
         let window = (filter.placed_after.is_some() || filter.placed_before.is_some()).then(|| {
             let from = filter.placed_after.map_or(0, |after| after.timestamp() - 1);

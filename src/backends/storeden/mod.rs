@@ -101,10 +101,9 @@ impl StoredenBackend {
         let mut order = mapping::full_order(self.context(), &wire, native)?;
         // Codes 0–2 precede shipping; any later or undocumented code may have a shipment.
         let may_have_shipped = wire.status.is_none_or(|code| !(0..=2).contains(&code.0));
-        if may_have_shipped {
-            if let Some(info) = self.client.tracking(&id).await? {
-                mapping::apply_tracking(&mut order, &info);
-            }
+        let tracking = if may_have_shipped { self.client.tracking(&id).await? } else { None };
+        if let Some(info) = tracking {
+            mapping::apply_tracking(&mut order, &info);
         }
         Ok(order)
     }
