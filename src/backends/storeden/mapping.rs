@@ -2,9 +2,10 @@
 //!
 //! Totals of a full order: `subtotal` = Σ `price × count` over `cart.items`; `shipping` = `cart.shippingAmount`
 //! **plus `cart.paymentAmount`** (the payment-method surcharge has no unified field of its own, and counting it
-//! with shipping keeps `subtotal + shipping + tax − discount = total`); `tax` = 0 (Storeden sends none: prices
-//! are tax-inclusive); `discount` = `|cart.saleAmount|`; `total` = `total` (else `cart.total`). Every part
-//! stays visible in `native`.
+//! with shipping keeps `subtotal + shipping + tax − discount = total`); `tax` = 0 (Storeden sends no tax
+//! amount; the documented example adds up without one); `discount` = `|cart.saleAmount|`; `total` = `total`
+//! (else `cart.total`). Every part stays visible in `native`, as do the fields with no unified home
+//! (`couponCode`, `transactionID`, the addresses' `vat`).
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;

@@ -54,6 +54,10 @@ mod wire;
 
 #[cfg(test)]
 mod e2e;
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod mock_tests;
 
 use async_trait::async_trait;
 use chrono::Utc;
