@@ -1,24 +1,162 @@
-//! The storeden adapter (stub: to be written from the vendor documentation).
+//! Storeden Connect API v1.1 (`https://connect.storeden.com/v1.1`): an Italian e-commerce platform whose order
+//! API is a PHP service over MongoDB.
+//!
+//! **Calls.** `GET /orders/list.json` (`limit`/`skip` over a bare JSON array, no total), `GET
+//! /orders/order.json?orderID=`, `GET /orders/tracking.json?orderID=`, `PUT /orders/order.json` (status),
+//! `POST`/`DELETE /orders/tags.json`. Credentials `key` and `exchange` go in headers of the same names; every
+//! write is `application/x-www-form-urlencoded`.
+//!
+//! **Quirks.** Amounts are JSON floats in major units with no currency (the backend's configured `currency`
+//! is used). Lists date orders `"2015-12-17T18:19:54+0100"` (no colon in the offset); `order.json` sends
+//! `orderDate` as Mongo's `{"sec", "usec"}` and `iso.orderDate` as a string: both shapes are read in both
+//! places, the instant comes from `orderDate` and the offset from `iso.orderDate`. Cart items are a map keyed
+//! `<productUID>#|#<optionKey>` (line id = the key, product id = the part before `#|#`, variant id = the part
+//! after, variant = `options`). Country and state are Storeden's numeric ids as strings: the raw id stays in
+//! `country` / `region` and only ids the docs establish get an ISO code (`"119"` → `IT`). The payment
+//! surcharge `cart.paymentAmount` is counted in `shipping` so that subtotal + shipping + tax − discount =
+//! total (see [`mapping`]). The error body is undocumented; it is read as `{"ok":0,"err":"…"}`.
+//!
+//! **Status mapping** (`GET /orders/statuses.json`; `native` = the code, `label` = the documented label):
+//!
+//! | code | label | order | payment | fulfillment | `updateOrderStatus` target |
+//! |---|---|---|---|---|---|
+//! | 0 | Pending Payment | PENDING | PENDING | UNFULFILLED | PENDING |
+//! | 1 | Order Paid | CONFIRMED | PAID | UNFULFILLED | CONFIRMED |
+//! | 2 | Preparation | PROCESSING | PAID | UNFULFILLED | PROCESSING |
+//! | 3 | Sent | SHIPPED | PAID | FULFILLED | SHIPPED (with courier, tracking, pickup date) |
+//! | 4 | Delivered | DELIVERED | PAID | FULFILLED | DELIVERED |
+//! | 5 | Closed | CLOSED | PAID | FULFILLED | CLOSED |
+//! | 6 | Archived/Deleted | CLOSED | UNKNOWN | UNKNOWN | — |
+//! | 7 | Aborted | CANCELLED | UNKNOWN | CANCELLED | `cancelOrder` |
+//! | 8 | AfterSale | RETURNED | PAID | FULFILLED | RETURNED |
+//! | other | — | UNKNOWN | UNKNOWN | UNKNOWN | — |
+//!
+//! Payment is PAID from code 1 on because the documented flow puts "Order Paid" before preparation; after an
+//! abort or archiving nothing is known about the money (refunds are not documented). AfterSale (returns,
+//! exchanges, claims after delivery) has no exact unified equivalent: RETURNED is the closest, and it is the
+//! status `updateOrderStatus` sends as 8.
+//!
+//! **Listing.** Newest first as Storeden returns them; `limit` ≤ 100 (no documented maximum); the token is the
+//! `skip` offset of the next row; a short page is the last; `total` is unknown. Every filter field is applied by
+//! the adapter (see [`listing`]): a status that is exactly one code and a widened `from`/`to` window narrow
+//! the call, the rest is checked on the rows (which carry the billing e-mail and tags through `nodes`).
+//!
+//! **Mutations.** `updateOrderStatus` to codes 0–5 and 8 (`PUT /orders/order.json` with `orderID`, `status`;
+//! for SHIPPED also `courier`, `tracking`, `tracking_url`, and `pickup_date` = the shipment's date or today,
+//! which Storeden requires with courier and tracking); `cancelOrder` is status 7 (no refund); tags through
+//! `POST`/`DELETE /orders/tags.json` (`tags` comma-separated). Linking is not possible.
+
+mod client;
+mod listing;
+mod mapping;
+mod status;
+mod wire;
+
+#[cfg(test)]
+mod e2e;
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod mock_tests;
 
 use async_trait::async_trait;
+use chrono::Utc;
 
+use self::client::Client;
+use self::listing::{Cursor, Plan};
+use self::mapping::Context;
+use crate::backends::util;
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Capabilities, ListPage, ListRequest, NativeOrderId, Order, OrderBackend,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
-/// A storeden backend.
+/// A Storeden store.
 #[derive(Debug)]
 pub struct StoredenBackend {
     name: BackendName,
+    client: Client,
+    currency: String,
+    concurrency: usize,
 }
 
 impl StoredenBackend {
-    /// Builds the adapter from its config.
+    /// Builds the adapter from its config; `currency` is required (Storeden payloads carry none).
     pub fn new(name: BackendName, config: &BackendConfig) -> Result<Self> {
-        let _ = config;
-        Ok(StoredenBackend { name })
+        let currency = config.currency.clone().ok_or_else(|| {
+            Error::Config(vec![format!("backends.{name}.currency: missing (storeden sends no currency)")])
+        })?;
+        let client = Client::new(&name, config)?;
+        Ok(StoredenBackend { name, client, currency, concurrency: config.max_concurrency.max(1) })
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context { backend: &self.name, currency: &self.currency }
+    }
+
+    /// One full order with tracking, or `None` when Storeden does not know it. Tags are filled by the caller
+    /// when `order.json` did not carry them.
+    async fn get_one(&self, id: NativeOrderId) -> Result<Order> {
+        let Some((wire, native)) = self.client.order(&id).await? else {
+            return Err(Error::NotFound { backend: self.name.to_string(), id: id.to_string() });
+        };
+        let mut order = mapping::full_order(self.context(), &wire, native)?;
+        // Codes 0–2 precede shipping; any later or undocumented code may have a shipment.
+        let may_have_shipped = wire.status.is_none_or(|code| !(0..=2).contains(&code.0));
+        let tracking = if may_have_shipped { self.client.tracking(&id).await? } else { None };
+        if let Some(info) = tracking {
+            mapping::apply_tracking(&mut order, &info);
+        }
+        Ok(order)
+    }
+
+    /// Fills the tags of full orders whose `order.json` lacked them, from the list's `tags` node (one list
+    /// call per 100 orders, by `orderID[]`).
+    async fn fill_tags(&self, orders: &mut [Order]) -> Result<()> {
+        let missing: Vec<String> =
+            orders.iter().filter(|o| !o.known.tags).map(|o| o.id.native.to_string()).collect();
+        for chunk in missing.chunks(listing::MAX_LIMIT) {
+            let mut query = vec![
+                ("limit", chunk.len().to_string()),
+                ("skip", "0".to_string()),
+                ("nodes", listing::NODES.to_string()),
+            ];
+            query.extend(chunk.iter().map(|id| ("orderID[]", id.clone())));
+            for (row, native) in self.rows(&query).await? {
+                let summary = mapping::summary_order(self.context(), &row, native)?;
+                if !summary.known.tags {
+                    continue;
+                }
+                if let Some(order) = orders.iter_mut().find(|o| o.id == summary.id) {
+                    order.tags = summary.tags;
+                    order.known.tags = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn rows(&self, query: &[(&str, String)]) -> Result<Vec<(wire::ListRow, serde_json::Value)>> {
+        let values = self.client.list(query).await?;
+        let mut rows = Vec::with_capacity(values.len());
+        for (index, value) in values.into_iter().enumerate() {
+            let row: wire::ListRow = self.client.http().decode(&value).map_err(|e| match e {
+                Error::Malformed { backend, path, message } => {
+                    Error::Malformed { backend, path: format!("[{index}].{path}"), message }
+                }
+                other => other,
+            })?;
+            rows.push((row, value));
+        }
+        Ok(rows)
+    }
+
+    async fn full_orders(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
+        let mut orders = util::fetch_each(ids, self.concurrency, |id| self.get_one(id)).await?;
+        self.fill_tags(&mut orders).await?;
+        Ok(orders)
     }
 }
 
@@ -33,20 +171,214 @@ impl OrderBackend for StoredenBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::default()
+        Capabilities {
+            update_status_to: status::UPDATE_TARGETS.to_vec(),
+            cancel: true,
+            refund_on_cancel: false,
+            add_tags: true,
+            remove_tags: true,
+            link: false,
+        }
+    }
+
+    fn pushdown(&self) -> FilterPushdown {
+        listing::PUSHDOWN
     }
 
     fn max_page_size(&self) -> usize {
-        50
+        listing::MAX_LIMIT
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
-        let _ = request;
-        Err(Error::Internal("the storeden adapter is not written yet".into()))
+        let cursor = Cursor::from_token(request.continuation.as_deref())?;
+        let plan = Plan::for_filter(&request.filter);
+        if plan == Plan::Nothing {
+            return Ok(ListPage { orders: Vec::new(), next: None, total: Some(0) });
+        }
+        let limit = request.page_size.clamp(1, listing::MAX_LIMIT);
+        let rows = self.rows(&plan.query(limit, cursor.skip)).await?;
+        let next = cursor.next(rows.len(), limit);
+        let filter = &request.filter;
+        let mut orders = Vec::with_capacity(rows.len());
+        let mut need_full = Vec::new();
+        for (row, native) in &rows {
+            let order = mapping::summary_order(self.context(), row, native.clone())?;
+            // Cheap checks first; a row that lacks what the e-mail or tag filter reads is decided on the
+            // full order.
+            if !listing::status_matches(filter, &order.status) || !listing::in_range(filter, order.placed_at)
+            {
+                continue;
+            }
+            let lacks_email = filter.customer_email.is_some() && mapping::row_email(&order).is_none();
+            let lacks_tags = !filter.tags.is_empty() && !order.known.tags;
+            if lacks_email || lacks_tags {
+                need_full.push(order.id.native.clone());
+            } else if filter.matches(&order, &listing::NOTHING_APPLIED) {
+                orders.push(order);
+            }
+        }
+        if !need_full.is_empty() {
+            for order in self.full_orders(&need_full).await? {
+                if filter.matches(&order, &listing::NOTHING_APPLIED) {
+                    orders.push(order);
+                }
+            }
+        }
+        orders.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Ok(ListPage { orders, next, total: None })
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
-        let _ = ids;
-        Err(Error::Internal("the storeden adapter is not written yet".into()))
+        self.full_orders(ids).await
+    }
+
+    async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
+        let code = status::code_for(change.status).ok_or_else(|| {
+            Error::invalid_input(
+                &["input", "status"],
+                format!("Storeden cannot be set to {:?} with updateOrderStatus", change.status),
+            )
+        })?;
+        let mut form =
+            vec![("orderID".to_string(), id.to_string()), ("status".to_string(), code.to_string())];
+        if let Some(shipment) = &change.shipment {
+            if change.status != OrderStatus::Shipped {
+                return Err(Error::invalid_input(
+                    &["input", "shipment"],
+                    "Storeden takes shipment details only with status SHIPPED",
+                ));
+            }
+            if shipment.invoice_number.is_some() {
+                return Err(Error::invalid_input(
+                    &["input", "shipment", "invoiceNumber"],
+                    "Storeden has no invoice number on shipments",
+                ));
+            }
+            form.extend(shipment_fields(shipment, Utc::now().date_naive()));
+        }
+        self.client.update_status(id, form).await
+    }
+
+    async fn cancel(&self, id: &NativeOrderId, cancellation: &Cancellation) -> Result<()> {
+        if cancellation.refund_amount.is_some() {
+            return Err(self.unsupported("cancelOrder with refundAmount"));
+        }
+        // Storeden keeps no reason and has no notify or restock switch: aborting is a status change.
+        let form = vec![
+            ("orderID".to_string(), id.to_string()),
+            ("status".to_string(), status::ABORTED.to_string()),
+        ];
+        self.client.update_status(id, form).await
+    }
+
+    async fn add_tags(&self, id: &NativeOrderId, tags: &[String]) -> Result<()> {
+        self.client.change_tags(id, &checked_tags(tags)?, true).await
+    }
+
+    async fn remove_tags(&self, id: &NativeOrderId, tags: &[String]) -> Result<()> {
+        self.client.change_tags(id, &checked_tags(tags)?, false).await
+    }
+}
+
+/// The SHIPPED form fields: `courier`, `tracking`, `tracking_url`, and `pickup_date` (yyyy-mm-dd) from
+/// `shippedAt` (in its own offset) or else `today` — Storeden requires it when courier and tracking are set,
+/// and it is sent whenever a date is known.
+fn shipment_fields(shipment: &crate::domain::Shipment, today: chrono::NaiveDate) -> Vec<(String, String)> {
+    fn present(value: &Option<String>) -> Option<&str> {
+        value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+    let mut form = Vec::new();
+    let courier = present(&shipment.carrier);
+    let tracking = present(&shipment.tracking_number);
+    if let Some(courier) = courier {
+        form.push(("courier".to_string(), courier.to_string()));
+    }
+    if let Some(tracking) = tracking {
+        form.push(("tracking".to_string(), tracking.to_string()));
+    }
+    if let Some(url) = present(&shipment.tracking_url) {
+        form.push(("tracking_url".to_string(), url.to_string()));
+    }
+    let pickup = match shipment.shipped_at {
+        Some(at) => Some(at.date_naive()),
+        None => (courier.is_some() && tracking.is_some()).then_some(today),
+    };
+    if let Some(date) = pickup {
+        form.push(("pickup_date".to_string(), date.format("%Y-%m-%d").to_string()));
+    }
+    form
+}
+
+/// Tags as Storeden takes them (one comma-separated string): trimmed, none empty, none with a comma.
+fn checked_tags(tags: &[String]) -> Result<Vec<String>> {
+    if tags.is_empty() {
+        return Err(Error::invalid_input(&["input", "tags"], "at least one tag is required"));
+    }
+    tags.iter()
+        .enumerate()
+        .map(|(index, tag)| {
+            let tag = tag.trim();
+            let field = ["input".to_string(), "tags".to_string(), index.to_string()];
+            if tag.is_empty() || tag.contains(',') {
+                Err(Error::InvalidInput {
+                    field: field.to_vec(),
+                    message: "a Storeden tag must be non-empty and must not contain a comma".into(),
+                })
+            } else {
+                Ok(tag.to_string())
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Shipment;
+    use chrono::{DateTime, NaiveDate};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()
+    }
+
+    // Courier and tracking without a date get today's pickup date (Storeden requires one); a shipment date
+    // wins and is taken in its own offset.
+    #[test]
+    fn shipment_form_fields() {
+        let shipment = Shipment {
+            carrier: Some("BRT".into()),
+            tracking_number: Some(" 1234567876543 ".into()),
+            tracking_url: Some("https://tracking.qapla.it/x".into()),
+            ..Shipment::default()
+        };
+        let fields = shipment_fields(&shipment, today());
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("courier", "BRT"),
+                ("tracking", "1234567876543"),
+                ("tracking_url", "https://tracking.qapla.it/x"),
+                ("pickup_date", "2026-01-02")
+            ]
+        );
+        let dated = Shipment {
+            shipped_at: Some(DateTime::parse_from_rfc3339("2016-01-18T23:30:00-05:00").unwrap()),
+            ..shipment.clone()
+        };
+        assert!(shipment_fields(&dated, today()).contains(&("pickup_date".into(), "2016-01-18".into())));
+        let bare = Shipment { tracking_number: Some("1".into()), ..Shipment::default() };
+        assert_eq!(shipment_fields(&bare, today()), vec![("tracking".to_string(), "1".to_string())]);
+    }
+
+    // Tags are trimmed; an empty list, an empty tag or a comma is refused naming the field.
+    #[test]
+    fn tag_validation() {
+        assert_eq!(checked_tags(&[" a ".into(), "b".into()]).unwrap(), vec!["a", "b"]);
+        assert!(matches!(checked_tags(&[]), Err(Error::InvalidInput { .. })));
+        match checked_tags(&["ok".into(), "a,b".into()]) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, vec!["input", "tags", "1"]),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 }
