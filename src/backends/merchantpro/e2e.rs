@@ -169,7 +169,7 @@ async fn pushed_filters_match_engine_filtering() {
 // The status handlers, the AWB, cancel and tags change the order as the sandbox shows it afterwards.
 #[tokio::test]
 async fn mutations_change_the_order() {
-    let (_sandbox, backend) = setup(60).await;
+    let (sandbox, backend) = setup(60).await;
     let (all, _) = list_all(&backend, &OrderFilter::default(), 100).await;
     let awaiting: Vec<&Order> = all.iter().filter(|o| o.status.native.ends_with("/awaiting")).collect();
     assert!(awaiting.len() >= 2, "the seed has orders awaiting shipment");
@@ -184,7 +184,16 @@ async fn mutations_change_the_order() {
     assert_eq!(reload(id.clone()).await.status.order, OrderStatus::Processing);
     let shipment = Shipment { tracking_number: Some("AWB-E2E-1".into()), ..Shipment::default() };
     let shipped = StatusChange { status: OrderStatus::Shipped, reason: None, shipment: Some(shipment) };
+    sandbox.control.reset_requests();
     backend.update_status(&id, &shipped).await.unwrap();
+    // The AWB is written first, then the handler, with no body.
+    let calls: Vec<(String, String, String)> =
+        sandbox.control.requests().into_iter().map(|r| (r.method, r.path, r.body)).collect();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!((calls[0].0.as_str(), calls[0].1.clone()), ("PATCH", format!("/api/v2/orders/{id}")));
+    assert_eq!(serde_json::from_str::<Value>(&calls[0].2).unwrap(), json!({"shipping_awb": "AWB-E2E-1"}));
+    assert_eq!((calls[1].0.as_str(), calls[1].1.clone()), ("PATCH", format!("/api/v2/orders/{id}/shipped")));
+    assert!(calls[1].2.is_empty());
     let order = reload(id.clone()).await;
     assert_eq!(order.status.fulfillment, FulfillmentStatus::Fulfilled);
     assert_eq!(order.tracking.first().and_then(|t| t.number.as_deref()), Some("AWB-E2E-1"));
@@ -202,6 +211,14 @@ async fn mutations_change_the_order() {
     // Tags: added by name, others survive a removal, case-insensitively.
     let before = reload(other.clone()).await.tags;
     backend.add_tags(&other, &["E2E".into(), "Second".into()]).await.unwrap();
+    let write = sandbox.control.requests().into_iter().last().unwrap();
+    let mut expected: Vec<Value> = before.iter().map(|t| json!({ "name": t })).collect();
+    expected.extend([json!({"name": "E2E"}), json!({"name": "Second"})]);
+    assert_eq!(serde_json::from_str::<Value>(&write.body).unwrap(), json!({ "tags": expected }));
+    // Adding a tag the order has (in another case) writes nothing.
+    let count = sandbox.control.request_count();
+    backend.add_tags(&other, &["e2e".into()]).await.unwrap();
+    assert_eq!(sandbox.control.request_count(), count + 1, "only the read");
     let tagged = reload(other.clone()).await.tags;
     assert!(tagged.contains(&"E2E".to_string()) && tagged.contains(&"Second".to_string()), "{tagged:?}");
     assert!(before.iter().all(|t| tagged.contains(t)), "{before:?} → {tagged:?}");

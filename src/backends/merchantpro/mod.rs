@@ -5,10 +5,12 @@
 //! **Auth**: `Authorization: Basic base64(api_key:api_secret)` on every call (a secret header value).
 //!
 //! **Reading**: `GET /api/v2/orders?start=…&limit=…&sort=date_created.desc&include=line_items`. With
-//! `include=line_items` every list row is a full order, so list rows are [`Known::FULL`](crate::domain::Known::FULL). `limit` is at most
-//! 100; `meta.count.total` is the exact number of matching orders; `meta.links.next` is `null` on the last page.
+//! `include=line_items` every list row is a full order (`Known::FULL`). `limit` is at most 100;
+//! `meta.count.total` is the exact number of matching orders; `meta.links.next` is `null` on the last page.
 //! The continuation token is the next `start` offset (the current `start` plus the rows received), so the same
-//! `(filter, page_size, token)` gives the same page while the data does not change. `get_many` is one
+//! `(filter, page_size, token)` gives the same page while the data does not change (an order placed while a
+//! client pages shifts the offsets by one: the API has no cursor and its date filters take whole days, so
+//! the newest-first offsets cannot be pinned). `get_many` is one
 //! `GET /api/v2/orders?ids=…&include=line_items` per 100 ids (the documented batch filter); ids the store does
 //! not know are simply absent. Ids are numbers in every example (the field table says string): an id with other
 //! characters than letters, digits, `-`, `_` cannot name an order and is left out without a call.
@@ -17,7 +19,14 @@
 //! exactly; `""` for unset text (mapped to `None`); `tags` is `null` when empty; `payment_status` is spelled
 //! `canceled` in the field table and `cancelled` in the examples (both accepted); `shipping_amount` includes
 //! its VAT (`shipping_tax_amount`). The doc's `include=line_items` example is not valid JSON (two trailing
-//! commas); the fixture fixes them. Totals: see [`mapping`]'s formula (net subtotal, separate tax).
+//! commas); the fixture fixes them.
+//!
+//! **Totals** (VAT-inclusive prices, every row states its VAT): `subtotal` = Σ `line_subtotal_net` of the
+//! product rows (= Σ of the unified line totals, which are net: `unit_price_net`, `line_subtotal_net`);
+//! `shipping` = `shipping_amount − shipping_tax_amount`; `tax` = Σ `line_tax_amount` of all rows +
+//! `shipping_tax_amount`; `total` = `total_amount`; `discount` = `subtotal + shipping + tax − total` (never
+//! below zero), which is the net of the non-product rows (discounts, negative) when the order itemises them.
+//! So `total = subtotal + shipping + tax − discount`. Rows whose `item_type` is not `product` are not lines.
 //!
 //! **Status**: two native fields, `payment_status` × `shipping_status`; `native` is `payment/shipping` (e.g.
 //! `paid/in_process`), the label joins `payment_status_text` and `shipping_status_text`.
@@ -61,8 +70,8 @@
 //! `created_after`/`created_before` widened by two days (the doc shows dates only and does not say how bounds
 //! or time zones work), and the exact bounds are checked on the rows. `customer_email` is the documented
 //! equality filter, taken as case-insensitive like e-mail addresses (the doc does not say; the sandbox agrees).
-//! Every row is re-checked with [`OrderFilter::matches`](crate::domain::OrderFilter::matches) on these fields, so a vendor that matches more
-//! loosely costs nothing. `total` is `meta.count.total` only when the parameters expressed the declared fields
+//! Every row is re-checked with `OrderFilter::matches` on these fields, so a vendor that matches more loosely
+//! costs nothing. `total` is `meta.count.total` only when the parameters expressed the declared fields
 //! exactly. Not declared: the order status (a single one is narrowed by its shipping status, SHIPPED →
 //! `shipping_status=shipped`, and the engine filters exactly) and tags (`tag_name` compares case-sensitively,
 //! `tag_ids` needs ids, the filter is case-insensitive).
