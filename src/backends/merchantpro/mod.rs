@@ -1,24 +1,229 @@
-//! The merchantpro adapter (stub: to be written from the vendor documentation).
+//! The MerchantPro adapter: MerchantPro API v2 (`https://{store domain}/api/v2/orders…`), a hosted e-commerce
+//! platform popular in Romania and Bulgaria. Written from the vendor's Orders page (`merchantpro-orders.txt`)
+//! and `backends.md` §5.
+//!
+//! **Auth**: `Authorization: Basic base64(api_key:api_secret)` on every call (a secret header value).
+//!
+//! **Reading**: `GET /api/v2/orders?start=…&limit=…&sort=date_created.desc&include=line_items`. With
+//! `include=line_items` every list row is a full order (`Known::FULL`). `limit` is at most 100;
+//! `meta.count.total` is the exact number of matching orders; `meta.links.next` is `null` on the last page.
+//! The continuation token is the next `start` offset (the current `start` plus the rows received), so the same
+//! `(filter, page_size, token)` gives the same page while the data does not change (an order placed while a
+//! client pages shifts the offsets by one: the API has no cursor and its date filters take whole days, so
+//! the newest-first offsets cannot be pinned). `get_many` is one
+//! `GET /api/v2/orders?ids=…&include=line_items` per 100 ids (the documented batch filter); ids the store does
+//! not know are simply absent. Ids are numbers in every example (the field table says string): an id with other
+//! characters than letters, digits, `-`, `_` cannot name an order and is left out without a call.
+//!
+//! **Quirks of the wire** (see `wire.rs`): ids and codes as numbers or strings; money as JSON floats, read
+//! exactly; `""` for unset text (mapped to `None`); `tags` is `null` when empty; `payment_status` is spelled
+//! `canceled` in the field table and `cancelled` in the examples (both accepted); `shipping_amount` includes
+//! its VAT (`shipping_tax_amount`). The doc's `include=line_items` example is not valid JSON (two trailing
+//! commas); the fixture fixes them.
+//!
+//! **Totals** (VAT-inclusive prices, every row states its VAT): `subtotal` = Σ `line_subtotal_net` of the
+//! product rows (= Σ of the unified line totals, which are net: `unit_price_net`, `line_subtotal_net`);
+//! `shipping` = `shipping_amount − shipping_tax_amount`; `tax` = Σ `line_tax_amount` of all rows +
+//! `shipping_tax_amount`; `total` = `total_amount`; `discount` = `subtotal + shipping + tax − total` (never
+//! below zero), which is the net of the non-product rows (discounts, negative) when the order itemises them.
+//! So `total = subtotal + shipping + tax − discount`. Rows whose `item_type` is not `product` are not lines.
+//!
+//! **Status**: two native fields, `payment_status` × `shipping_status`; `native` is `payment/shipping` (e.g.
+//! `paid/in_process`), the label joins `payment_status_text` and `shipping_status_text`.
+//!
+//! | `payment_status` | payment axis |
+//! |---|---|
+//! | `temporary`, `awaiting` | PENDING |
+//! | `paid` | PAID |
+//! | `failed`, `rejected` | FAILED |
+//! | `canceled`, `cancelled` | VOIDED |
+//! | `refunded` | REFUNDED |
+//! | anything else | UNKNOWN |
+//!
+//! | `shipping_status` | fulfilment axis |
+//! |---|---|
+//! | `awaiting`, `confirmed`, `in_process` | UNFULFILLED |
+//! | `shipped`, `delivered` | FULFILLED |
+//! | `returned` | RETURNED |
+//! | `cancelled` | CANCELLED |
+//! | anything else | UNKNOWN |
+//!
+//! Order axis (rows: `shipping_status`; columns: `payment_status`):
+//!
+//! | shipping ＼ payment | temporary, awaiting, failed, rejected | paid | canceled, cancelled | refunded |
+//! |---|---|---|---|---|
+//! | `awaiting` | PENDING | CONFIRMED | CANCELLED | REFUNDED |
+//! | `confirmed` | CONFIRMED | CONFIRMED | CANCELLED | REFUNDED |
+//! | `in_process` | PROCESSING | PROCESSING | PROCESSING | REFUNDED |
+//! | `shipped` | SHIPPED | SHIPPED | SHIPPED | REFUNDED |
+//! | `delivered` | DELIVERED | DELIVERED | DELIVERED | REFUNDED |
+//! | `returned` | RETURNED | RETURNED | RETURNED | RETURNED |
+//! | `cancelled` | CANCELLED | CANCELLED | CANCELLED | CANCELLED |
+//!
+//! An undocumented value on the deciding field gives UNKNOWN.
+//!
+//! **Filters** (declared in [`OrderBackend::pushdown`] and applied exactly: payment and fulfilment status,
+//! the date range, the e-mail): a payment or fulfilment status filter is sent as `payment_status=` /
+//! `shipping_status=` when it stands for exactly one native value (the doc shows no comma lists for them),
+//! e.g. PAID → `paid`, RETURNED → `returned`; otherwise (PENDING is `temporary` or `awaiting`; VOIDED is
+//! `canceled` or `cancelled`, …) the adapter checks it on the rows. The date range goes out as
+//! `created_after`/`created_before` widened by two days (the doc shows dates only and does not say how bounds
+//! or time zones work), and the exact bounds are checked on the rows. `customer_email` is the documented
+//! equality filter, taken as case-insensitive like e-mail addresses (the doc does not say; the sandbox agrees).
+//! Every row is re-checked with `OrderFilter::matches` on these fields, so a vendor that matches more loosely
+//! costs nothing. `total` is `meta.count.total` only when the parameters expressed the declared fields
+//! exactly. Not declared: the order status (a single one is narrowed by its shipping status, SHIPPED →
+//! `shipping_status=shipped`, and the engine filters exactly) and tags (`tag_name` compares case-sensitively,
+//! `tag_ids` needs ids, the filter is case-insensitive).
+//!
+//! **Mutations**: the processing handlers `PATCH /api/v2/orders/{id}/in_process|shipped|delivered|returned`
+//! (PROCESSING, SHIPPED, DELIVERED, RETURNED) and `…/cancelled` (cancel), with no body, answered
+//! `{"ok":true}`; a 400/409/422 (or `ok: false`) is `INVALID_STATUS_TRANSITION`. For SHIPPED with a tracking
+//! number, `PATCH /api/v2/orders/{id} {"shipping_awb": …}` goes first, so that the order carries its AWB when
+//! it turns shipped (the store's shipped notification can show it) and a refused or failed handler can simply
+//! be retried; the carrier, tracking URL, invoice number and date have no documented field and are not sent.
+//! Tags: read the order, add or remove by name (case-insensitive), and `PATCH /api/v2/orders/{id}
+//! {"tags":[{"name":…},…]}` with the whole resulting list (the doc does not say whether the list replaces or
+//! merges; a removal the answer still shows is reported as an error). The cancel reason has no field either.
+//! No refund on cancel, no link (`channel_ref_id` writability is undocumented).
+
+mod client;
+mod mapping;
+mod query;
+mod status;
+mod wire;
+
+#[cfg(test)]
+mod e2e;
+#[cfg(test)]
+mod fixtures;
 
 use async_trait::async_trait;
+use futures::future::try_join_all;
+use serde_json::{Value, json};
 
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Capabilities, ListPage, ListRequest, NativeOrderId, Order, OrderBackend,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
-/// A merchantpro backend.
+use client::{Client, is_wire_id, tags_body};
+use query::{MAX_LIMIT, PUSHDOWN, Token};
+use wire::{WireOrder, WireTag};
+
+/// A MerchantPro store.
 #[derive(Debug)]
 pub struct MerchantProBackend {
     name: BackendName,
+    client: Client,
 }
 
 impl MerchantProBackend {
-    /// Builds the adapter from its config.
+    /// Builds the adapter from its config (`base_url` is the store's root, credentials `api_key` and
+    /// `api_secret`).
     pub fn new(name: BackendName, config: &BackendConfig) -> Result<Self> {
-        let _ = config;
-        Ok(MerchantProBackend { name })
+        let client = Client::new(&name, config)?;
+        Ok(MerchantProBackend { name, client })
+    }
+
+    /// Decodes and maps list rows; a broken row names its place (`data[3].total_amount`).
+    fn orders(&self, rows: Vec<Value>) -> Result<Vec<Order>> {
+        rows.into_iter()
+            .enumerate()
+            .map(|(index, row)| {
+                let at = |error: Error| match error {
+                    Error::Malformed { backend, path, message } => {
+                        Error::Malformed { backend, path: format!("data[{index}].{path}"), message }
+                    }
+                    other => other,
+                };
+                let wire: WireOrder = self.client_decode(&row).map_err(at)?;
+                mapping::order(&self.name, wire, row).map_err(at)
+            })
+            .collect()
+    }
+
+    fn client_decode<T: serde::de::DeserializeOwned>(&self, value: &Value) -> Result<T> {
+        crate::backends::http::decode(self.client.backend_name(), value)
+    }
+
+    /// The order's current tag names (`GET /api/v2/orders/{id}`).
+    async fn current_tags(&self, id: &NativeOrderId) -> Result<Vec<String>> {
+        #[derive(serde::Deserialize)]
+        struct Tagged {
+            tags: Option<Vec<WireTag>>,
+        }
+        let order = self.client.get(id, None).await?;
+        let tagged: Tagged = self.client_decode(&order)?;
+        Ok(tag_names(tagged.tags))
+    }
+
+    /// Writes the whole tag list when it changed; `removed` must be gone from the answer.
+    async fn write_tags(
+        &self,
+        id: &NativeOrderId,
+        current: &[String],
+        next: Vec<String>,
+        removed: &[String],
+    ) -> Result<()> {
+        if next == current {
+            return Ok(()); // nothing to change: no write
+        }
+        let answer = self.client.patch(id, tags_body(&next), &["input", "tags"]).await?;
+        if let Some(tags) = answer.get("tags") {
+            let kept: Vec<String> = tag_names(self.client_decode(tags)?);
+            let stuck: Vec<&String> = kept.iter().filter(|t| contains_tag(removed, t)).collect();
+            if !stuck.is_empty() {
+                return Err(Error::Backend {
+                    backend: self.name.to_string(),
+                    status: 200,
+                    native_code: None,
+                    message: format!(
+                        "MerchantPro kept the tags {stuck:?} after writing the list without them"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn tag_names(tags: Option<Vec<WireTag>>) -> Vec<String> {
+    tags.into_iter().flatten().filter_map(|t| t.name).filter(|n| !n.trim().is_empty()).collect()
+}
+
+/// Case-insensitive membership (Unicode lower case: tag names are often Romanian or Bulgarian).
+fn contains_tag(list: &[String], tag: &str) -> bool {
+    let tag = tag.to_lowercase();
+    list.iter().any(|t| t.to_lowercase() == tag)
+}
+
+/// `current` plus the `added` names it lacks, in order.
+fn with_tags(current: &[String], added: &[String]) -> Vec<String> {
+    let mut next = current.to_vec();
+    for tag in added {
+        if !contains_tag(&next, tag) {
+            next.push(tag.clone());
+        }
+    }
+    next
+}
+
+/// `current` without the `removed` names.
+fn without_tags(current: &[String], removed: &[String]) -> Vec<String> {
+    current.iter().filter(|t| !contains_tag(removed, t)).cloned().collect()
+}
+
+/// The processing handler that moves an order to `status`.
+fn handler_for(status: OrderStatus) -> Option<&'static str> {
+    match status {
+        OrderStatus::Processing => Some("in_process"),
+        OrderStatus::Shipped => Some("shipped"),
+        OrderStatus::Delivered => Some("delivered"),
+        OrderStatus::Returned => Some("returned"),
+        _ => None,
     }
 }
 
@@ -33,20 +238,140 @@ impl OrderBackend for MerchantProBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::default()
+        Capabilities {
+            update_status_to: vec![
+                OrderStatus::Processing,
+                OrderStatus::Shipped,
+                OrderStatus::Delivered,
+                OrderStatus::Returned,
+            ],
+            cancel: true,
+            refund_on_cancel: false,
+            add_tags: true,
+            remove_tags: true,
+            link: false,
+        }
+    }
+
+    fn pushdown(&self) -> FilterPushdown {
+        PUSHDOWN
     }
 
     fn max_page_size(&self) -> usize {
-        50
+        MAX_LIMIT
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
-        let _ = request;
-        Err(Error::Internal("the merchantpro adapter is not written yet".into()))
+        let token = Token::decode(request.continuation.as_deref())?;
+        let plan = query::plan(&request.filter);
+        if plan.nothing {
+            return Ok(ListPage { orders: Vec::new(), next: None, total: Some(0) });
+        }
+        let mut params = query::page_params(token.start, request.page_size);
+        params.extend(plan.params.iter().cloned());
+        let page = self.client.list("list_orders", &params).await?;
+        let received = page.rows.len();
+        let orders = self.orders(page.rows)?;
+        let mapped = orders.len();
+        let orders: Vec<Order> = orders.into_iter().filter(|o| plan.keeps(o)).collect();
+        let total = if plan.exact && orders.len() == mapped { page.total } else { None };
+        let next =
+            query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
+        Ok(ListPage { orders, next, total })
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
-        let _ = ids;
-        Err(Error::Internal("the merchantpro adapter is not written yet".into()))
+        let mut wanted: Vec<&str> =
+            ids.iter().map(NativeOrderId::as_str).filter(|id| is_wire_id(id)).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let pages =
+            try_join_all(wanted.chunks(MAX_LIMIT).map(|chunk| self.client.list_by_ids(chunk))).await?;
+        let mut orders = self.orders(pages.into_iter().flatten().collect())?;
+        // Keep only what was asked (a store that ignored `ids` must not flood the cache), once each.
+        orders.retain(|o| wanted.binary_search(&o.id.native.as_str()).is_ok());
+        orders.sort_by(|a, b| a.id.cmp(&b.id));
+        orders.dedup_by(|a, b| a.id == b.id);
+        Ok(orders)
+    }
+
+    async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
+        let Some(handler) = handler_for(change.status) else {
+            return Err(Error::invalid_input(
+                &["input", "status"],
+                format!(
+                    "MerchantPro cannot set {:?}; it can set PROCESSING, SHIPPED, DELIVERED, RETURNED",
+                    change.status
+                ),
+            ));
+        };
+        let awb = match change.shipment.as_ref().and_then(|s| s.tracking_number.as_deref()) {
+            Some(number) if change.status == OrderStatus::Shipped => {
+                let number = number.trim();
+                if number.is_empty() {
+                    return Err(Error::invalid_input(
+                        &["input", "shipment", "trackingNumber"],
+                        "the tracking number (AWB) is empty",
+                    ));
+                }
+                Some(number.to_string())
+            }
+            _ => None,
+        };
+        if let Some(awb) = awb {
+            self.client
+                .patch(id, json!({ "shipping_awb": awb }), &["input", "shipment", "trackingNumber"])
+                .await?;
+        }
+        self.client.process(id, handler).await
+    }
+
+    async fn cancel(&self, id: &NativeOrderId, cancellation: &Cancellation) -> Result<()> {
+        let _ = cancellation; // no documented field for a reason; no refund (not declared)
+        self.client.process(id, "cancelled").await
+    }
+
+    async fn add_tags(&self, id: &NativeOrderId, tags: &[String]) -> Result<()> {
+        let current = self.current_tags(id).await?;
+        let next = with_tags(&current, tags);
+        self.write_tags(id, &current, next, &[]).await
+    }
+
+    async fn remove_tags(&self, id: &NativeOrderId, tags: &[String]) -> Result<()> {
+        let current = self.current_tags(id).await?;
+        let next = without_tags(&current, tags);
+        self.write_tags(id, &current, next, tags).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    // Adding keeps the other tags and skips names already there in any case; removing is case-insensitive.
+    #[test]
+    fn tag_list_changes() {
+        let current = names(&["VIP", "Plată ramburs"]);
+        assert_eq!(
+            with_tags(&current, &names(&["vip", "B2B", "b2b"])),
+            names(&["VIP", "Plată ramburs", "B2B"])
+        );
+        assert_eq!(without_tags(&current, &names(&["PLATĂ RAMBURS", "absent"])), names(&["VIP"]));
+        assert_eq!(without_tags(&current, &names(&["VIP", "plată ramburs"])), Vec::<String>::new());
+    }
+
+    // Each settable status has its handler; the others have none.
+    #[test]
+    fn handlers() {
+        assert_eq!(handler_for(OrderStatus::Processing), Some("in_process"));
+        assert_eq!(handler_for(OrderStatus::Shipped), Some("shipped"));
+        assert_eq!(handler_for(OrderStatus::Delivered), Some("delivered"));
+        assert_eq!(handler_for(OrderStatus::Returned), Some("returned"));
+        assert_eq!(handler_for(OrderStatus::Cancelled), None);
+        assert_eq!(handler_for(OrderStatus::Pending), None);
     }
 }

@@ -1,0 +1,330 @@
+//! Exact serde mirrors of MerchantPro's order JSON (`merchantpro-orders.txt`, "Fields available" and the
+//! example payloads). Private to the adapter.
+//!
+//! - Every field the vendor may omit or send as `null` is an `Option`; undocumented fields are ignored (the doc
+//!   says so: "Any field returned that is not documented can be ignored"), and the whole payload is kept
+//!   untouched as the order's `native` anyway.
+//! - Ids (`id`, `customer_id`, `product_id`, …) are `int` in the examples and `string` in the field table:
+//!   [`Flex`] accepts both.
+//! - Money is JSON floats in the docs (`453.05`, `15`); [`Decimal`] reads them exactly (serde_json keeps the
+//!   digits with `arbitrary_precision`), and also accepts strings.
+//! - Status values keep an `Other(String)` fallback for values outside the documented vocabularies.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// The list envelope: `{"data":[…],"meta":{"count":{…},"links":{…}}}`. Rows stay raw JSON here so that each
+/// order's `native` is the vendor's own payload; they are decoded one by one into [`WireOrder`].
+#[derive(Debug, Deserialize)]
+pub(super) struct ListEnvelope {
+    /// The orders of this page.
+    pub data: Vec<Value>,
+    /// Counts and links.
+    pub meta: ListMeta,
+}
+
+/// `meta` of a list answer.
+#[derive(Debug, Deserialize)]
+pub(super) struct ListMeta {
+    /// `count`: `total` (all matching), `current` (this page), `start`, `limit`.
+    pub count: ListCount,
+    /// `links`: `prev`, `current`, `next` (null at the end).
+    #[serde(default)]
+    pub links: Option<ListLinks>,
+}
+
+/// `meta.count`.
+#[derive(Debug, Deserialize)]
+pub(super) struct ListCount {
+    /// Orders matching the filters, across all pages.
+    #[serde(default)]
+    pub total: Option<u64>,
+    /// Orders on this page.
+    #[serde(default)]
+    #[allow(dead_code)] // mirrored for completeness; the adapter counts `data` itself
+    pub current: Option<u64>,
+    /// Offset of this page.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub start: Option<u64>,
+    /// Page size in force.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub limit: Option<u64>,
+}
+
+/// `meta.links`: relative URLs, `null` where there is no such page.
+#[derive(Debug, Deserialize)]
+pub(super) struct ListLinks {
+    /// The next page, `null` on the last one.
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// One order (list row with `include=line_items`, or `GET /api/v2/orders/{id}`).
+#[derive(Debug, Deserialize)]
+pub(super) struct WireOrder {
+    pub id: Flex,
+    pub channel_name: Option<String>,
+    /// "External order identifier".
+    pub channel_ref_id: Option<Flex>,
+
+    pub payment_status: Option<PaymentStatusValue>,
+    pub payment_status_text: Option<String>,
+    pub payment_method_code: Option<String>,
+    pub payment_method_name: Option<String>,
+
+    pub shipping_status: Option<ShippingStatusValue>,
+    pub shipping_status_text: Option<String>,
+    pub shipping_method_name: Option<String>,
+    /// "Courier ID used for delivery" (a string per the table; accepted as a number too).
+    pub shipping_carrier_id: Option<Flex>,
+    /// "AWB code from the courier system".
+    pub shipping_awb: Option<Flex>,
+    /// Delivery cost, VAT included (see `mapping::totals`).
+    pub shipping_amount: Option<Decimal>,
+    /// The VAT part of `shipping_amount`.
+    pub shipping_tax_amount: Option<Decimal>,
+    pub total_amount: Option<Decimal>,
+    pub currency: Option<String>,
+
+    pub customer_id: Option<Flex>,
+    pub customer_email: Option<String>,
+    pub customer_note: Option<String>,
+
+    pub date_created: Option<String>,
+    pub date_modified: Option<String>,
+
+    /// `[{id, name}]`, or `null` when the order has none.
+    pub tags: Option<Vec<WireTag>>,
+
+    pub billing_name: Option<String>,
+    pub billing_company_name: Option<String>,
+    pub billing_country_code: Option<String>,
+    pub billing_country_name: Option<String>,
+    pub billing_state: Option<String>,
+    pub billing_city: Option<String>,
+    pub billing_address: Option<String>,
+    pub billing_postal_code: Option<Flex>,
+    pub billing_phone: Option<Flex>,
+
+    pub shipping_name: Option<String>,
+    pub shipping_country_code: Option<String>,
+    pub shipping_country_name: Option<String>,
+    pub shipping_state: Option<String>,
+    pub shipping_city: Option<String>,
+    pub shipping_address: Option<String>,
+    pub shipping_postal_code: Option<Flex>,
+    pub shipping_phone: Option<Flex>,
+
+    /// Absent unless the list asked `include=line_items` (the single get always has it).
+    pub line_items: Option<Vec<WireLineItem>>,
+}
+
+/// One `line_items[]` row.
+#[derive(Debug, Deserialize)]
+pub(super) struct WireLineItem {
+    /// `product` for goods; third parties saw other values for discount rows. Absent in the create example,
+    /// where every row is a product.
+    pub item_type: Option<String>,
+    pub product_id: Option<Flex>,
+    /// In the examples, not in the field table.
+    pub variant_id: Option<Flex>,
+    pub variant_name: Option<String>,
+    pub product_sku: Option<Flex>,
+    pub product_name: Option<String>,
+    pub product_image_url: Option<String>,
+    #[serde(default, deserialize_with = "quantity")]
+    pub quantity: Option<i64>,
+    pub unit_price_net: Option<Decimal>,
+    #[allow(dead_code)] // mirrored; the unified line carries net amounts and the tax goes to the order total
+    pub unit_tax_amount: Option<Decimal>,
+    #[allow(dead_code)]
+    pub unit_price_gross: Option<Decimal>,
+    pub line_subtotal_net: Option<Decimal>,
+    pub line_tax_amount: Option<Decimal>,
+    pub line_subtotal_gross: Option<Decimal>,
+}
+
+/// One `tags[]` entry.
+#[derive(Debug, Deserialize)]
+pub(super) struct WireTag {
+    #[allow(dead_code)] // ids are assigned by the vendor; tags are matched and written by name
+    pub id: Option<Flex>,
+    pub name: Option<String>,
+}
+
+/// The answer of a processing handler (`PATCH …/in_process` etc.): `{"ok":true}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct OkAnswer {
+    #[serde(default)]
+    pub ok: Option<bool>,
+}
+
+/// An id or code the vendor sends as a JSON number in one place and a string in another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Flex(pub String);
+
+impl Flex {
+    /// The value as text, `None` when empty (the vendor sends `""` for "not set").
+    pub fn non_empty(&self) -> Option<String> {
+        let trimmed = self.0.trim();
+        (!trimmed.is_empty()).then(|| trimmed.to_string())
+    }
+}
+
+impl fmt::Display for Flex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Flex {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Through `Value`: with serde_json's `arbitrary_precision`, numbers reach visitors as a private map, so
+        // an untagged enum would not see them as numbers.
+        match Value::deserialize(deserializer)? {
+            Value::String(s) => Ok(Flex(s)),
+            Value::Number(n) => Ok(Flex(n.to_string())),
+            other => {
+                Err(serde::de::Error::custom(format!("expected a string or a number, got {}", kind(&other))))
+            }
+        }
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `quantity`: an integer (`1`, `15`); also accepted as `"2"` or `2.0`, refused when fractional.
+fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let Some(value) = Option::<Decimal>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if !value.fract().is_zero() {
+        return Err(serde::de::Error::custom(format!("quantity {value} is not a whole number")));
+    }
+    i64::try_from(value)
+        .map(Some)
+        .map_err(|_| serde::de::Error::custom(format!("quantity {value} is out of range")))
+}
+
+/// `payment_status` ("Possible values: temporary, awaiting, paid, failed, canceled, refunded, rejected"; one
+/// example spells `cancelled`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub(super) enum PaymentStatusValue {
+    Temporary,
+    Awaiting,
+    Paid,
+    Failed,
+    /// The field table's spelling.
+    Canceled,
+    /// The spelling of the documented examples (`"payment_status": "cancelled"`).
+    Cancelled,
+    Refunded,
+    Rejected,
+    /// Anything else, kept as sent.
+    Other(String),
+}
+
+impl From<String> for PaymentStatusValue {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "temporary" => Self::Temporary,
+            "awaiting" => Self::Awaiting,
+            "paid" => Self::Paid,
+            "failed" => Self::Failed,
+            "canceled" => Self::Canceled,
+            "cancelled" => Self::Cancelled,
+            "refunded" => Self::Refunded,
+            "rejected" => Self::Rejected,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl PaymentStatusValue {
+    /// Every documented value (both spellings of cancelled).
+    #[cfg(test)]
+    pub const DOCUMENTED: [&'static str; 8] =
+        ["temporary", "awaiting", "paid", "failed", "canceled", "cancelled", "refunded", "rejected"];
+
+    /// The wire spelling.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Temporary => "temporary",
+            Self::Awaiting => "awaiting",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+            Self::Canceled => "canceled",
+            Self::Cancelled => "cancelled",
+            Self::Refunded => "refunded",
+            Self::Rejected => "rejected",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// `shipping_status` ("Possible values: awaiting, confirmed, in_process, shipped, delivered, returned,
+/// cancelled").
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub(super) enum ShippingStatusValue {
+    Awaiting,
+    Confirmed,
+    InProcess,
+    Shipped,
+    Delivered,
+    Returned,
+    Cancelled,
+    /// Anything else (a third party saw `temporary`), kept as sent.
+    Other(String),
+}
+
+impl From<String> for ShippingStatusValue {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "awaiting" => Self::Awaiting,
+            "confirmed" => Self::Confirmed,
+            "in_process" => Self::InProcess,
+            "shipped" => Self::Shipped,
+            "delivered" => Self::Delivered,
+            "returned" => Self::Returned,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl ShippingStatusValue {
+    /// Every documented value.
+    #[cfg(test)]
+    pub const DOCUMENTED: [&'static str; 7] =
+        ["awaiting", "confirmed", "in_process", "shipped", "delivered", "returned", "cancelled"];
+
+    /// The wire spelling.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Awaiting => "awaiting",
+            Self::Confirmed => "confirmed",
+            Self::InProcess => "in_process",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Returned => "returned",
+            Self::Cancelled => "cancelled",
+            Self::Other(s) => s,
+        }
+    }
+}
