@@ -13,5 +13,5 @@ pub use backend::{
 };
 pub use filter::{FilterPushdown, OrderFilter};
 pub use ids::{BackendName, NativeOrderId, OrderId};
-pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking};
+pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking, currency_digits};
 pub use status::{FulfillmentStatus, OrderStatus, PaymentStatus, Status};

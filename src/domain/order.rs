@@ -31,6 +31,51 @@ impl Money {
     pub fn from_minor(minor: i64, digits: u32, currency: impl Into<String>) -> Self {
         Money { amount: Decimal::new(minor, digits), currency: currency.into() }
     }
+
+    /// The amount written with at least the currency's minor-unit digits (`"66.50"` rather than `"66.5"`,
+    /// `"0.00"` rather than `"0"`), never dropping digits the backend sent (`"33.6134"` stays).
+    pub fn display_amount(&self) -> Decimal {
+        let digits = currency_digits(&self.currency);
+        let mut amount = self.amount;
+        if amount.scale() < digits {
+            amount.rescale(digits);
+        }
+        amount
+    }
+}
+
+/// The number of minor-unit digits of an ISO 4217 currency (2 unless the standard says otherwise).
+pub fn currency_digits(code: &str) -> u32 {
+    const ZERO: &[&str] = &[
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
+        "XAF", "XOF", "XPF",
+    ];
+    const THREE: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+    if ZERO.contains(&code) {
+        0
+    } else if THREE.contains(&code) {
+        3
+    } else {
+        2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Amounts are shown with the currency's digits, and never lose the digits a backend sent.
+    #[test]
+    fn display_amounts() {
+        let show = |amount: &str, currency: &str| {
+            Money::new(amount.parse().unwrap(), currency).display_amount().to_string()
+        };
+        assert_eq!(show("66.5", "EUR"), "66.50");
+        assert_eq!(show("0", "USD"), "0.00");
+        assert_eq!(show("33.6134", "RON"), "33.6134");
+        assert_eq!(show("1500", "JPY"), "1500");
+        assert_eq!(show("1.5", "KWD"), "1.500");
+    }
 }
 
 /// An order's totals. `discount` is a positive amount subtracted from the total.

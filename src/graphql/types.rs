@@ -190,9 +190,9 @@ impl Status {
 /// An amount of money: an exact decimal and its currency.
 #[Object]
 impl Money {
-    /// The amount, as a decimal string in major units (`"159.97"`).
+    /// The amount, as a decimal string in major units with at least the currency's minor digits (`"159.97"`).
     async fn amount(&self) -> DecimalScalar {
-        DecimalScalar(self.amount)
+        DecimalScalar(self.display_amount())
     }
 
     /// ISO 4217 currency code.
