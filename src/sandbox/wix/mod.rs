@@ -136,6 +136,17 @@ pub fn router(opts: &SandboxOptions) -> Router {
         .with_state(store)
 }
 
+/// Ids of the seeded orders in `status` (e.g. `INITIALIZED`), newest first. For tests: Wix's search never
+/// returns INITIALIZED orders, so a client can reach them only by an id it already knows.
+pub fn seeded_order_ids(opts: &SandboxOptions, status: &str) -> Vec<String> {
+    seeding::seed(opts)
+        .orders
+        .iter()
+        .filter(|stored| stored.order["status"] == status)
+        .filter_map(|stored| stored.order["id"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// The vendor's answer to an injected fault: system errors carry no body; 429 is "resource exhausted".
 pub fn fault_response(fault: Fault) -> Response {
     match fault {

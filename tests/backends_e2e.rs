@@ -1,0 +1,127 @@
+//! Every backend kind through the gateway: the read path end to end, with the sandboxes' request logs.
+
+mod common;
+
+use common::{Stack, assert_no_errors, errors, options, page_to_end};
+use ordergraph::sandbox::{SandboxKind, SandboxOptions};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+// A VTEX store of 3,100 orders is listed to the end through the gateway, every order once, and no request
+// asks for a page past VTEX's 30-page cap (none is refused).
+#[tokio::test]
+async fn vtex_beyond_the_30_page_cap() {
+    let stack = Stack::start(&[SandboxKind::Vtex], options(3100)).await;
+    let (ids, _) = page_to_end(&stack, 100, Value::Null).await;
+    assert_eq!(ids.len(), 3100);
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 3100);
+    let requests = stack.sandbox(SandboxKind::Vtex).control.requests();
+    for request in &requests {
+        assert_eq!(request.status, 200, "{request:?}");
+        let query = request.query.clone().unwrap_or_default();
+        let page: u32 = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("page="))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        assert!(page <= 30, "asked for page {page}: {query}");
+    }
+}
+
+// Wix INITIALIZED orders never appear in searches but are readable by id.
+#[tokio::test]
+async fn wix_initialized_orders_by_id() {
+    let opts = options(60);
+    let stack = Stack::start(&[SandboxKind::Wix], opts.clone()).await;
+    let initialized = ordergraph::sandbox::wix::seeded_order_ids(&opts, "INITIALIZED");
+    assert!(!initialized.is_empty());
+    let (listed, _) = page_to_end(&stack, 50, Value::Null).await;
+    for id in &initialized {
+        let global = format!("wix:{id}");
+        assert!(!listed.contains(&global), "search returned an INITIALIZED order");
+        let response = stack
+            .gql(
+                "query($id: ID!) { order(id: $id) { id status { order native } lineItems { name } } }",
+                json!({ "id": global }),
+            )
+            .await;
+        assert_no_errors(&response);
+        assert_eq!(response["data"]["order"]["status"]["order"], "PENDING");
+        assert!(response["data"]["order"]["status"]["native"].as_str().unwrap().starts_with("INITIALIZED"));
+        assert!(!response["data"]["order"]["lineItems"].as_array().unwrap().is_empty());
+    }
+}
+
+fn amount(money: &Value) -> Decimal {
+    money["amount"].as_str().unwrap().parse().unwrap()
+}
+
+// Every order of every sandbox is readable by id, with exact money: the lines and the totals add up to the
+// cent in the order's currency, and the list row's total equals the full order's.
+#[tokio::test]
+async fn every_order_readable_with_exact_money() {
+    let stack = Stack::start(&SandboxKind::ALL, SandboxOptions { orders: 30, ..options(30) }).await;
+    let list = stack
+        .gql("{ orders(first: 100, filter: {}) { nodes { id totals { total { amount } } } } }", json!({}))
+        .await;
+    assert_no_errors(&list);
+    let (all, _) = page_to_end(&stack, 100, Value::Null).await;
+    let query = "query($id: ID!) { order(id: $id) { id placedAt currencyCode
+        totals { subtotal { amount currencyCode } shipping { amount } tax { amount } discount { amount } total { amount } }
+        lineItems { quantity unitPrice { amount } total { amount } } } }";
+    let listed_totals: std::collections::HashMap<String, Decimal> = list["data"]["orders"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["id"].as_str().unwrap().to_string(), amount(&n["totals"]["total"])))
+        .collect();
+    for id in &all {
+        let response = stack.gql(query, json!({ "id": id })).await;
+        assert_no_errors(&response);
+        let order = &response["data"]["order"];
+        assert_eq!(order["id"], id.as_str());
+        assert_eq!(order["totals"]["subtotal"]["currencyCode"], order["currencyCode"]);
+        let t = &order["totals"];
+        let total = amount(&t["total"]);
+        assert_eq!(
+            amount(&t["subtotal"]) + amount(&t["shipping"]) + amount(&t["tax"]) - amount(&t["discount"]),
+            total,
+            "{id}: {t}"
+        );
+        assert!(total >= Decimal::ZERO && total.scale() <= 4, "{id}: {total}");
+        if let Some(listed) = listed_totals.get(id) {
+            assert_eq!(*listed, total, "{id}: list row and full order disagree");
+        }
+        for line in order["lineItems"].as_array().unwrap() {
+            assert!(line["quantity"].as_i64().unwrap() > 0);
+            assert!(amount(&line["unitPrice"]) >= Decimal::ZERO);
+        }
+        let placed = chrono::DateTime::parse_from_rfc3339(order["placedAt"].as_str().unwrap()).unwrap();
+        assert!(placed.timestamp() > 1_600_000_000, "{id}: {placed}");
+    }
+}
+
+// A backend sending malformed JSON gives a BACKEND_ERROR naming it and where the JSON broke; a rate-limited
+// one gives RATE_LIMITED; the other backends' orders still come back.
+#[tokio::test]
+async fn malformed_and_rate_limited_backends() {
+    let stack = Stack::start_with(&SandboxKind::ALL, options(10), |c| c.cache.enabled = false).await;
+    stack.sandbox(SandboxKind::Merchantpro).control.set_malformed(true);
+    stack.sandbox(SandboxKind::Storeden).control.set_rate_limited(true);
+    let response = stack
+        .gql("{ orders(first: 50) { nodes { id } backendResults { backend ok code message } } }", json!({}))
+        .await;
+    let errs = errors(&response);
+    let by_backend =
+        |name: &str| errs.iter().find(|e| e["extensions"]["backend"] == name).cloned().unwrap_or_default();
+    let mp = by_backend("merchantpro");
+    assert_eq!(mp["extensions"]["code"], "BACKEND_ERROR", "{response}");
+    assert!(mp["message"].as_str().unwrap().contains("merchantpro"), "{mp}");
+    assert!(mp["message"].as_str().unwrap().contains("line 1 column"), "{mp}");
+    assert_eq!(by_backend("storeden")["extensions"]["code"], "RATE_LIMITED", "{response}");
+    let nodes = response["data"]["orders"]["nodes"].as_array().unwrap();
+    let backends: std::collections::BTreeSet<&str> =
+        nodes.iter().map(|n| n["id"].as_str().unwrap().split(':').next().unwrap()).collect();
+    assert_eq!(backends.into_iter().collect::<Vec<_>>(), ["vesuviopay", "vtex", "wix"]);
+    assert!(!response.to_string().contains("{\"data\": [ {"), "no raw body in errors");
+}
