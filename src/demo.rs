@@ -72,16 +72,16 @@ pub fn config_toml(config: &Config) -> String {
     let mut out = String::new();
     out.push_str(&format!("[server]\nlisten = \"{}\"\n\n", config.server.listen));
     out.push_str(&format!(
-        "[cache]\norder_ttl = \"{}ms\"\nlist_ttl = \"{}ms\"\nmax_orders = {}\nenabled = {}\n",
-        config.cache.order_ttl.as_millis(),
-        config.cache.list_ttl.as_millis(),
+        "[cache]\norder_ttl = \"{}\"\nlist_ttl = \"{}\"\nmax_orders = {}\nenabled = {}\n",
+        duration(config.cache.order_ttl),
+        duration(config.cache.list_ttl),
         config.cache.max_orders,
         config.cache.enabled
     ));
     for (name, backend) in &config.backends {
         out.push_str(&format!("\n[backends.{name}]\nkind = \"{}\"\n", backend.kind));
         out.push_str(&format!("base_url = \"{}\"\n", backend.base_url));
-        out.push_str(&format!("timeout = \"{}ms\"\n", backend.timeout.as_millis()));
+        out.push_str(&format!("timeout = \"{}\"\n", duration(backend.timeout)));
         if let Some(currency) = &backend.currency {
             out.push_str(&format!("currency = \"{currency}\"\n"));
         }
@@ -90,4 +90,27 @@ pub fn config_toml(config: &Config) -> String {
         }
     }
     out
+}
+
+/// A duration as config text: `"30s"` when whole seconds, else `"250ms"`.
+fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The printed demo config parses back into the same config (so it can be used with `serve --config`).
+    #[tokio::test]
+    async fn printed_config_round_trips() {
+        let stack = start_sandboxes(&[SandboxKind::Vesuviopay, SandboxKind::Storeden], &Default::default())
+            .await
+            .unwrap();
+        let text = config_toml(&stack.config);
+        assert!(text.contains("order_ttl = \"30s\""), "{text}");
+        let parsed = Config::parse(&text, &|_| None).unwrap();
+        assert_eq!(parsed, stack.config);
+    }
 }
