@@ -95,7 +95,7 @@ pub fn config_toml(config: &Config) -> String {
 /// A duration as config text: `"30s"` when whole seconds, else `"250ms"`.
 fn duration(d: std::time::Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
+    if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
 }
 
 #[cfg(test)]

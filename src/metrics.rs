@@ -10,7 +10,7 @@ use std::time::Duration;
 /// Histogram bucket bounds, in seconds.
 const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Histogram {
     counts: [u64; BUCKETS.len()],
     sum_micros: u64,
@@ -30,11 +30,37 @@ impl Histogram {
     }
 }
 
+/// Label values and their histogram. A short list scanned by `&str` comparison: the label sets are few, and
+/// a hit costs no allocation (a map keyed by owned strings would allocate the key on every observation).
+type Series<const N: usize> = Vec<([String; N], Histogram)>;
+
+/// Most label sets kept per metric; beyond it (operation names come from clients) they count as `other`.
+const MAX_SERIES: usize = 200;
+
+fn observe<const N: usize>(series: &Mutex<Series<N>>, labels: [&str; N], duration: Duration) {
+    let mut series = lock(series);
+    let labels = if series.len() >= MAX_SERIES
+        && !series.iter().any(|(l, _)| l.iter().zip(&labels).all(|(a, b)| a == b))
+    {
+        ["other"; N]
+    } else {
+        labels
+    };
+    match series.iter_mut().find(|(l, _)| l.iter().zip(labels.iter()).all(|(a, b)| a == b)) {
+        Some((_, h)) => h.observe(duration),
+        None => {
+            let mut h = Histogram::default();
+            h.observe(duration);
+            series.push((labels.map(str::to_string), h));
+        }
+    }
+}
+
 /// The process's metrics.
 #[derive(Default)]
 pub struct Metrics {
-    graphql: Mutex<BTreeMap<(String, String), Histogram>>,
-    backend: Mutex<BTreeMap<(String, String, String), Histogram>>,
+    graphql: Mutex<Series<2>>,
+    backend: Mutex<Series<3>>,
     cache: Mutex<BTreeMap<(String, String), u64>>,
 }
 
@@ -51,19 +77,13 @@ pub fn global() -> &'static Metrics {
 impl Metrics {
     /// Records one GraphQL request: operation name (or `anonymous`) and outcome (`ok`, `error`).
     pub fn graphql_request(&self, operation: &str, outcome: &str, duration: Duration) {
-        lock(&self.graphql)
-            .entry((operation.to_string(), outcome.to_string()))
-            .or_default()
-            .observe(duration);
+        observe(&self.graphql, [operation, outcome], duration);
     }
 
     /// Records one backend call: backend name, operation (`list`, `get`, `cancel`, …), outcome (`ok` or an
     /// error code).
     pub fn backend_call(&self, backend: &str, operation: &str, outcome: &str, duration: Duration) {
-        lock(&self.backend)
-            .entry((backend.to_string(), operation.to_string(), outcome.to_string()))
-            .or_default()
-            .observe(duration);
+        observe(&self.backend, [backend, operation, outcome], duration);
     }
 
     /// Counts a cache lookup in `cache` (`order`, `list`) that hit or missed.
@@ -80,13 +100,17 @@ impl Metrics {
             "# HELP ordergraph_graphql_request_duration_seconds GraphQL requests by operation and outcome.\n",
         );
         out.push_str("# TYPE ordergraph_graphql_request_duration_seconds histogram\n");
-        for ((op, outcome), h) in lock(&self.graphql).iter() {
+        let mut graphql = lock(&self.graphql).iter().map(|(l, h)| (l.clone(), h.clone())).collect::<Vec<_>>();
+        graphql.sort_by(|a, b| a.0.cmp(&b.0));
+        for ([op, outcome], h) in &graphql {
             let labels = format!("operation=\"{}\",outcome=\"{}\"", escape(op), escape(outcome));
             render_histogram(&mut out, "ordergraph_graphql_request_duration_seconds", &labels, h);
         }
         out.push_str("# HELP ordergraph_backend_call_duration_seconds Calls to backends by backend, operation and outcome.\n");
         out.push_str("# TYPE ordergraph_backend_call_duration_seconds histogram\n");
-        for ((backend, op, outcome), h) in lock(&self.backend).iter() {
+        let mut backend = lock(&self.backend).iter().map(|(l, h)| (l.clone(), h.clone())).collect::<Vec<_>>();
+        backend.sort_by(|a, b| a.0.cmp(&b.0));
+        for ([backend, op, outcome], h) in &backend {
             let labels = format!(
                 "backend=\"{}\",operation=\"{}\",outcome=\"{}\"",
                 escape(backend),
@@ -116,4 +140,25 @@ fn render_histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
     let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
     let _ = writeln!(out, "{name}_sum{{{labels}}} {}", h.sum_micros as f64 / 1e6);
     let _ = writeln!(out, "{name}_count{{{labels}}} {}", h.count);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Observations land in their label set; client-chosen operation names cannot grow the series without bound.
+    #[test]
+    fn series_are_bounded() {
+        let metrics = Metrics::default();
+        for i in 0..(MAX_SERIES + 50) {
+            metrics.graphql_request(&format!("op{i}"), "ok", Duration::from_millis(3));
+        }
+        metrics.backend_call("shop", "list", "ok", Duration::from_millis(30));
+        metrics.cache_lookup("order", true);
+        let text = metrics.render();
+        assert!(text.contains("operation=\"other\",outcome=\"other\""));
+        assert!(text.contains("ordergraph_backend_call_duration_seconds_count{backend=\"shop\",operation=\"list\",outcome=\"ok\"} 1"));
+        assert!(text.contains("ordergraph_cache_lookups_total{cache=\"order\",result=\"hit\"} 1"));
+        assert_eq!(lock(&metrics.graphql).len(), MAX_SERIES + 1);
+    }
 }

@@ -201,23 +201,12 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
     for request in requests {
         let started = Instant::now();
         let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".into());
-        let response = match crate::graphql::precheck(&request.query, &state.limits) {
-            Err(message) => limit_error(message),
-            Ok(()) => state.schema.execute(with_loader(request, &state.engine)).await,
-        };
+        let response = state.schema.execute(with_loader(request, &state.engine)).await;
         let outcome = if response.errors.is_empty() { "ok" } else { "error" };
         crate::metrics::global().graphql_request(&operation, outcome, started.elapsed());
         responses.push(response);
     }
     if single { BatchResponse::Single(responses.remove(0)) } else { BatchResponse::Batch(responses) }
-}
-
-fn limit_error(message: String) -> async_graphql::Response {
-    let mut error = async_graphql::ServerError::new(message, None);
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", "QUERY_TOO_COMPLEX");
-    error.extensions = Some(extensions);
-    async_graphql::Response::from_errors(vec![error])
 }
 
 fn json_response(headers: &HeaderMap, response: BatchResponse) -> Response {

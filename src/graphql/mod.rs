@@ -23,7 +23,8 @@ pub fn build_schema(engine: Arc<Engine>, limits: &ServerConfig) -> OrderGraphSch
         .register_output_type::<query::Node>()
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .limit_directives(limits.max_directives);
+        .limit_directives(limits.max_directives)
+        .extension(QueryLimits { max_aliases: limits.max_aliases, introspection: limits.introspection });
     if !limits.introspection {
         builder = builder.disable_introspection();
     }
@@ -44,10 +45,45 @@ pub fn sdl() -> String {
     schema.sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
 }
 
-/// Checks async-graphql cannot do itself, before execution: at most `limits.max_aliases` aliased fields
-/// (counted through fragments), and no `__schema`/`__type` when introspection is off (async-graphql would
-/// answer null silently). A query that does not parse is left to the executor, which reports it properly.
-pub fn precheck(query: &str, limits: &ServerConfig) -> Result<(), String> {
+/// Limits async-graphql cannot enforce itself, checked on the document it has just parsed (no second parse):
+/// at most `max_aliases` aliased fields (counted through fragments), and no `__schema`/`__type` when
+/// introspection is off (async-graphql would answer null silently). Violations are `QUERY_TOO_COMPLEX`.
+pub struct QueryLimits {
+    max_aliases: usize,
+    introspection: bool,
+}
+
+impl async_graphql::extensions::ExtensionFactory for QueryLimits {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(QueryLimits { max_aliases: self.max_aliases, introspection: self.introspection })
+    }
+}
+
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for QueryLimits {
+    async fn parse_query(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        if let Err(message) = check_document(&document, self.max_aliases, self.introspection) {
+            let mut error = async_graphql::ServerError::new(message, None);
+            error.extensions.get_or_insert_with(Default::default).set("code", "QUERY_TOO_COMPLEX");
+            return Err(error);
+        }
+        Ok(document)
+    }
+}
+
+/// Counts aliases and looks for introspection fields in a parsed document.
+fn check_document(
+    doc: &async_graphql::parser::types::ExecutableDocument,
+    max_aliases: usize,
+    introspection: bool,
+) -> Result<(), String> {
     use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
     #[derive(Default)]
     struct Found {
@@ -75,18 +111,14 @@ pub fn precheck(query: &str, limits: &ServerConfig) -> Result<(), String> {
             }
         }
     }
-    let Ok(doc) = async_graphql::parser::parse_query(query) else { return Ok(()) };
     let mut found = Found::default();
     for (_, op) in doc.operations.iter() {
-        walk(&op.node.selection_set.node, &doc, 0, &mut found);
+        walk(&op.node.selection_set.node, doc, 0, &mut found);
     }
-    if found.aliases > limits.max_aliases {
-        return Err(format!(
-            "the query has {} aliases; at most {} are allowed",
-            found.aliases, limits.max_aliases
-        ));
+    if found.aliases > max_aliases {
+        return Err(format!("the query has {} aliases; at most {max_aliases} are allowed", found.aliases));
     }
-    if found.introspection && !limits.introspection {
+    if found.introspection && !introspection {
         return Err("introspection is disabled on this server".into());
     }
     Ok(())
