@@ -23,12 +23,30 @@ pub struct ListKey {
     pub token: Option<String>,
 }
 
+/// A backend's list page as the engine keeps it: orders shared, so serving a page from the cache or handing
+/// its orders on never copies them.
+#[derive(Debug)]
+pub struct SharedPage {
+    /// The orders, newest first.
+    pub orders: Vec<Arc<Order>>,
+    /// Token for the next page.
+    pub next: Option<String>,
+    /// Exact count, when the backend says.
+    pub total: Option<u64>,
+}
+
+impl From<ListPage> for SharedPage {
+    fn from(page: ListPage) -> Self {
+        SharedPage { orders: page.orders.into_iter().map(Arc::new).collect(), next: page.next, total: page.total }
+    }
+}
+
 /// Orders and list pages.
 #[derive(Clone)]
 pub struct Cache {
     enabled: bool,
     orders: MokaCache<OrderId, Arc<Order>>,
-    lists: MokaCache<ListKey, Arc<ListPage>>,
+    lists: MokaCache<ListKey, Arc<SharedPage>>,
 }
 
 impl Cache {
@@ -87,17 +105,17 @@ impl Cache {
 
     /// A list page through the cache: concurrent misses share one `fetch`; errors are not cached. Returns the
     /// page and whether it came from the cache.
-    pub async fn list_page<F>(&self, key: ListKey, fetch: F) -> Result<(Arc<ListPage>, bool), Error>
+    pub async fn list_page<F>(&self, key: ListKey, fetch: F) -> Result<(Arc<SharedPage>, bool), Error>
     where
         F: std::future::Future<Output = Result<ListPage, Error>>,
     {
         if !self.enabled {
-            return Ok((Arc::new(fetch.await?), false));
+            return Ok((Arc::new(SharedPage::from(fetch.await?)), false));
         }
         let entry = self
             .lists
             .entry(key)
-            .or_try_insert_with(async { fetch.await.map(Arc::new) })
+            .or_try_insert_with(async { fetch.await.map(|page| Arc::new(SharedPage::from(page))) })
             .await
             .map_err(|e: Arc<Error>| (*e).clone())?;
         let cached = !entry.is_fresh();

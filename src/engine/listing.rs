@@ -297,12 +297,11 @@ impl Engine {
         &self,
         backend: &Arc<dyn OrderBackend>,
         filter: &OrderFilter,
-        orders: &[Order],
+        orders: &[Arc<Order>],
     ) -> Result<Vec<Arc<Order>>> {
         let pushed = backend.pushdown();
         let needs_full = orders.iter().any(|o| {
-            (filter.needs_customer(&pushed) && !o.known.customer)
-                || (filter.needs_tags(&pushed) && !o.known.tags)
+            (filter.needs_customer(&pushed) && !o.known.customer) || (filter.needs_tags(&pushed) && !o.known.tags)
         });
         let full: HashMap<_, Arc<Order>> = if needs_full {
             let ids: Vec<_> = orders.iter().filter(|o| !o.known.is_full()).map(|o| o.id.clone()).collect();
@@ -318,10 +317,10 @@ impl Engine {
         };
         let mut out = Vec::with_capacity(orders.len());
         for order in orders {
-            let order = full.get(&order.id).cloned().unwrap_or_else(|| Arc::new(order.clone()));
-            if filter.matches(&order, &pushed) {
+            let order = full.get(&order.id).unwrap_or(order);
+            if filter.matches(order, &pushed) {
                 self.cache.put_order(order.clone()).await;
-                out.push(order);
+                out.push(order.clone());
             }
         }
         Ok(out)

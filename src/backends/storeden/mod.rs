@@ -201,8 +201,8 @@ impl OrderBackend for StoredenBackend {
         let filter = &request.filter;
         let mut orders = Vec::with_capacity(rows.len());
         let mut need_full = Vec::new();
-        for (row, native) in &rows {
-            let order = mapping::summary_order(self.context(), row, native.clone())?;
+        for (row, native) in rows {
+            let order = mapping::summary_order(self.context(), &row, native)?;
             // Cheap checks first; a row that lacks what the e-mail or tag filter reads is decided on the
             // full order.
             if !listing::status_matches(filter, &order.status) || !listing::in_range(filter, order.placed_at)

@@ -121,10 +121,11 @@ impl VesuvioPayBackend {
         query: &[(&str, String)],
         limit: usize,
     ) -> Result<(Vec<Order>, bool, Option<u64>)> {
-        let (page, raw) = self.client.list(query).await?;
+        let (page, mut raw) = self.client.list(query).await?;
         let mut orders = Vec::with_capacity(page.orders.len());
         for (i, row) in page.orders.iter().enumerate() {
-            let native = raw.pointer(&format!("/data/orders/{i}")).cloned().unwrap_or(Value::Null);
+            // Moved out, not copied: the page is decoded already and `raw` is not used again.
+            let native = raw.pointer_mut(&format!("/data/orders/{i}")).map(Value::take).unwrap_or(Value::Null);
             let path = format!("data.orders[{i}]");
             orders.push(mapping::order_from_row(&self.name, &self.currency, row, native, &path)?);
         }
