@@ -37,7 +37,11 @@ pub struct SharedPage {
 
 impl From<ListPage> for SharedPage {
     fn from(page: ListPage) -> Self {
-        SharedPage { orders: page.orders.into_iter().map(Arc::new).collect(), next: page.next, total: page.total }
+        SharedPage {
+            orders: page.orders.into_iter().map(Arc::new).collect(),
+            next: page.next,
+            total: page.total,
+        }
     }
 }
 

@@ -301,7 +301,8 @@ impl Engine {
     ) -> Result<Vec<Arc<Order>>> {
         let pushed = backend.pushdown();
         let needs_full = orders.iter().any(|o| {
-            (filter.needs_customer(&pushed) && !o.known.customer) || (filter.needs_tags(&pushed) && !o.known.tags)
+            (filter.needs_customer(&pushed) && !o.known.customer)
+                || (filter.needs_tags(&pushed) && !o.known.tags)
         });
         let full: HashMap<_, Arc<Order>> = if needs_full {
             let ids: Vec<_> = orders.iter().filter(|o| !o.known.is_full()).map(|o| o.id.clone()).collect();

@@ -125,7 +125,8 @@ impl VesuvioPayBackend {
         let mut orders = Vec::with_capacity(page.orders.len());
         for (i, row) in page.orders.iter().enumerate() {
             // Moved out, not copied: the page is decoded already and `raw` is not used again.
-            let native = raw.pointer_mut(&format!("/data/orders/{i}")).map(Value::take).unwrap_or(Value::Null);
+            let native =
+                raw.pointer_mut(&format!("/data/orders/{i}")).map(Value::take).unwrap_or(Value::Null);
             let path = format!("data.orders[{i}]");
             orders.push(mapping::order_from_row(&self.name, &self.currency, row, native, &path)?);
         }
