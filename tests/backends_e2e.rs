@@ -125,3 +125,41 @@ async fn malformed_and_rate_limited_backends() {
     assert_eq!(backends.into_iter().collect::<Vec<_>>(), ["vesuviopay", "vtex", "wix"]);
     assert!(!response.to_string().contains("{\"data\": [ {"), "no raw body in errors");
 }
+
+// VTEX and Wix failures through the gateway: bad credentials are UNAUTHENTICATED, an empty Wix 5xx is
+// BACKEND_UNAVAILABLE, malformed VTEX JSON is BACKEND_ERROR; each names its backend and carries no secret.
+#[tokio::test]
+async fn vtex_and_wix_failures_are_clear() {
+    let stack = Stack::start_with(&[SandboxKind::Vtex, SandboxKind::Wix], options(10), |c| {
+        c.cache.enabled = false;
+        for backend in c.backends.values_mut() {
+            for secret in backend.credentials.values_mut() {
+                *secret = ordergraph::config::Secret::new("not-the-key-123");
+            }
+        }
+    })
+    .await;
+    let query = "{ orders(first: 5) { nodes { id } backendResults { backend ok code } } }";
+    let response = stack.gql(query, json!({})).await;
+    let errs = errors(&response);
+    assert_eq!(errs.len(), 2, "{response}");
+    for e in &errs {
+        assert_eq!(e["extensions"]["code"], "UNAUTHENTICATED", "{response}");
+    }
+    assert!(!response.to_string().contains("not-the-key-123"));
+
+    let stack =
+        Stack::start_with(&[SandboxKind::Vtex, SandboxKind::Wix], options(10), |c| c.cache.enabled = false)
+            .await;
+    stack.sandbox(SandboxKind::Wix).control.set_fail_rate(1.0);
+    stack.sandbox(SandboxKind::Vtex).control.set_malformed(true);
+    let response = stack.gql(query, json!({})).await;
+    let errs = errors(&response);
+    let code_of = |b: &str| {
+        errs.iter().find(|e| e["extensions"]["backend"] == b).map(|e| e["extensions"]["code"].clone())
+    };
+    assert_eq!(code_of("wix"), Some(json!("BACKEND_UNAVAILABLE")), "{response}");
+    assert_eq!(code_of("vtex"), Some(json!("BACKEND_ERROR")), "{response}");
+    let order = stack.gql("{ order(id: \"vtex:1-01\") { id } }", json!({})).await;
+    assert_eq!(errors(&order)[0]["extensions"]["backend"], "vtex", "{order}");
+}
