@@ -24,7 +24,7 @@ pub fn build_schema(engine: Arc<Engine>, limits: &ServerConfig) -> OrderGraphSch
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_directives(limits.max_directives)
-        .extension(QueryLimits { max_aliases: limits.max_aliases, introspection: limits.introspection });
+        .extension(QueryLimits::new(limits));
     if !limits.introspection {
         builder = builder.disable_introspection();
     }
@@ -45,17 +45,34 @@ pub fn sdl() -> String {
     schema.sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
 }
 
-/// Limits async-graphql cannot enforce itself, checked on the document it has just parsed (no second parse):
-/// at most `max_aliases` aliased fields (counted through fragments), and no `__schema`/`__type` when
-/// introspection is off (async-graphql would answer null silently). Violations are `QUERY_TOO_COMPLEX`.
+/// Parsing and the limits async-graphql cannot enforce itself. Parsed documents are kept (up to
+/// [`PARSED_QUERIES`] distinct query texts), since parsing is half the cost of a small cached query; each new
+/// document is checked once: at most `max_aliases` aliased fields (counted through fragments), and no
+/// `__schema`/`__type` when introspection is off (async-graphql would answer null silently). Violations are
+/// `QUERY_TOO_COMPLEX`.
+#[derive(Clone)]
 pub struct QueryLimits {
     max_aliases: usize,
     introspection: bool,
+    parsed: moka::future::Cache<String, async_graphql::parser::types::ExecutableDocument>,
+}
+
+/// How many distinct query texts keep their parsed document.
+pub const PARSED_QUERIES: u64 = 1_000;
+
+impl QueryLimits {
+    fn new(limits: &ServerConfig) -> Self {
+        QueryLimits {
+            max_aliases: limits.max_aliases,
+            introspection: limits.introspection,
+            parsed: moka::future::Cache::new(PARSED_QUERIES),
+        }
+    }
 }
 
 impl async_graphql::extensions::ExtensionFactory for QueryLimits {
     fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
-        Arc::new(QueryLimits { max_aliases: self.max_aliases, introspection: self.introspection })
+        Arc::new(self.clone())
     }
 }
 
@@ -68,12 +85,16 @@ impl async_graphql::extensions::Extension for QueryLimits {
         variables: &async_graphql::Variables,
         next: async_graphql::extensions::NextParseQuery<'_>,
     ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        if let Some(document) = self.parsed.get(query).await {
+            return Ok(document);
+        }
         let document = next.run(ctx, query, variables).await?;
         if let Err(message) = check_document(&document, self.max_aliases, self.introspection) {
             let mut error = async_graphql::ServerError::new(message, None);
             error.extensions.get_or_insert_with(Default::default).set("code", "QUERY_TOO_COMPLEX");
             return Err(error);
         }
+        self.parsed.insert(query.to_string(), document.clone()).await;
         Ok(document)
     }
 }
