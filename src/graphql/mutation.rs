@@ -100,7 +100,7 @@ pub struct UserError {
 impl OrderPayload {
     fn from_result(result: Result<Arc<Order>, Error>) -> Self {
         match result {
-            Ok(order) => OrderPayload { order: Some(OrderNode(order)), user_errors: Vec::new() },
+            Ok(order) => OrderPayload { order: Some(OrderNode::new(order)), user_errors: Vec::new() },
             Err(error) => {
                 tracing::info!(code = error.code(), %error, "mutation refused");
                 OrderPayload {

@@ -139,13 +139,13 @@ impl OrderConnection {
         self.0
             .edges
             .iter()
-            .map(|(o, c)| OrderEdge { cursor: c.clone(), node: OrderNode(o.clone()) })
+            .map(|(o, c)| OrderEdge { cursor: c.clone(), node: OrderNode::new(o.clone()) })
             .collect()
     }
 
     /// The orders.
     async fn nodes(&self) -> Vec<OrderNode> {
-        self.0.edges.iter().map(|(o, _)| OrderNode(o.clone())).collect()
+        self.0.edges.iter().map(|(o, _)| OrderNode::new(o.clone())).collect()
     }
 
     /// Where the page stands.
@@ -203,7 +203,7 @@ impl Query {
         let mut out = Vec::with_capacity(found.len());
         for result in found {
             match result {
-                Ok(order) => out.push(order.map(|o| Node::Order(OrderNode(o)))),
+                Ok(order) => out.push(order.map(|o| Node::Order(OrderNode::new(o)))),
                 Err(error) => {
                     ctx.add_error(error.to_graphql().into_server_error(ctx.item.pos));
                     out.push(None);
@@ -256,5 +256,5 @@ async fn lookup(ctx: &Context<'_>, id: &str) -> Result<Option<OrderNode>> {
     let engine = ctx.data::<Arc<Engine>>()?;
     let (id, _): (OrderId, _) = engine.resolve(id).map_err(|e| e.to_graphql())?;
     let loader = ctx.data::<OrderLoader>()?;
-    Ok(loader::load(loader, id).await.map_err(|e| e.to_graphql())?.map(OrderNode))
+    Ok(loader::load(loader, id).await.map_err(|e| e.to_graphql())?.map(OrderNode::new))
 }

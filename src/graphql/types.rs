@@ -14,31 +14,46 @@ use crate::domain::{
 use crate::engine::loader::{self, OrderLoader};
 use crate::error::Error;
 
-/// An order from one backend, in the unified model.
+/// An order from one backend, in the unified model. When a query asks for a part the list row lacked, the full
+/// order is loaded once through the request's DataLoader and shared by every field of this node.
 #[derive(Clone)]
-pub struct OrderNode(pub Arc<Order>);
+pub struct OrderNode {
+    order: Arc<Order>,
+    full: Arc<tokio::sync::OnceCell<Arc<Order>>>,
+}
 
 impl OrderNode {
-    /// The full order: this one when complete, else loaded through the request's DataLoader.
-    async fn full(&self, ctx: &Context<'_>) -> Result<Arc<Order>> {
-        if self.0.known.is_full() {
-            return Ok(self.0.clone());
+    /// A node over an order (complete or a list row).
+    pub fn new(order: Arc<Order>) -> Self {
+        OrderNode { order, full: Arc::default() }
+    }
+
+    /// The full order: this one when complete, else loaded (once) through the request's DataLoader.
+    async fn full(&self, ctx: &Context<'_>) -> Result<&Order> {
+        if self.order.known.is_full() {
+            return Ok(&self.order);
         }
-        let loader = ctx.data::<OrderLoader>()?;
-        match loader::load(loader, self.0.id.clone()).await {
-            Ok(Some(order)) => Ok(order),
-            Ok(None) => Err(Error::NotFound {
-                backend: self.0.id.backend.to_string(),
-                id: self.0.id.native.to_string(),
-            }
-            .to_graphql()),
-            Err(e) => Err(e.to_graphql()),
-        }
+        let loaded = self
+            .full
+            .get_or_try_init(|| async {
+                let loader = ctx.data::<OrderLoader>()?;
+                match loader::load(loader, self.order.id.clone()).await {
+                    Ok(Some(order)) => Ok(order),
+                    Ok(None) => Err(Error::NotFound {
+                        backend: self.order.id.backend.to_string(),
+                        id: self.order.id.native.to_string(),
+                    }
+                    .to_graphql()),
+                    Err(e) => Err(e.to_graphql()),
+                }
+            })
+            .await?;
+        Ok(loaded)
     }
 
     /// This order when `part` is known, else the full order.
-    async fn with(&self, ctx: &Context<'_>, part: fn(&crate::domain::Known) -> bool) -> Result<Arc<Order>> {
-        if part(&self.0.known) { Ok(self.0.clone()) } else { self.full(ctx).await }
+    async fn with(&self, ctx: &Context<'_>, part: fn(&crate::domain::Known) -> bool) -> Result<&Order> {
+        if part(&self.order.known) { Ok(&self.order) } else { self.full(ctx).await }
     }
 }
 
@@ -47,7 +62,7 @@ impl OrderNode {
 impl OrderNode {
     /// Global id: `<backend name>:<native id>`, e.g. `shop-br:1172452900788-01`.
     pub async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.order.id.to_string())
     }
 
     /// The backend that owns the order.
@@ -55,7 +70,7 @@ impl OrderNode {
         let engine = ctx.data::<Arc<crate::engine::Engine>>()?;
         engine
             .registry()
-            .get(&self.0.id.backend)
+            .get(&self.order.id.backend)
             .cloned()
             .map(BackendNode)
             .ok_or_else(|| Error::Internal("order of an unknown backend".into()).to_graphql())
@@ -63,22 +78,22 @@ impl OrderNode {
 
     /// The order's id in its backend.
     async fn native_id(&self) -> &str {
-        self.0.id.native.as_str()
+        self.order.id.native.as_str()
     }
 
     /// The number people see: VES-1001, the VTEX sequence, the Wix number.
     async fn number(&self) -> Option<&str> {
-        self.0.number.as_deref()
+        self.order.number.as_deref()
     }
 
     /// Status on three unified axes, with the backend's own value.
     async fn status(&self) -> &Status {
-        &self.0.status
+        &self.order.status
     }
 
     /// When the order was placed (RFC 3339, with the backend's offset).
     async fn placed_at(&self) -> DateTime<FixedOffset> {
-        self.0.placed_at
+        self.order.placed_at
     }
 
     /// When the order last changed.
@@ -88,7 +103,7 @@ impl OrderNode {
 
     /// ISO 4217 currency of every amount of the order.
     async fn currency_code(&self) -> &str {
-        &self.0.currency
+        &self.order.currency
     }
 
     /// Subtotal, shipping, tax, discount and total.
@@ -97,58 +112,58 @@ impl OrderNode {
     }
 
     /// The buyer.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
-        Ok(self.with(ctx, |k| k.customer).await?.customer.clone())
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<&Customer>> {
+        Ok(self.with(ctx, |k| k.customer).await?.customer.as_ref())
     }
 
     /// The order's lines.
-    async fn line_items(&self, ctx: &Context<'_>) -> Result<Vec<LineItem>> {
-        Ok(self.with(ctx, |k| k.line_items).await?.line_items.clone())
+    async fn line_items(&self, ctx: &Context<'_>) -> Result<&[LineItem]> {
+        Ok(&self.with(ctx, |k| k.line_items).await?.line_items)
     }
 
     /// Where the goods go.
-    async fn shipping_address(&self, ctx: &Context<'_>) -> Result<Option<Address>> {
-        Ok(self.with(ctx, |k| k.addresses).await?.shipping_address.clone())
+    async fn shipping_address(&self, ctx: &Context<'_>) -> Result<Option<&Address>> {
+        Ok(self.with(ctx, |k| k.addresses).await?.shipping_address.as_ref())
     }
 
     /// Where the invoice goes.
-    async fn billing_address(&self, ctx: &Context<'_>) -> Result<Option<Address>> {
-        Ok(self.with(ctx, |k| k.addresses).await?.billing_address.clone())
+    async fn billing_address(&self, ctx: &Context<'_>) -> Result<Option<&Address>> {
+        Ok(self.with(ctx, |k| k.addresses).await?.billing_address.as_ref())
     }
 
     /// Shipping method, as the backend names it.
-    async fn shipping_method(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.with(ctx, |k| k.methods).await?.shipping_method.clone())
+    async fn shipping_method(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.with(ctx, |k| k.methods).await?.shipping_method.as_deref())
     }
 
     /// Payment method, as the backend names it.
-    async fn payment_method(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.with(ctx, |k| k.methods).await?.payment_method.clone())
+    async fn payment_method(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.with(ctx, |k| k.methods).await?.payment_method.as_deref())
     }
 
     /// Shipments' tracking.
-    async fn tracking(&self, ctx: &Context<'_>) -> Result<Vec<Tracking>> {
-        Ok(self.with(ctx, |k| k.tracking).await?.tracking.clone())
+    async fn tracking(&self, ctx: &Context<'_>) -> Result<&[Tracking]> {
+        Ok(&self.with(ctx, |k| k.tracking).await?.tracking)
     }
 
     /// Tags, by name.
-    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(self.with(ctx, |k| k.tags).await?.tags.clone())
+    async fn tags(&self, ctx: &Context<'_>) -> Result<&[String]> {
+        Ok(&self.with(ctx, |k| k.tags).await?.tags)
     }
 
     /// The id of this order on an external platform it is linked to.
-    async fn external_order_id(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.with(ctx, |k| k.external).await?.external_order_id.clone())
+    async fn external_order_id(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.with(ctx, |k| k.external).await?.external_order_id.as_deref())
     }
 
     /// The external platform's name.
-    async fn external_platform(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.with(ctx, |k| k.external).await?.external_platform.clone())
+    async fn external_platform(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.with(ctx, |k| k.external).await?.external_platform.as_deref())
     }
 
     /// The buyer's or merchant's note.
-    async fn note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.with(ctx, |k| k.note).await?.note.clone())
+    async fn note(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.with(ctx, |k| k.note).await?.note.as_deref())
     }
 
     /// The backend's own order payload, untouched.
@@ -205,8 +220,8 @@ impl Money {
 pub struct TotalsView(OrderNode);
 
 impl TotalsView {
-    async fn totals(&self, ctx: &Context<'_>) -> Result<OrderTotals> {
-        Ok(self.0.with(ctx, |k| k.totals).await?.totals.clone())
+    async fn totals(&self, ctx: &Context<'_>) -> Result<&OrderTotals> {
+        Ok(&self.0.with(ctx, |k| k.totals).await?.totals)
     }
 }
 
@@ -214,29 +229,28 @@ impl TotalsView {
 #[Object(name = "OrderTotals")]
 impl TotalsView {
     /// Sum of the lines before shipping, tax and order discounts.
-    async fn subtotal(&self, ctx: &Context<'_>) -> Result<Money> {
-        Ok(self.totals(ctx).await?.subtotal)
+    async fn subtotal(&self, ctx: &Context<'_>) -> Result<&Money> {
+        Ok(&self.totals(ctx).await?.subtotal)
     }
 
     /// Shipping charged.
-    async fn shipping(&self, ctx: &Context<'_>) -> Result<Money> {
-        Ok(self.totals(ctx).await?.shipping)
+    async fn shipping(&self, ctx: &Context<'_>) -> Result<&Money> {
+        Ok(&self.totals(ctx).await?.shipping)
     }
 
     /// Tax charged.
-    async fn tax(&self, ctx: &Context<'_>) -> Result<Money> {
-        Ok(self.totals(ctx).await?.tax)
+    async fn tax(&self, ctx: &Context<'_>) -> Result<&Money> {
+        Ok(&self.totals(ctx).await?.tax)
     }
 
     /// Discounts granted, as a positive amount.
-    async fn discount(&self, ctx: &Context<'_>) -> Result<Money> {
-        Ok(self.totals(ctx).await?.discount)
+    async fn discount(&self, ctx: &Context<'_>) -> Result<&Money> {
+        Ok(&self.totals(ctx).await?.discount)
     }
 
     /// What the customer pays.
-    async fn total(&self, ctx: &Context<'_>) -> Result<Money> {
-        let order = self.0.with(ctx, |k| k.total || k.totals).await?;
-        Ok(order.totals.total.clone())
+    async fn total(&self, ctx: &Context<'_>) -> Result<&Money> {
+        Ok(&self.0.with(ctx, |k| k.total || k.totals).await?.totals.total)
     }
 }
 
