@@ -5,7 +5,12 @@
 //! (c) `nodes` of 50 ids across backends, uncached;
 //! (d) the same client calling one sandbox directly (VesuvioPay list of 50): the floor the gateway cannot beat.
 //!
-//! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5]`
+//! The sandboxes memoise their reads ([`ordergraph::sandbox::Control::set_memoise`]): each answer is rendered
+//! once and then served from its bytes, so the machine's two cores go to the gateway and the client rather
+//! than to the simulators' JSON rendering (a real vendor renders on its own machines). Pass `--render 1` to
+//! have them render every answer.
+//!
+//! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]`
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,10 +27,11 @@ struct Args {
     latency_ms: u64,
     clients: usize,
     seconds: u64,
+    render: bool,
 }
 
 fn args() -> Args {
-    let mut args = Args { latency_ms: 20, clients: 32, seconds: 5 };
+    let mut args = Args { latency_ms: 20, clients: 32, seconds: 5, render: false };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
         let value = pair.get(1).and_then(|v| v.parse::<u64>().ok());
@@ -33,6 +39,7 @@ fn args() -> Args {
             ("--latency", Some(v)) => args.latency_ms = v,
             ("--clients", Some(v)) => args.clients = v as usize,
             ("--seconds", Some(v)) => args.seconds = v,
+            ("--render", Some(v)) => args.render = v != 0,
             _ => eprintln!("ignoring argument {:?}", pair[0]),
         }
     }
@@ -112,6 +119,9 @@ async fn main() {
     let latency = Duration::from_millis(args.latency_ms);
     let options = SandboxOptions { orders: 500, seed: 1, latency };
     let stack = start_sandboxes(&SandboxKind::ALL, &options).await.expect("sandboxes");
+    for sandbox in &stack.sandboxes {
+        sandbox.control.set_memoise(!args.render);
+    }
 
     let mut uncached = stack.config.clone();
     uncached.cache.enabled = false;
@@ -137,8 +147,11 @@ async fn main() {
     let ids = Arc::new(ids);
 
     println!(
-        "ordergraph bench: 5 sandboxes, added latency L = {} ms, {} concurrent clients, {} s per scenario",
-        args.latency_ms, args.clients, args.seconds
+        "ordergraph bench: 5 sandboxes ({}), added latency L = {} ms, {} concurrent clients, {} s per scenario",
+        if args.render { "rendering every answer" } else { "memoised reads" },
+        args.latency_ms,
+        args.clients,
+        args.seconds
     );
     let orders_query = "{ orders(first: 50) { nodes { id number placedAt status { order payment fulfillment native } \
                         totals { total { amount currencyCode } } } } }";

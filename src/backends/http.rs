@@ -284,6 +284,57 @@ impl HttpClient {
     pub fn decode<T: DeserializeOwned>(&self, value: &Value) -> Result<T> {
         decode(&self.backend, value)
     }
+
+    /// Decodes a body straight into a wire type (no intermediate `Value`), naming the JSON path that broke.
+    /// An empty body decodes as `null`. Keep an order's payload as `Box<RawValue>` in the wire type and
+    /// decode it with [`decode_raw`]: the text is then kept for [`crate::domain::NativeJson`] as it came.
+    pub fn decode_bytes<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T> {
+        decode_bytes(&self.backend, bytes)
+    }
+}
+
+/// Decodes a JSON body into `T` in one pass, naming the JSON path that broke (`data.orders[3].totalAmount`) or,
+/// for a body that is not JSON, the line and column. An empty body decodes as `null`.
+pub fn decode_bytes<T: DeserializeOwned>(backend: &BackendName, bytes: &[u8]) -> Result<T> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"null" } else { bytes };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| malformed(backend, "", e))?;
+    deserializer.end().map_err(|e| invalid_json(backend, &e))?;
+    Ok(value)
+}
+
+fn invalid_json(backend: &BackendName, error: &serde_json::Error) -> Error {
+    Error::Malformed {
+        backend: backend.to_string(),
+        path: format!("line {} column {}", error.line(), error.column()),
+        message: "invalid JSON".into(),
+    }
+}
+
+/// Decodes one order's payload, kept as raw text by an envelope, into `T`; a failure names the path as
+/// `{at}.{path inside}` (`orders[3].priceSummary.total`).
+pub fn decode_raw<T: DeserializeOwned>(
+    backend: &BackendName,
+    raw: &serde_json::value::RawValue,
+    at: &str,
+) -> Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| malformed(backend, at, e))
+}
+
+fn malformed(backend: &BackendName, at: &str, error: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let inner_path = error.path().to_string();
+    let inner = error.into_inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return invalid_json(backend, &inner);
+    }
+    let path = match (at, inner_path.as_str()) {
+        ("", ".") => "(root)".to_string(),
+        ("", inner) => inner.to_string(),
+        (at, ".") => at.to_string(),
+        (at, inner) => format!("{at}.{inner}"),
+    };
+    Error::Malformed { backend: backend.to_string(), path, message: shorten(&inner.to_string()) }
 }
 
 /// Decodes `value` into `T`, naming the JSON path that broke.
@@ -378,6 +429,43 @@ mod tests {
             Error::Malformed { path, .. } => assert_eq!(path, "rows[1].total"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn decode_bytes_names_the_path_and_keeps_raw_payloads() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Row {
+            total: rust_decimal::Decimal,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        struct Page {
+            rows: Vec<Box<serde_json::value::RawValue>>,
+        }
+        let backend = BackendName::parse("b").unwrap();
+        let page: Page = decode_bytes(&backend, br#"{"rows":[{"total": 1.50},{"total":true}]}"#).unwrap();
+        assert_eq!(page.rows[0].get(), r#"{"total": 1.50}"#);
+        let row: Row = decode_raw(&backend, &page.rows[0], "rows[0]").unwrap();
+        assert_eq!(row.total.to_string(), "1.50");
+        match decode_raw::<Row>(&backend, &page.rows[1], "rows[1]").unwrap_err() {
+            Error::Malformed { path, .. } => assert_eq!(path, "rows[1].total"),
+            other => panic!("unexpected {other:?}"),
+        }
+        match decode_bytes::<Vec<Row>>(&backend, br#"[{"total": 1}, {"total": "x"}]"#).unwrap_err() {
+            Error::Malformed { path, .. } => assert_eq!(path, "[1].total"),
+            other => panic!("unexpected {other:?}"),
+        }
+        match decode_bytes::<Page>(&backend, b"{\"rows\": [").unwrap_err() {
+            Error::Malformed { path, message, .. } => {
+                assert!(path.starts_with("line 1 column"), "{path}");
+                assert_eq!(message, "invalid JSON");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match decode_bytes::<Page>(&backend, b"{\"rows\": []} trailing").unwrap_err() {
+            Error::Malformed { message, .. } => assert_eq!(message, "invalid JSON"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(decode_bytes::<Option<Page>>(&backend, b"  ").unwrap().map(|p| p.rows.len()), None);
     }
 
     // JSON numbers become exact decimals, never through f64: 0.1 + 0.2 is exactly 0.3.

@@ -4,6 +4,7 @@
 mod backend;
 mod filter;
 mod ids;
+mod native;
 mod order;
 mod status;
 
@@ -13,5 +14,6 @@ pub use backend::{
 };
 pub use filter::{FilterPushdown, OrderFilter};
 pub use ids::{BackendName, NativeOrderId, OrderId};
+pub use native::NativeJson;
 pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking, currency_digits};
 pub use status::{FulfillmentStatus, OrderStatus, PaymentStatus, Status};

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::ids::OrderId;
+use super::native::NativeJson;
 use super::status::Status;
 
 /// An amount of money: an exact decimal and its ISO 4217 currency. Never a float.
@@ -299,8 +300,8 @@ pub struct Order {
     pub external_platform: Option<String>,
     /// Buyer's or merchant's note.
     pub note: Option<String>,
-    /// The backend's own payload, untouched.
-    pub native: serde_json::Value,
+    /// The backend's own payload, untouched (kept as text, parsed when read).
+    pub native: NativeJson,
     /// Which parts are filled in.
     pub known: Known,
 }
@@ -333,7 +334,7 @@ impl Order {
             external_order_id: None,
             external_platform: None,
             note: None,
-            native: serde_json::Value::Null,
+            native: NativeJson::null(),
             known: Known::CORE,
         }
     }

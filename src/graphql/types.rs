@@ -169,7 +169,7 @@ impl OrderNode {
     /// The backend's own order payload, untouched.
     async fn native(&self, ctx: &Context<'_>) -> Result<Option<Json<serde_json::Value>>> {
         let native = &self.with(ctx, |k| k.native).await?.native;
-        Ok((!native.is_null()).then(|| Json(native.clone())))
+        Ok((!native.is_null()).then(|| Json(native.value().clone())))
     }
 }
 

@@ -9,6 +9,10 @@
 //! - [`Control`]: fault knobs (latency, a share of 5xx answers, 429 with `Retry-After`, malformed JSON) and
 //!   a log of every request served, so tests can assert on the native calls made.
 //! - `GET /_sandbox/requests` and `POST /_sandbox/faults` expose the same over HTTP for users' own tests.
+//! - Memoised reads ([`Control::set_memoise`], off by default): a read answered once is answered again from
+//!   the bytes rendered the first time, until any write. Benchmarks use it so that they measure the gateway
+//!   rather than the simulators' JSON rendering (on a shared 2-core machine the simulators' CPU competes with
+//!   the gateway's, while a real vendor's does not). Latency, faults and the request log apply as usual.
 //! - [`start`] binds a listener and serves a kind until the returned [`Sandbox`] is dropped or shut down.
 
 pub mod merchantpro;
@@ -18,6 +22,8 @@ pub mod vesuviopay;
 pub mod vtex;
 pub mod wix;
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -26,7 +32,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -79,6 +85,12 @@ impl SandboxKind {
             SandboxKind::Vesuviopay => vesuviopay::BASE_PATH,
             SandboxKind::Merchantpro => merchantpro::BASE_PATH,
         }
+    }
+
+    /// Whether a request only reads: every GET, and the POST searches of vendors that search by POST.
+    fn is_read(self, method: &Method, path: &str) -> bool {
+        method == Method::GET
+            || (self == SandboxKind::Wix && method == Method::POST && path.ends_with("/orders/search"))
     }
 
     fn vendor_router(self, opts: &SandboxOptions) -> Router {
@@ -157,7 +169,45 @@ pub struct Control {
     malformed: AtomicBool,
     counter: AtomicU64,
     log: Mutex<Vec<RecordedRequest>>,
+    memoise: AtomicBool,
+    memo: Mutex<HashMap<u64, Memo>>,
 }
+
+/// A read's answer as rendered the first time, with the request it answered (to rule out hash collisions).
+#[derive(Debug)]
+struct Memo {
+    request: MemoRequest,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// What makes two reads the same read: method, URI, headers (credentials) and body.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct MemoRequest {
+    method: Method,
+    uri: String,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Bytes,
+}
+
+impl MemoRequest {
+    fn new(parts: &axum::http::request::Parts, body: &Bytes) -> Self {
+        let mut headers: Vec<(String, Vec<u8>)> =
+            parts.headers.iter().map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec())).collect();
+        headers.sort();
+        MemoRequest { method: parts.method.clone(), uri: parts.uri.to_string(), headers, body: body.clone() }
+    }
+
+    fn key(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// At most this many memoised answers; the memo is emptied when it would grow past it.
+const MEMO_CAPACITY: usize = 4096;
 
 impl Control {
     fn new(latency: Duration) -> Self {
@@ -199,6 +249,45 @@ impl Control {
         self.fail_next(0);
         self.set_rate_limited(false);
         self.set_malformed(false);
+    }
+
+    /// While on, a read (every GET; Wix's POST search) is answered from the bytes of its first answer until
+    /// the next write. Off by default; turning it on or off empties the memo.
+    pub fn set_memoise(&self, on: bool) {
+        self.memoise.store(on, Ordering::Relaxed);
+        self.lock_memo().clear();
+    }
+
+    fn lock_memo(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Memo>> {
+        self.memo.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The memoised answer to `request`, if any.
+    fn memoised(&self, request: &MemoRequest) -> Option<Response> {
+        let memo = self.lock_memo();
+        let hit = memo.get(&request.key()).filter(|m| m.request == *request)?;
+        let mut response = Response::new(Body::from(hit.body.clone()));
+        *response.status_mut() = hit.status;
+        *response.headers_mut() = hit.headers.clone();
+        Some(response)
+    }
+
+    /// Keeps a successful answer to `request` and returns it, rebuilt from the kept bytes.
+    async fn memoise(&self, request: MemoRequest, response: Response) -> Response {
+        let (parts, body) = response.into_parts();
+        let Ok(body) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: unreadable answer").into_response();
+        };
+        if parts.status.is_success() {
+            let mut memo = self.lock_memo();
+            if memo.len() >= MEMO_CAPACITY {
+                memo.clear();
+            }
+            let memo_entry =
+                Memo { request, status: parts.status, headers: parts.headers.clone(), body: body.clone() };
+            memo.insert(memo_entry.request.key(), memo_entry);
+        }
+        Response::from_parts(parts, Body::from(body))
     }
 
     /// How many requests this sandbox has served (control endpoints excluded).
@@ -272,6 +361,7 @@ struct FaultsBody {
     fail_next: Option<u32>,
     rate_limited: Option<bool>,
     malformed: Option<bool>,
+    memoise: Option<bool>,
     reset_requests: Option<bool>,
 }
 
@@ -375,13 +465,16 @@ async fn set_faults(State(control): State<Arc<Control>>, body: Bytes) -> Respons
     if let Some(on) = parsed.malformed {
         control.set_malformed(on);
     }
+    if let Some(on) = parsed.memoise {
+        control.set_memoise(on);
+    }
     if parsed.reset_requests == Some(true) {
         control.reset_requests();
     }
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// The harness layer: latency, fault injection, and the request log.
+/// The harness layer: latency, fault injection, memoised reads, and the request log.
 async fn fault_and_record(
     State((kind, control)): State<(SandboxKind, Arc<Control>)>,
     request: Request,
@@ -407,9 +500,72 @@ async fn fault_and_record(
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response
         }
-        None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        None if !control.memoise.load(Ordering::Relaxed) => {
+            next.run(Request::from_parts(parts, Body::from(bytes))).await
+        }
+        None if kind.is_read(&parts.method, parts.uri.path()) => {
+            let key = MemoRequest::new(&parts, &bytes);
+            match control.memoised(&key) {
+                Some(response) => response,
+                None => {
+                    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+                    control.memoise(key, response).await
+                }
+            }
+        }
+        None => {
+            // A write: whatever was memoised may be stale now.
+            control.lock_memo().clear();
+            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            control.lock_memo().clear();
+            response
+        }
     };
     recorded.status = response.status().as_u16();
     control.lock_log().push(recorded);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get(client: &reqwest::Client, url: &str) -> Bytes {
+        client.get(url).header("X-Api-Key", SANDBOX_CREDENTIAL).send().await.unwrap().bytes().await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn memoised_reads_repeat_the_first_answer_until_a_write() {
+        let sandbox = start_local(SandboxKind::Vesuviopay, SandboxOptions::default()).await.unwrap();
+        let client = reqwest::Client::new();
+        let list = format!("{}/api/v1/orders?limit=5", sandbox.base_url);
+        let fresh = get(&client, &list).await;
+        sandbox.control.set_memoise(true);
+        let first = get(&client, &list).await;
+        let second = get(&client, &list).await;
+        assert_eq!(first, fresh, "a memoised answer is the answer the sandbox renders");
+        assert_eq!(second, first);
+        assert_eq!(sandbox.control.request_count(), 3, "memoised reads are still logged");
+        let unauthorised = client.get(&list).send().await.unwrap();
+        assert_eq!(unauthorised.status(), StatusCode::UNAUTHORIZED, "credentials are part of the key");
+
+        let listed: serde_json::Value = serde_json::from_slice(&first).unwrap();
+        let id = listed["data"]["orders"][0]["id"].as_str().unwrap().to_string();
+        let linked = client
+            .put(format!("{}/api/v1/orders/{id}/link", sandbox.base_url))
+            .header("X-Api-Key", SANDBOX_CREDENTIAL)
+            .json(&serde_json::json!({ "externalOrderId": "EXT-1", "platformName": "shop" }))
+            .send()
+            .await
+            .unwrap();
+        assert!(linked.status().is_success(), "{}", linked.status());
+        let after = get(&client, &list).await;
+        let after: serde_json::Value = serde_json::from_slice(&after).unwrap();
+        assert_eq!(after["data"]["orders"][0]["externalOrderId"], "EXT-1", "a write empties the memo");
+
+        sandbox.control.set_latency(Duration::ZERO);
+        sandbox.control.fail_next(1);
+        let failed = client.get(&list).header("X-Api-Key", SANDBOX_CREDENTIAL).send().await.unwrap();
+        assert!(failed.status().is_server_error(), "faults still apply to memoised reads");
+    }
 }

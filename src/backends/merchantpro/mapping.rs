@@ -76,7 +76,7 @@ pub(super) fn order(backend: &BackendName, wire: WireOrder, native: Value) -> Re
         }
     }
     order.known = known;
-    order.native = native;
+    order.native = native.into();
     Ok(order)
 }
 

@@ -89,7 +89,7 @@ pub(super) fn summary_order(ctx: Context<'_>, row: &ListRow, native: Value) -> R
         order.tags = row.tags.as_ref().map(|t| t.0.clone()).unwrap_or_default();
         known.tags = true;
     }
-    order.native = native;
+    order.native = native.into();
     order.known = known;
     Ok(order)
 }
@@ -141,7 +141,7 @@ pub(super) fn full_order(ctx: Context<'_>, wire: &FullOrder, native: Value) -> R
         Some(tags) => order.tags = tags.0.clone(),
         None => known.tags = false,
     }
-    order.native = native;
+    order.native = native.into();
     order.known = known;
     Ok(order)
 }

@@ -64,7 +64,7 @@ pub(super) fn order_from_row(
         });
     }
     order.external_order_id = non_empty(row.external_order_id.as_deref());
-    order.native = native;
+    order.native = native.into();
     order.known = Known {
         total: row.total_amount.is_some(),
         totals: row.total_amount.is_some()
@@ -136,7 +136,7 @@ pub(super) fn order_from_detail(
     order.external_order_id = non_empty(detail.external_order_id.as_deref());
     order.external_platform = non_empty(detail.platform_name.as_deref());
     order.note = non_empty(detail.delivery_instructions.as_deref());
-    order.native = native;
+    order.native = native.into();
     order.known = Known::FULL;
     Ok(order)
 }

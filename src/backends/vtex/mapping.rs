@@ -94,7 +94,7 @@ pub fn order_from_row(
     }
     // VTEX orders have no tags at all.
     known.tags = true;
-    order.native = native;
+    order.native = native.into();
     order.known = known;
     Ok(order)
 }
@@ -194,7 +194,7 @@ pub fn order_from_full(backend: &BackendName, wire: &VtexOrder, native: Value) -
         order.external_platform = text(wire.marketplace.as_ref().and_then(|m| m.name.as_deref()));
     }
     order.note = text(wire.open_text_field.as_ref().and_then(|f| f.value.as_deref()));
-    order.native = native;
+    order.native = native.into();
     order.known = Known::FULL;
     Ok(order)
 }

@@ -310,7 +310,7 @@ pub fn order(
     order.external_order_id = wire.channel_info.as_ref().and_then(|c| non_empty(&c.external_order_id));
     order.external_platform = wire.channel_info.as_ref().and_then(|c| non_empty(&c.kind));
     order.note = non_empty(&wire.buyer_note);
-    order.native = native;
+    order.native = native.into();
     order.known = Known::FULL;
     Ok(order)
 }
