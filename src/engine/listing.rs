@@ -35,7 +35,7 @@ pub struct BackendOutcome {
 #[derive(Clone, Debug)]
 pub struct OrdersPage {
     /// The orders with the cursor after each, in merged order.
-    pub edges: Vec<(Arc<Order>, String)>,
+    pub edges: Vec<(Arc<Order>, EdgeCursor)>,
     /// Whether any backend has more.
     pub has_next_page: bool,
     /// Cursor after the last edge (or the cursor given, when the page is empty).
@@ -44,6 +44,73 @@ pub struct OrdersPage {
     pub total_count: Option<u64>,
     /// One per backend asked.
     pub backends: Vec<BackendOutcome>,
+}
+
+/// The cursor after one edge, encoded only when asked for: most queries read `nodes` and at most `endCursor`,
+/// and encoding a cursor per edge was a measurable share of a page's cost.
+#[derive(Clone, Debug)]
+pub struct EdgeCursor {
+    basis: Arc<CursorBasis>,
+    /// `(page, index)` of each stream's next order after this edge, in `basis.streams` order.
+    at: Box<[(usize, usize)]>,
+}
+
+impl EdgeCursor {
+    /// The opaque cursor string.
+    pub fn encode(&self) -> String {
+        self.basis.encode(&self.at)
+    }
+}
+
+/// What cursors need of a page's streams: the state they continue and each stream's page tokens.
+#[derive(Debug)]
+struct CursorBasis {
+    state: CursorState,
+    streams: Vec<StreamBasis>,
+}
+
+impl CursorBasis {
+    fn encode(&self, at: &[(usize, usize)]) -> String {
+        let mut next = self.state.clone();
+        for (stream, (page, index)) in self.streams.iter().zip(at) {
+            next.positions.insert(stream.name.to_string(), stream.position(*page, *index));
+        }
+        next.encode()
+    }
+}
+
+/// One backend's stream reduced to what a position needs.
+#[derive(Debug)]
+struct StreamBasis {
+    name: BackendName,
+    page_size: usize,
+    /// The exact total, when the backend counted exactly.
+    total: Option<u64>,
+    /// Failed, or was already done before this page.
+    finished: bool,
+    /// `(token, number of orders, next token)` of each page fetched.
+    pages: Vec<(Option<String>, usize, Option<String>)>,
+}
+
+impl StreamBasis {
+    /// Where this backend stands when its next order is `index` of page `page`.
+    fn position(&self, page: usize, index: usize) -> BackendPosition {
+        let (size, total) = (self.page_size, self.total);
+        let done = BackendPosition { token: None, skip: 0, page_size: size, done: true, total };
+        if self.finished {
+            return done;
+        }
+        match self.pages.get(page) {
+            None => done,
+            Some((token, len, _)) if index < *len => {
+                BackendPosition { token: token.clone(), skip: index, page_size: size, done: false, total }
+            }
+            Some((_, _, Some(next))) => {
+                BackendPosition { token: Some(next.clone()), skip: 0, page_size: size, done: false, total }
+            }
+            Some((_, _, None)) => done,
+        }
+    }
 }
 
 /// A page of one backend as fetched: its token, the (filtered) orders, the next token.
@@ -81,39 +148,6 @@ impl BackendStream {
             self.index = 0;
         }
     }
-
-    /// Where this backend stands now, for a cursor.
-    fn position(&self) -> BackendPosition {
-        let size = self.position.page_size;
-        let total = if self.exact_total { self.total } else { None };
-        if self.outcome.error.is_some() || self.position.done {
-            return BackendPosition { token: None, skip: 0, page_size: size, done: true, total };
-        }
-        match self.pages.get(self.page) {
-            None => BackendPosition { token: None, skip: 0, page_size: size, done: true, total },
-            Some(page) if self.index < page.orders.len() => BackendPosition {
-                token: page.token.clone(),
-                skip: self.index,
-                page_size: size,
-                done: false,
-                total,
-            },
-            Some(page) => match &page.next {
-                Some(next) => BackendPosition {
-                    token: Some(next.clone()),
-                    skip: 0,
-                    page_size: size,
-                    done: false,
-                    total,
-                },
-                None => BackendPosition { token: None, skip: 0, page_size: size, done: true, total },
-            },
-        }
-    }
-
-    fn has_more(&self) -> bool {
-        !self.position().done
-    }
 }
 
 impl Engine {
@@ -145,8 +179,8 @@ impl Engine {
         .await;
         let mut streams: Vec<BackendStream> = streams;
 
-        let mut edges = Vec::with_capacity(first);
-        while edges.len() < first {
+        let mut merged = Vec::with_capacity(first);
+        while merged.len() < first {
             let next = streams
                 .iter()
                 .enumerate()
@@ -157,29 +191,33 @@ impl Engine {
             let order = streams[i].head().cloned();
             streams[i].advance();
             if let Some(order) = order {
-                edges.push((order, self.cursor_of(&state, &streams)));
+                let at: Box<[(usize, usize)]> = streams.iter().map(|s| (s.page, s.index)).collect();
+                merged.push((order, at));
             }
         }
-        let end_cursor = edges.last().map(|(_, c)| c.clone()).or_else(|| after.map(str::to_string));
-        let has_next_page = streams.iter().any(BackendStream::has_more);
         let total_count = streams
             .iter()
             .try_fold(0u64, |sum, s| if s.exact_total { s.total.map(|t| sum + t) } else { None });
-        Ok(OrdersPage {
-            edges,
-            has_next_page,
-            end_cursor,
-            total_count,
-            backends: streams.into_iter().map(|s| s.outcome).collect(),
-        })
-    }
-
-    fn cursor_of(&self, state: &CursorState, streams: &[BackendStream]) -> String {
-        let mut next = state.clone();
+        let now: Vec<(usize, usize)> = streams.iter().map(|s| (s.page, s.index)).collect();
+        let mut backends = Vec::with_capacity(streams.len());
+        let mut bases = Vec::with_capacity(streams.len());
         for stream in streams {
-            next.positions.insert(stream.name.to_string(), stream.position());
+            bases.push(StreamBasis {
+                name: stream.name,
+                page_size: stream.position.page_size,
+                total: if stream.exact_total { stream.total } else { None },
+                finished: stream.outcome.error.is_some() || stream.position.done,
+                pages: stream.pages.into_iter().map(|p| (p.token, p.orders.len(), p.next)).collect(),
+            });
+            backends.push(stream.outcome);
         }
-        next.encode()
+        let basis = Arc::new(CursorBasis { state, streams: bases });
+        let has_next_page =
+            basis.streams.iter().zip(&now).any(|(s, (page, index))| !s.position(*page, *index).done);
+        let edges: Vec<(Arc<Order>, EdgeCursor)> =
+            merged.into_iter().map(|(order, at)| (order, EdgeCursor { basis: basis.clone(), at })).collect();
+        let end_cursor = edges.last().map(|(_, c)| c.encode()).or_else(|| after.map(str::to_string));
+        Ok(OrdersPage { edges, has_next_page, end_cursor, total_count, backends })
     }
 
     /// The backends a filter selects; an unknown name is bad user input.

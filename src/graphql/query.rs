@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use super::types::{BackendNode, OrderNode};
 use crate::domain::{BackendName, FulfillmentStatus, OrderFilter, OrderId, OrderStatus, PaymentStatus};
 use crate::engine::loader::{self, OrderLoader};
-use crate::engine::{Engine, OrdersPage};
+use crate::engine::{EdgeCursor, Engine, OrdersPage};
 use crate::error::Error;
 
 /// An object with a global id.
@@ -97,12 +97,23 @@ fn normalized<T: std::fmt::Debug + PartialEq>(mut values: Vec<T>) -> Vec<T> {
 pub struct OrderConnection(pub OrdersPage);
 
 /// One order of a page, with the cursor after it.
-#[derive(SimpleObject)]
 pub struct OrderEdge {
+    cursor: EdgeCursor,
+    node: OrderNode,
+}
+
+/// One order of a page, with the cursor after it.
+#[Object]
+impl OrderEdge {
     /// Pass as `after` to continue after this order.
-    pub cursor: String,
+    async fn cursor(&self) -> String {
+        self.cursor.encode()
+    }
+
     /// The order.
-    pub node: OrderNode,
+    async fn node(&self) -> &OrderNode {
+        &self.node
+    }
 }
 
 /// Where the page stands.
