@@ -12,6 +12,10 @@ use ordergraph::demo::start_sandboxes;
 use ordergraph::domain::{ListRequest, OrderFilter};
 use ordergraph::sandbox::{SandboxKind, SandboxOptions};
 
+/// The allocator the `ordergraph` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn calls() -> usize {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     match raw.as_slice() {
