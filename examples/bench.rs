@@ -11,6 +11,8 @@
 //! than to the simulators' JSON rendering (a real vendor renders on its own machines). Pass `--render 1` to
 //! have them render every answer.
 //!
+//! Each backend allows `2 × clients` calls at once (`max_concurrency`), so the bound is not what is measured.
+//!
 //! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]
 //! [--only abcde]` (`--only` picks scenarios, e.g. `--only ad`).
 
@@ -134,10 +136,17 @@ async fn main() {
         sandbox.control.set_memoise(!args.render);
     }
 
-    let mut uncached = stack.config.clone();
+    // Each of the 32 clients' `orders` needs one call to every backend at once; the default per-backend bound
+    // (`max_concurrency = 8`) would queue them behind each other and measure the bound, not the gateway.
+    let mut config = stack.config.clone();
+    for backend in config.backends.values_mut() {
+        backend.max_concurrency = backend.max_concurrency.max(2 * args.clients);
+    }
+    let stack_config = config;
+    let mut uncached = stack_config.clone();
     uncached.cache.enabled = false;
     let uncached_url = start_gateway(&uncached).await;
-    let cached_url = start_gateway(&stack.config).await;
+    let cached_url = start_gateway(&stack_config).await;
 
     // Ids across every backend, for (b) and (c).
     let client = reqwest::Client::new();
