@@ -1,11 +1,14 @@
 //! The calls MerchantPro's Orders API offers, over the shared [`HttpClient`] (timeouts, retries of reads,
-//! tracing, metrics), with Basic auth and the vendor's answers turned into the crate's errors.
+//! tracing, metrics), with Basic auth and the vendor's answers turned into the crate's errors. Answers are
+//! decoded straight from the body's bytes into wire types; list rows are kept as raw text.
 
 use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::wire::{ListEnvelope, OkAnswer};
-use crate::backends::http::{Body, Failure, HttpClient, VendorError};
+use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes};
 use crate::config::{BackendConfig, Secret};
 use crate::domain::{BackendName, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -22,8 +25,8 @@ pub(super) struct Client {
 /// One page of `GET /api/v2/orders`: the raw rows and what `meta` says.
 #[derive(Debug)]
 pub(super) struct RawPage {
-    /// The rows, untouched.
-    pub rows: Vec<Value>,
+    /// The rows, untouched (their JSON text).
+    pub rows: Vec<Box<RawValue>>,
     /// `meta.count.total`.
     pub total: Option<u64>,
     /// Whether `meta.links.next` is set.
@@ -45,13 +48,17 @@ impl Client {
 
     /// `GET /api/v2/orders` with `params` (paging, sorting, filters, include).
     pub async fn list(&self, operation: &str, params: &[(&'static str, String)]) -> Result<RawPage> {
-        let value = self.http.get_json(operation, ORDERS, params).await?;
-        self.page(&value)
+        let bytes = self
+            .http
+            .call(operation, Method::GET, ORDERS, params, Body::Empty)
+            .await
+            .map_err(|failure| self.http.failure_error(failure))??;
+        raw_page(self.http.backend(), &bytes)
     }
 
     /// `GET /api/v2/orders?ids=…&include=line_items&limit=100`: the rows of the ids the store knows (at most
     /// 100 ids). A 404 means none of them.
-    pub async fn list_by_ids(&self, ids: &[&str]) -> Result<Vec<Value>> {
+    pub async fn list_by_ids(&self, ids: &[&str]) -> Result<Vec<Box<RawValue>>> {
         let params = [
             ("ids", ids.join(",")),
             ("include", "line_items".to_string()),
@@ -63,16 +70,15 @@ impl Client {
             Err(Failure { status: 404, .. }) => return Ok(Vec::new()),
             Err(failure) => return Err(self.http.failure_error(failure)),
         };
-        let value = self.http.parse_json(&bytes)?;
-        Ok(self.page(&value)?.rows)
+        Ok(raw_page(self.http.backend(), &bytes)?.rows)
     }
 
-    /// `GET /api/v2/orders/{id}`: the order, untouched; `NotFound` for a 404.
-    pub async fn get(&self, id: &NativeOrderId, fields: Option<&str>) -> Result<Value> {
+    /// `GET /api/v2/orders/{id}`, decoded as `T` from the body; `NotFound` for a 404.
+    pub async fn get<T: DeserializeOwned>(&self, id: &NativeOrderId, fields: Option<&str>) -> Result<T> {
         let path = order_path(id, None).ok_or_else(|| self.not_found(id))?;
         let params: Vec<(&str, String)> = fields.map(|f| ("fields", f.to_string())).into_iter().collect();
         match self.http.call("get_order", Method::GET, &path, &params, Body::Empty).await {
-            Ok(result) => self.http.parse_json(&result?),
+            Ok(result) => decode_bytes(self.http.backend(), &result?),
             Err(Failure { status: 404, .. }) => Err(self.not_found(id)),
             Err(failure) => Err(self.http.failure_error(failure)),
         }
@@ -102,15 +108,20 @@ impl Client {
         if handler_confirmed(self.http.backend(), &value)? { Ok(()) } else { Err(refused(None)) }
     }
 
-    /// `PATCH /api/v2/orders/{id}` with a partial order; answers the updated order. A 409 is a conflict; a
-    /// 400/422 is the input `field` refused.
-    pub async fn patch(&self, id: &NativeOrderId, body: Value, field: &[&str]) -> Result<Value> {
+    /// `PATCH /api/v2/orders/{id}` with a partial order; the answer (the updated order) decoded as `T` from the
+    /// body. A 409 is a conflict; a 400/422 is the input `field` refused.
+    pub async fn patch<T: DeserializeOwned>(
+        &self,
+        id: &NativeOrderId,
+        body: Value,
+        field: &[&str],
+    ) -> Result<T> {
         let path = order_path(id, None).ok_or_else(|| self.not_found(id))?;
         let refused = |vendor: &VendorError| {
             vendor_text(vendor).unwrap_or_else(|| "MerchantPro refused the change".to_string())
         };
         match self.http.call("update_order", Method::PATCH, &path, &[], Body::Json(body)).await {
-            Ok(result) => self.http.parse_json(&result?),
+            Ok(result) => decode_bytes(self.http.backend(), &result?),
             Err(Failure { status: 404, .. }) => Err(self.not_found(id)),
             Err(Failure { status: 409, vendor, .. }) => {
                 Err(Error::Conflict { backend: self.backend(), message: refused(&vendor) })
@@ -127,19 +138,15 @@ impl Client {
         Error::NotFound { backend: self.backend(), id: id.to_string() }
     }
 
-    fn page(&self, value: &Value) -> Result<RawPage> {
-        raw_page(self.http.backend(), value)
-    }
-
     /// The name the HTTP client reports errors under.
     pub fn backend_name(&self) -> &BackendName {
         self.http.backend()
     }
 }
 
-/// Reads the list envelope.
-fn raw_page(backend: &BackendName, value: &Value) -> Result<RawPage> {
-    let envelope: ListEnvelope = crate::backends::http::decode(backend, value)?;
+/// Reads the list envelope from the body, keeping each row's text.
+fn raw_page(backend: &BackendName, body: &[u8]) -> Result<RawPage> {
+    let envelope: ListEnvelope = decode_bytes(backend, body)?;
     Ok(RawPage {
         rows: envelope.data,
         total: envelope.meta.count.total,
@@ -292,15 +299,16 @@ mod tests {
     fn list_envelopes() {
         let backend = BackendName::parse("mp").unwrap();
         for (fixture, rows) in [(LIST_IDS_FIELDS, 3), (LIST_AWAITING, 1), (LIST_WITH_LINE_ITEMS, 1)] {
-            let page = raw_page(&backend, &serde_json::from_str(fixture).unwrap()).unwrap();
+            let page = raw_page(&backend, fixture.as_bytes()).unwrap();
             assert_eq!(page.rows.len(), rows);
             assert_eq!(page.total, Some(rows as u64));
             assert!(!page.has_next);
         }
         let more = json!({"data": [], "meta": {"count": {"total": 250}, "links": {"next": "/api/v2/orders?start=100"}}});
-        let page = raw_page(&backend, &more).unwrap();
+        let page = raw_page(&backend, &serde_json::to_vec(&more).unwrap()).unwrap();
         assert!(page.has_next && page.total == Some(250));
         let broken = json!({"data": {}, "meta": {"count": {}}});
+        let broken = serde_json::to_vec(&broken).unwrap();
         assert!(matches!(raw_page(&backend, &broken), Err(Error::Malformed { path, .. }) if path == "data"));
     }
 

@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use serde_json::Value;
+
 use super::*;
 use crate::config::Secret;
 use crate::demo::backend_config;

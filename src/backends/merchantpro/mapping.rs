@@ -15,19 +15,18 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use super::status;
 use super::wire::{Flex, WireLineItem, WireOrder};
 use crate::backends::util::require_datetime;
 use crate::domain::{
-    Address, BackendName, Customer, Known, LineItem, Money, NativeOrderId, Order, OrderId, OrderTotals,
-    Tracking,
+    Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
+    OrderTotals, Tracking,
 };
 use crate::error::{Error, Result};
 
-/// Builds the domain order from its wire form and the untouched payload it was decoded from.
-pub(super) fn order(backend: &BackendName, wire: WireOrder, native: Value) -> Result<Order> {
+/// Builds the domain order from its wire form and the untouched payload it was decoded from (kept as text).
+pub(super) fn order(backend: &BackendName, wire: WireOrder, native: NativeJson) -> Result<Order> {
     let native_id = wire.id.non_empty().ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
     let currency = text(wire.currency.as_deref())
         .ok_or_else(|| malformed(backend, "currency", "the order has no currency"))?;
@@ -76,7 +75,7 @@ pub(super) fn order(backend: &BackendName, wire: WireOrder, native: Value) -> Re
         }
     }
     order.known = known;
-    order.native = native.into();
+    order.native = native;
     Ok(order)
 }
 
@@ -234,8 +233,9 @@ pub(super) mod tests_support {
     /// Order 12345001 of "Extract all fields", as backend `mp`.
     pub fn example_order() -> Order {
         let backend = BackendName::parse("mp").unwrap();
-        let native: Value = serde_json::from_str(super::super::fixtures::ORDER_12345001).unwrap();
-        let wire: WireOrder = crate::backends::http::decode(&backend, &native).unwrap();
-        order(&backend, wire, native).unwrap()
+        let native: Box<serde_json::value::RawValue> =
+            serde_json::from_str(super::super::fixtures::ORDER_12345001).unwrap();
+        let wire: WireOrder = crate::backends::http::decode_raw(&backend, &native, "").unwrap();
+        order(&backend, wire, NativeJson::from_raw(&native)).unwrap()
     }
 }

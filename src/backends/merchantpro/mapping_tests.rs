@@ -3,7 +3,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::backends::http::decode;
+use crate::backends::http::{decode_bytes, decode_raw};
 use crate::backends::merchantpro::fixtures::{
     LIST_AWAITING, LIST_WITH_LINE_ITEMS, ORDER_12345001, PATCHED_12345001,
 };
@@ -15,17 +15,20 @@ fn backend() -> BackendName {
 }
 
 fn map_value(native: Value) -> Result<Order> {
-    let wire: WireOrder = decode(&backend(), &native)?;
-    order(&backend(), wire, native)
+    let raw = serde_json::value::to_raw_value(&native).unwrap();
+    let wire: WireOrder = decode_raw(&backend(), &raw, "")?;
+    order(&backend(), wire, NativeJson::from_raw(&raw))
 }
 
 fn map(json: &str) -> Order {
-    map_value(serde_json::from_str(json).unwrap()).unwrap()
+    let raw: Box<serde_json::value::RawValue> = serde_json::from_str(json).unwrap();
+    let wire: WireOrder = decode_raw(&backend(), &raw, "").unwrap();
+    order(&backend(), wire, NativeJson::from_raw(&raw)).unwrap()
 }
 
 fn first_row(envelope: &str) -> Value {
-    let envelope: ListEnvelope = decode(&backend(), &serde_json::from_str(envelope).unwrap()).unwrap();
-    envelope.data.into_iter().next().unwrap()
+    let envelope: ListEnvelope = decode_bytes(&backend(), envelope.as_bytes()).unwrap();
+    serde_json::from_str(envelope.data[0].get()).unwrap()
 }
 
 fn dec(s: &str) -> Decimal {

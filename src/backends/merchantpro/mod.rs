@@ -100,18 +100,21 @@ mod fixtures;
 
 use async_trait::async_trait;
 use futures::future::try_join_all;
-use serde_json::{Value, json};
+use serde::de::IgnoredAny;
+use serde_json::json;
+use serde_json::value::RawValue;
 
+use crate::backends::http::decode_raw;
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
     NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
 use client::{Client, is_wire_id, tags_body};
 use query::{MAX_LIMIT, PUSHDOWN, Token};
-use wire::{WireOrder, WireTag};
+use wire::{WireOrder, WireTag, WireTags};
 
 /// A MerchantPro store.
 #[derive(Debug)]
@@ -128,36 +131,10 @@ impl MerchantProBackend {
         Ok(MerchantProBackend { name, client })
     }
 
-    /// Decodes and maps list rows; a broken row names its place (`data[3].total_amount`).
-    fn orders(&self, rows: Vec<Value>) -> Result<Vec<Order>> {
-        rows.into_iter()
-            .enumerate()
-            .map(|(index, row)| {
-                let at = |error: Error| match error {
-                    Error::Malformed { backend, path, message } => {
-                        Error::Malformed { backend, path: format!("data[{index}].{path}"), message }
-                    }
-                    other => other,
-                };
-                let wire: WireOrder = self.client_decode(&row).map_err(at)?;
-                mapping::order(&self.name, wire, row).map_err(at)
-            })
-            .collect()
-    }
-
-    fn client_decode<T: serde::de::DeserializeOwned>(&self, value: &Value) -> Result<T> {
-        crate::backends::http::decode(self.client.backend_name(), value)
-    }
-
     /// The order's current tag names (`GET /api/v2/orders/{id}`).
     async fn current_tags(&self, id: &NativeOrderId) -> Result<Vec<String>> {
-        #[derive(serde::Deserialize)]
-        struct Tagged {
-            tags: Option<Vec<WireTag>>,
-        }
-        let order = self.client.get(id, None).await?;
-        let tagged: Tagged = self.client_decode(&order)?;
-        Ok(tag_names(tagged.tags))
+        let order: WireTags = self.client.get(id, None).await?;
+        Ok(tag_names(order.tags))
     }
 
     /// Writes the whole tag list when it changed; `removed` must be gone from the answer.
@@ -171,9 +148,13 @@ impl MerchantProBackend {
         if next == current {
             return Ok(()); // nothing to change: no write
         }
-        let answer = self.client.patch(id, tags_body(&next), &["input", "tags"]).await?;
-        if let Some(tags) = answer.get("tags") {
-            let kept: Vec<String> = tag_names(self.client_decode(tags)?);
+        let answer: Option<Box<RawValue>> =
+            self.client.patch(id, tags_body(&next), &["input", "tags"]).await?;
+        // The answer is the updated order; anything but an object (or one without `tags`) says nothing.
+        let answer = answer.filter(|a| a.get().trim_start().starts_with('{'));
+        if let Some(answer) = answer {
+            let answer: WireTags = decode_raw(self.client.backend_name(), &answer, "")?;
+            let kept: Vec<String> = tag_names(answer.tags);
             let stuck: Vec<&String> = kept.iter().filter(|t| contains_tag(removed, t)).collect();
             if !stuck.is_empty() {
                 return Err(Error::Backend {
@@ -188,6 +169,23 @@ impl MerchantProBackend {
         }
         Ok(())
     }
+}
+
+/// Decodes and maps list rows, each straight from its text, which is kept as the order's `native` (no
+/// `serde_json::Value` is built); a broken row names its place (`data[3].total_amount`).
+fn orders(backend: &BackendName, rows: &[Box<RawValue>]) -> Result<Vec<Order>> {
+    rows.iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let wire: WireOrder = decode_raw(backend, row, &format!("data[{index}]"))?;
+            mapping::order(backend, wire, NativeJson::from_raw(row)).map_err(|error| match error {
+                Error::Malformed { backend, path, message } => {
+                    Error::Malformed { backend, path: format!("data[{index}].{path}"), message }
+                }
+                other => other,
+            })
+        })
+        .collect()
 }
 
 fn tag_names(tags: Option<Vec<WireTag>>) -> Vec<String> {
@@ -271,7 +269,7 @@ impl OrderBackend for MerchantProBackend {
         params.extend(plan.params.iter().cloned());
         let page = self.client.list("list_orders", &params).await?;
         let received = page.rows.len();
-        let orders = self.orders(page.rows)?;
+        let orders = orders(&self.name, &page.rows)?;
         let mapped = orders.len();
         let orders: Vec<Order> = orders.into_iter().filter(|o| plan.keeps(o)).collect();
         let total = if plan.exact && orders.len() == mapped { page.total } else { None };
@@ -287,7 +285,8 @@ impl OrderBackend for MerchantProBackend {
         wanted.dedup();
         let pages =
             try_join_all(wanted.chunks(MAX_LIMIT).map(|chunk| self.client.list_by_ids(chunk))).await?;
-        let mut orders = self.orders(pages.into_iter().flatten().collect())?;
+        let rows: Vec<Box<RawValue>> = pages.into_iter().flatten().collect();
+        let mut orders = orders(&self.name, &rows)?;
         // Keep only what was asked (a store that ignored `ids` must not flood the cache), once each.
         orders.retain(|o| wanted.binary_search(&o.id.native.as_str()).is_ok());
         orders.sort_by(|a, b| a.id.cmp(&b.id));
@@ -319,7 +318,8 @@ impl OrderBackend for MerchantProBackend {
             _ => None,
         };
         if let Some(awb) = awb {
-            self.client
+            let _: IgnoredAny = self
+                .client
                 .patch(id, json!({ "shipping_awb": awb }), &["input", "shipment", "trackingNumber"])
                 .await?;
         }
@@ -362,6 +362,43 @@ mod tests {
         );
         assert_eq!(without_tags(&current, &names(&["PLATĂ RAMBURS", "absent"])), names(&["VIP"]));
         assert_eq!(without_tags(&current, &names(&["VIP", "plată ramburs"])), Vec::<String>::new());
+    }
+
+    // List rows are decoded from their text, kept as `native` as sent; a broken row names its place, both for
+    // a wire error and for a mapping error.
+    #[test]
+    fn rows_decode_from_their_text() {
+        let backend = BackendName::parse("mp").unwrap();
+        let row = r#"{"id": 7, "currency": "RON", "date_created": "2020-03-26T15:47:08+02:00",
+            "total_amount": 10.10, "line_items": [{"product_id": 1, "quantity": "2", "unit_price_net": 5.05,
+            "line_subtotal_net": 10.10}]}"#;
+        let rows: Vec<Box<RawValue>> = vec![serde_json::from_str(row).unwrap()];
+        let mapped = orders(&backend, &rows).unwrap();
+        assert_eq!(mapped[0].native.text(), Some(row));
+        assert_eq!(mapped[0].native["total_amount"].to_string(), "10.10");
+        assert_eq!(mapped[0].line_items[0].quantity, 2);
+        assert_eq!(mapped[0].totals.total.amount.to_string(), "10.10");
+
+        let broken = [
+            (r#"{"id": 8, "total_amount": true}"#, "data[1].total_amount"),
+            (
+                r#"{"id": 8, "currency": "RON", "total_amount": 1, "date_created": "x"}"#,
+                "data[1].date_created",
+            ),
+            (
+                r#"{"id": 8, "line_items": [{"quantity": 1}, {"quantity": 0.5}]}"#,
+                "data[1].line_items[1].quantity",
+            ),
+            ("[]", "data[1]"),
+        ];
+        for (text, path) in broken {
+            let rows: Vec<Box<RawValue>> =
+                vec![serde_json::from_str(row).unwrap(), serde_json::from_str(text).unwrap()];
+            match orders(&backend, &rows) {
+                Err(Error::Malformed { path: p, .. }) => assert_eq!(p, path, "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
     }
 
     // Each settable status has its handler; the others have none.

@@ -8,20 +8,23 @@
 //!   [`Flex`] accepts both.
 //! - Money is JSON floats in the docs (`453.05`, `15`); [`Decimal`] reads them exactly (serde_json keeps the
 //!   digits with `arbitrary_precision`), and also accepts strings.
+//! - Everything is read straight from the body's bytes (no intermediate `serde_json::Value`): list rows stay
+//!   raw text ([`RawValue`]) in the envelope and are decoded one by one, the text kept as the order's `native`.
 //! - Status values keep an `Other(String)` fallback for values outside the documented vocabularies.
 
 use std::fmt;
 
 use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-/// The list envelope: `{"data":[…],"meta":{"count":{…},"links":{…}}}`. Rows stay raw JSON here so that each
-/// order's `native` is the vendor's own payload; they are decoded one by one into [`WireOrder`].
+/// The list envelope: `{"data":[…],"meta":{"count":{…},"links":{…}}}`. Rows stay raw JSON text here so that
+/// each order's `native` is the vendor's own payload; they are decoded one by one into [`WireOrder`].
 #[derive(Debug, Deserialize)]
 pub(super) struct ListEnvelope {
-    /// The orders of this page.
-    pub data: Vec<Value>,
+    /// The orders of this page, as the text the vendor sent.
+    pub data: Vec<Box<RawValue>>,
     /// Counts and links.
     pub meta: ListMeta,
 }
@@ -157,6 +160,13 @@ pub(super) struct WireTag {
     pub name: Option<String>,
 }
 
+/// Only the tags of an order (`GET /api/v2/orders/{id}` before a tag change, and the PATCH answer after it).
+#[derive(Debug, Deserialize)]
+pub(super) struct WireTags {
+    /// `[{id, name}]`, or `null` / absent when the order has none.
+    pub tags: Option<Vec<WireTag>>,
+}
+
 /// The answer of a processing handler (`PATCH …/in_process` etc.): `{"ok":true}`.
 #[derive(Debug, Deserialize)]
 pub(super) struct OkAnswer {
@@ -184,28 +194,56 @@ impl fmt::Display for Flex {
 
 impl<'de> Deserialize<'de> for Flex {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Through `Value`: with serde_json's `arbitrary_precision`, numbers reach visitors as a private map, so
-        // an untagged enum would not see them as numbers.
-        match Value::deserialize(deserializer)? {
-            Value::String(s) => Ok(Flex(s)),
-            Value::Number(n) => Ok(Flex(n.to_string())),
-            other => {
-                Err(serde::de::Error::custom(format!("expected a string or a number, got {}", kind(&other))))
-            }
+        deserializer.deserialize_any(FlexVisitor)
+    }
+}
+
+/// Accepts a string or a number, keeping a number's digits as sent.
+struct FlexVisitor;
+
+impl<'de> Visitor<'de> for FlexVisitor {
+    type Value = Flex;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Flex, E> {
+        Ok(Flex(value.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Flex, E> {
+        Ok(Flex(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Flex, E> {
+        Ok(Flex(value.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Flex, E> {
+        Ok(Flex(value.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Flex, E> {
+        serde_json::Number::from_f64(value)
+            .map(|n| Flex(n.to_string()))
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Float(value), &self))
+    }
+
+    /// With serde_json's `arbitrary_precision`, a number reaches a visitor as a one-entry map from
+    /// [`NUMBER_TOKEN`] to its digits; any other map is a JSON object, refused.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Flex, A::Error> {
+        match map.next_key::<String>()? {
+            Some(key) if key == NUMBER_TOKEN => Ok(Flex(map.next_value::<String>()?)),
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
         }
     }
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+/// The key under which serde_json (feature `arbitrary_precision`) hands a number's digits to a visitor, as its
+/// own `Value` and `Number` read them. Reading the key ourselves (rather than through `Number`) keeps the
+/// error of a JSON object at the field (`id`, not `id.a`). Every numeric id in the tests goes through here.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// `quantity`: an integer (`1`, `15`); also accepted as `"2"` or `2.0`, refused when fractional.
 fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
@@ -326,5 +364,68 @@ impl ShippingStatusValue {
             Self::Cancelled => "cancelled",
             Self::Other(s) => s,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::http::decode_bytes;
+    use crate::domain::BackendName;
+    use crate::error::Error;
+
+    #[derive(Debug, Deserialize)]
+    struct Row {
+        id: Flex,
+        #[serde(default)]
+        code: Option<Flex>,
+        #[serde(default)]
+        amount: Option<Decimal>,
+        #[serde(default, deserialize_with = "quantity")]
+        quantity: Option<i64>,
+    }
+
+    fn row(text: &str) -> Result<Row, String> {
+        let backend = BackendName::parse("mp").unwrap();
+        decode_bytes::<Row>(&backend, text.as_bytes()).map_err(|e| match e {
+            Error::Malformed { path, .. } => path,
+            other => format!("{other:?}"),
+        })
+    }
+
+    // Ids and codes as numbers (digits kept as sent, however many) or strings; null is absent; anything else
+    // is refused naming the field.
+    #[test]
+    fn flex_from_the_bytes() {
+        assert_eq!(row(r#"{"id": 11089919}"#).unwrap().id, Flex("11089919".into()));
+        assert_eq!(row(r#"{"id": "42209911"}"#).unwrap().id, Flex("42209911".into()));
+        assert_eq!(row(r#"{"id": -3}"#).unwrap().id, Flex("-3".into()));
+        assert_eq!(
+            row(r#"{"id": 123456789012345678901234567890}"#).unwrap().id.0,
+            "123456789012345678901234567890"
+        );
+        assert_eq!(row(r#"{"id": 1.50}"#).unwrap().id.0, "1.50");
+        assert_eq!(row(r#"{"id": 1, "code": null}"#).unwrap().code, None);
+        assert_eq!(row(r#"{"id": 1, "code": 3484}"#).unwrap().code, Some(Flex("3484".into())));
+        for bad in
+            [r#"{"id": true}"#, r#"{"id": {}}"#, r#"{"id": {"a": 1}}"#, r#"{"id": [1]}"#, r#"{"id": null}"#]
+        {
+            assert_eq!(row(bad).unwrap_err(), "id", "{bad}");
+        }
+    }
+
+    // Money as numbers or strings, exact; quantities whole, as numbers or strings.
+    #[test]
+    fn decimals_and_quantities_from_the_bytes() {
+        let r = row(r#"{"id": 1, "amount": 33748.3334, "quantity": 2.0}"#).unwrap();
+        assert_eq!(r.amount.map(|a| a.to_string()).as_deref(), Some("33748.3334"));
+        assert_eq!(r.quantity, Some(2));
+        let r = row(r#"{"id": 1, "amount": "453.05", "quantity": "15"}"#).unwrap();
+        assert_eq!(r.amount.map(|a| a.to_string()).as_deref(), Some("453.05"));
+        assert_eq!(r.quantity, Some(15));
+        let r = row(r#"{"id": 1, "amount": null, "quantity": null}"#).unwrap();
+        assert_eq!((r.amount, r.quantity), (None, None));
+        assert_eq!(row(r#"{"id": 1, "quantity": 1.5}"#).unwrap_err(), "quantity");
+        assert_eq!(row(r#"{"id": 1, "amount": "lots"}"#).unwrap_err(), "amount");
     }
 }
