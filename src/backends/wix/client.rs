@@ -1,6 +1,7 @@
 //! Calls to the Wix REST API over [`HttpClient`]: auth headers, paths, bodies, and Wix's error bodies.
 
 use reqwest::Method;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::wire;
@@ -85,7 +86,7 @@ impl WixClient {
                 .call("searchOrders", Method::POST, "/ecom/v1/orders/search", &[], Body::Json(body.clone()))
                 .await;
             let error = match outcome {
-                Ok(Ok(bytes)) => return self.http.decode(&self.http.parse_json(&bytes)?),
+                Ok(Ok(bytes)) => return self.http.decode_bytes(&bytes),
                 Ok(Err(error)) => error,
                 Err(failure) => self.http.failure_error(failure),
             };
@@ -99,26 +100,26 @@ impl WixClient {
         }
     }
 
-    /// `GET /ecom/v1/orders/{id}`: the raw order; 404 is `NotFound`.
-    pub async fn get_order(&self, id: &NativeOrderId) -> Result<Value> {
+    /// `GET /ecom/v1/orders/{id}`: the order's raw text (decode it with [`crate::backends::http::decode_raw`]
+    /// at `order`); 404 is `NotFound`.
+    pub async fn get_order(&self, id: &NativeOrderId) -> Result<Box<RawValue>> {
         let path = format!("/ecom/v1/orders/{}", path_segment(id.as_str()));
         let bytes = match self.http.call("getOrder", Method::GET, &path, &[], Body::Empty).await {
             Ok(result) => result?,
             Err(failure) => return Err(self.order_error(failure, id, Operation::Read)),
         };
-        let answer: wire::GetOrderResponse = self.http.decode(&self.http.parse_json(&bytes)?)?;
+        let answer: wire::GetOrderResponse = self.http.decode_bytes(&bytes)?;
         Ok(answer.order)
     }
 
     /// `GET /tags/v1/tags?fqdn=wix.ecom.v1.order`: every order tag (Wix allows at most 100 per FQDN).
     pub async fn list_tags(&self) -> Result<Vec<wire::Tag>> {
-        let value =
-            self.http.get_json("listTags", "/tags/v1/tags", &[("fqdn", ORDER_FQDN.to_string())]).await?;
-        if value.is_null() {
-            return Ok(Vec::new());
-        }
-        let answer: wire::ListTagsResponse = self.http.decode(&value)?;
-        Ok(answer.tags)
+        let query = [("fqdn", ORDER_FQDN.to_string())];
+        let outcome = self.http.call("listTags", Method::GET, "/tags/v1/tags", &query, Body::Empty).await;
+        let bytes = outcome.map_err(|f| self.http.failure_error(f))??;
+        // An empty body (or `null`) is no tags.
+        let answer: Option<wire::ListTagsResponse> = self.http.decode_bytes(&bytes)?;
+        Ok(answer.map(|a| a.tags).unwrap_or_default())
     }
 
     /// `POST /tags/v1/tags {"tag":{"name","fqdn"}}` (the documented Create Tag shape). `Ok(None)` on 409
@@ -127,7 +128,7 @@ impl WixClient {
         let body = json!({ "tag": { "name": name, "fqdn": ORDER_FQDN } });
         match self.http.call("createTag", Method::POST, "/tags/v1/tags", &[], Body::Json(body)).await {
             Ok(result) => {
-                let answer: wire::CreateTagResponse = self.http.decode(&self.http.parse_json(&result?)?)?;
+                let answer: wire::CreateTagResponse = self.http.decode_bytes(&result?)?;
                 Ok(Some(answer.tag))
             }
             Err(failure) if failure.status == 409 => Ok(None),
@@ -157,11 +158,10 @@ impl WixClient {
             Ok(result) => result?,
             Err(failure) => return Err(self.order_error(failure, id, Operation::Tags)),
         };
-        let value = self.http.parse_json(&bytes)?;
-        if value.is_null() {
+        // An empty body (or `null`) is success.
+        let Some(answer) = self.http.decode_bytes::<Option<wire::BulkUpdateResponse>>(&bytes)? else {
             return Ok(());
-        }
-        let answer: wire::BulkUpdateResponse = self.http.decode(&value)?;
+        };
         for result in answer.results {
             let item = result.item_metadata;
             if item.success == Some(false) {

@@ -1,12 +1,13 @@
 //! Wix wire → domain: the status table, money, addresses, line items, the whole order.
 
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 
 use super::wire;
 use crate::backends::util;
 use crate::domain::{
-    Address, BackendName, Customer, FulfillmentStatus, Known, LineItem, Money, NativeOrderId, Order, OrderId,
-    OrderStatus, OrderTotals, PaymentStatus, Status,
+    Address, BackendName, Customer, FulfillmentStatus, Known, LineItem, Money, NativeJson, NativeOrderId,
+    Order, OrderId, OrderStatus, OrderTotals, PaymentStatus, Status,
 };
 use crate::error::{Error, Result};
 
@@ -211,10 +212,9 @@ pub fn line_item(item: &wire::LineItem, index: usize, currency: &str) -> LineIte
     let variant_id = reference
         .options
         .as_ref()
-        .and_then(|o| o.get("variantId"))
-        .and_then(|v| v.as_str())
-        .filter(|v| !v.is_empty())
-        .map(str::to_string);
+        .and_then(|o| o.variant_id.as_deref())
+        .and_then(wire::raw_string)
+        .filter(|v| !v.is_empty());
     LineItem {
         id: non_empty(&item.id).unwrap_or_else(|| (index + 1).to_string()),
         sku: non_empty(&item.physical_properties.sku),
@@ -246,22 +246,18 @@ pub fn tag_ids(order: &wire::Order) -> Vec<String> {
     ids
 }
 
-/// The order number as text, from a string or a number.
-fn number(value: &Option<serde_json::Value>) -> Option<String> {
-    match value {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    }
+/// The order number as text, from a string or a number (its digits as sent).
+fn number(raw: Option<&RawValue>) -> Option<String> {
+    raw.and_then(wire::raw_string_or_number).filter(|s| !s.is_empty())
 }
 
-/// A full order from its wire form, its raw JSON (kept as `native`) and its tags' names (resolved by the
-/// caller through the Tags API). Search and Get both return the full order object, so the order is
-/// `Known::FULL`.
+/// A full order from its wire form, its payload as received (kept as `native`, not parsed here) and its tags'
+/// names (resolved by the caller through the Tags API). Search and Get both return the full order object, so
+/// the order is `Known::FULL`.
 pub fn order(
     backend: &BackendName,
     wire: &wire::Order,
-    native: serde_json::Value,
+    native: NativeJson,
     tags: Vec<String>,
 ) -> Result<Order> {
     if wire.id.is_empty() {
@@ -291,7 +287,7 @@ pub fn order(
         discount: money(summary.and_then(|s| s.discount.as_ref()), &currency),
         total: money(summary.and_then(|s| s.total.as_ref().or(s.total_price.as_ref())), &currency),
     };
-    order.number = number(&wire.number);
+    order.number = number(wire.number.as_deref());
     order.updated_at = updated_at;
     order.customer = customer(wire);
     order.line_items =
@@ -310,7 +306,7 @@ pub fn order(
     order.external_order_id = wire.channel_info.as_ref().and_then(|c| non_empty(&c.external_order_id));
     order.external_platform = wire.channel_info.as_ref().and_then(|c| non_empty(&c.kind));
     order.note = non_empty(&wire.buyer_note);
-    order.native = native.into();
+    order.native = native;
     order.known = Known::FULL;
     Ok(order)
 }

@@ -3,6 +3,7 @@ use std::str::FromStr;
 use pretty_assertions::assert_eq;
 use rust_decimal::Decimal;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::*;
 use crate::backends::wix::fixtures;
@@ -15,14 +16,28 @@ fn dec(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()
 }
 
-fn map(raw: &Value, tags: Vec<String>) -> Order {
-    let wire: wire::Order = crate::backends::http::decode(&backend(), raw).unwrap();
-    order(&backend(), &wire, raw.clone(), tags).unwrap()
+/// An order's text decoded as the adapter does: straight from the text, kept raw as `native`.
+fn raw(text: &str) -> Box<RawValue> {
+    RawValue::from_string(text.to_string()).unwrap()
 }
 
-fn get_order_example() -> Value {
-    let value: Value = serde_json::from_str(fixtures::GET_ORDER).unwrap();
-    value["order"].clone()
+fn decode(raw: &RawValue) -> wire::Order {
+    crate::backends::http::decode_raw(&backend(), raw, "order").unwrap()
+}
+
+fn map_raw(raw: &RawValue, tags: Vec<String>) -> Order {
+    order(&backend(), &decode(raw), NativeJson::from_raw(raw), tags).unwrap()
+}
+
+fn map(text: &str, tags: Vec<String>) -> Order {
+    map_raw(&raw(text), tags)
+}
+
+/// The order of the documented Get Order answer, through the answer's envelope like the adapter reads it.
+fn get_order_example() -> Box<RawValue> {
+    let answer: wire::GetOrderResponse =
+        crate::backends::http::decode_bytes(&backend(), fixtures::GET_ORDER.as_bytes()).unwrap();
+    answer.order
 }
 
 // The documented Get Order example maps every field: ids, dates, status axes, exact money, buyer, lines,
@@ -30,7 +45,7 @@ fn get_order_example() -> Value {
 #[test]
 fn documented_get_order_example() {
     let raw = get_order_example();
-    let order = map(&raw, Vec::new());
+    let order = map_raw(&raw, Vec::new());
     assert_eq!(order.id.to_string(), "wix:265c7d98-a7c3-48c4-89cd-bbdc00921eab");
     assert_eq!(order.number.as_deref(), Some("10108"));
     assert_eq!(order.placed_at, util::parse_datetime("2021-05-25T13:51:01.718Z").unwrap());
@@ -118,7 +133,9 @@ fn documented_get_order_example() {
     assert_eq!(order.external_order_id, None);
     assert_eq!(order.external_platform.as_deref(), Some("WEB"));
     assert_eq!(order.note, None);
-    assert_eq!(order.native, raw);
+    let expected: Value = serde_json::from_str::<Value>(fixtures::GET_ORDER).unwrap()["order"].clone();
+    assert_eq!(order.native, expected);
+    assert_eq!(order.native.text(), Some(raw.get()), "native is the payload's text as sent");
     assert_eq!(order.known, Known::FULL);
 }
 
@@ -126,10 +143,9 @@ fn documented_get_order_example() {
 // external channel id, buyer note, street address, pickup (no shipping address), partial statuses.
 #[test]
 fn current_schema_order() {
-    let raw: Value = serde_json::from_str(fixtures::CURRENT_ORDER).unwrap();
-    let wire: wire::Order = crate::backends::http::decode(&backend(), &raw).unwrap();
+    let wire = decode(&raw(fixtures::CURRENT_ORDER));
     assert_eq!(tag_ids(&wire), vec!["tag-vip", "tag-gone", "tag-internal"]);
-    let order = map(&raw, vec!["VIP".into(), "tag-gone".into(), "Internal".into()]);
+    let order = map(fixtures::CURRENT_ORDER, vec!["VIP".into(), "tag-gone".into(), "Internal".into()]);
     assert_eq!(order.number.as_deref(), Some("10126"));
     assert_eq!(
         order.status,
@@ -238,11 +254,10 @@ fn native_spellings_round_trip() {
 // A minimal order (only the required fields) maps with zero totals, no customer and a native with gaps.
 #[test]
 fn minimal_order_and_number_as_json_number() {
-    let raw: Value = serde_json::from_str(
+    let order = map(
         r#"{"id":"a1","number":10001,"createdDate":"2024-01-02T03:04:05.006Z","currency":"ILS","status":"CANCELED"}"#,
-    )
-    .unwrap();
-    let order = map(&raw, Vec::new());
+        Vec::new(),
+    );
     assert_eq!(order.number.as_deref(), Some("10001"));
     assert_eq!(order.status.native, "CANCELED/-/-");
     assert_eq!(order.status.order, OrderStatus::Cancelled);
@@ -261,16 +276,73 @@ fn malformed_orders_are_errors() {
         (r#"{"id":"","createdDate":"2024-01-02T03:04:05Z","currency":"USD"}"#, "id"),
     ];
     for (json, path) in cases {
-        let raw: Value = serde_json::from_str(json).unwrap();
-        let wire: wire::Order = crate::backends::http::decode(&backend(), &raw).unwrap();
-        match order(&backend(), &wire, raw, Vec::new()) {
+        let raw = raw(json);
+        match order(&backend(), &decode(&raw), NativeJson::from_raw(&raw), Vec::new()) {
             Err(Error::Malformed { path: p, .. }) => assert_eq!(p, path),
             other => panic!("{json}: {other:?}"),
         }
     }
-    let raw: Value = serde_json::from_str(r#"{"id":"a","createdDate":"2024-01-02T03:04:05Z","currency":"USD","priceSummary":{"total":{"amount":"abc"}}}"#).unwrap();
-    match crate::backends::http::decode::<wire::Order>(&backend(), &raw) {
+    let text = r#"{"id":"a","createdDate":"2024-01-02T03:04:05Z","currency":"USD","priceSummary":{"total":{"amount":"abc"}}}"#;
+    let value: Value = serde_json::from_str(text).unwrap();
+    match crate::backends::http::decode::<wire::Order>(&backend(), &value) {
         Err(Error::Malformed { path, .. }) => assert_eq!(path, "priceSummary.total.amount"),
+        other => panic!("{other:?}"),
+    }
+    match crate::backends::http::decode_raw::<wire::Order>(&backend(), &raw(text), "orders[3]") {
+        Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[3].priceSummary.total.amount"),
+        other => panic!("{other:?}"),
+    }
+}
+
+// Decoded straight from the text (no `Value` in between), every shape the Value-based decoding accepted still
+// maps the same: the number as a string or a JSON number (digits as sent) and anything else as absent, money as
+// decimal strings or JSON numbers (exact), `variantId` of any type (only a string is used), `options` with
+// nested objects, nulls for optional parts.
+#[test]
+fn variants_decode_straight_from_text() {
+    let order_with = |number: &str, amount: &str, variant: &str| {
+        format!(
+            r#"{{"id":"a1","number":{number},"createdDate":"2024-01-02T03:04:05.006Z","currency":"USD",
+            "priceSummary":{{"total":{{"amount":{amount}}},"tax":null}},"buyerInfo":null,"tags":{{"tags":null}},
+            "lineItems":[{{"id":"l1","quantity":2,"price":{{"amount":{amount}}},
+              "catalogReference":{{"options":{{"variantId":{variant},"customTextFields":{{"a":[1,{{"b":2.50}}]}}}}}}}}]}}"#
+        )
+    };
+    let cases: &[(&str, Option<&str>)] = &[
+        (r#""10108""#, Some("10108")),
+        ("10108", Some("10108")),
+        ("1.0e4", Some("1.0e4")),
+        (r#""""#, None),
+        ("null", None),
+        ("true", None),
+        (r#"{"n":1}"#, None),
+        ("[1]", None),
+    ];
+    for (number, expected) in cases {
+        let order = map(&order_with(number, r#""85.10""#, r#""v-1""#), Vec::new());
+        assert_eq!(order.number.as_deref(), *expected, "number {number}");
+    }
+    for amount in [r#""85.10""#, "85.10", "8.51e1"] {
+        let order = map(&order_with(r#""1""#, amount, r#""v-1""#), Vec::new());
+        assert_eq!(order.totals.total.amount, dec("85.10"), "amount {amount}");
+        assert_eq!(order.line_items[0].total.amount, dec("170.20"), "amount {amount}");
+    }
+    let variants: &[(&str, Option<&str>)] = &[
+        (r#""v-1""#, Some("v-1")),
+        (r#""v\"2""#, Some("v\"2")),
+        (r#""""#, None),
+        ("12", None),
+        ("null", None),
+        (r#"{"id":"v"}"#, None),
+    ];
+    for (variant, expected) in variants {
+        let order = map(&order_with("1", "1", variant), Vec::new());
+        assert_eq!(order.line_items[0].variant_id.as_deref(), *expected, "variantId {variant}");
+    }
+    // A non-decimal amount still names its path, under the caller's prefix.
+    let bad = raw(&order_with("1", "true", "1"));
+    match crate::backends::http::decode_raw::<wire::Order>(&backend(), &bad, "orders[3]") {
+        Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[3].priceSummary.total.amount"),
         other => panic!("{other:?}"),
     }
 }

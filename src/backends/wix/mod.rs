@@ -78,13 +78,14 @@ mod wire;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::backends::http;
 use crate::backends::util;
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
     NativeOrderId, Order, OrderBackend, OrderStatus, Shipment, StatusChange,
 };
 use crate::error::{Error, Result};
@@ -108,18 +109,20 @@ impl WixBackend {
         Ok(WixBackend { name, client, tags: TagCache::default(), concurrency: config.max_concurrency.max(1) })
     }
 
-    /// Decodes raw orders (kept as `native`), resolves their tag ids in one go, and maps them.
-    async fn build_orders(&self, raw: Vec<Value>, path: &str) -> Result<Vec<Order>> {
-        let mut decoded = Vec::with_capacity(raw.len());
-        for (index, value) in raw.into_iter().enumerate() {
-            let order: wire::Order = http::decode(&self.name, &value).map_err(|e| match e {
-                Error::Malformed { backend, path: inner, message } => {
-                    Error::Malformed { backend, path: format!("{path}[{index}].{inner}"), message }
-                }
-                other => other,
-            })?;
-            decoded.push((order, value));
-        }
+    /// Decodes one order's raw text (a failure names the path as `{at}.…`, e.g. `orders[3].priceSummary`)
+    /// and keeps the text as its `native` payload, unparsed.
+    fn decode_order(&self, raw: &RawValue, at: &str) -> Result<(wire::Order, NativeJson)> {
+        // The plain decode does not track the path (no string per key); only a failure is decoded again,
+        // through `decode_raw`, to name the path that broke.
+        let order: wire::Order = match serde_json::from_str(raw.get()) {
+            Ok(order) => order,
+            Err(_) => http::decode_raw(&self.name, raw, at)?,
+        };
+        Ok((order, NativeJson::from_raw(raw)))
+    }
+
+    /// Resolves the tag ids of decoded orders in one go and maps them.
+    async fn build_orders(&self, decoded: Vec<(wire::Order, NativeJson)>) -> Result<Vec<Order>> {
         let mut all_ids: Vec<String> = Vec::new();
         for (order, _) in &decoded {
             for id in mapping::tag_ids(order) {
@@ -132,19 +135,20 @@ impl WixBackend {
         let by_id: HashMap<&String, &String> = all_ids.iter().zip(names.iter()).collect();
         decoded
             .into_iter()
-            .map(|(order, value)| {
+            .map(|(order, native)| {
                 let tags = mapping::tag_ids(&order)
                     .iter()
                     .filter_map(|id| by_id.get(id).map(|n| (*n).clone()))
                     .collect();
-                mapping::order(&self.name, &order, value, tags)
+                mapping::order(&self.name, &order, native, tags)
             })
             .collect()
     }
 
     async fn fetch_order(&self, id: NativeOrderId) -> Result<Order> {
         let raw = self.client.get_order(&id).await?;
-        let mut orders = self.build_orders(vec![raw], "order").await?;
+        let decoded = self.decode_order(&raw, "order")?;
+        let mut orders = self.build_orders(vec![decoded]).await?;
         orders.pop().ok_or_else(|| Error::Internal("an order went missing while mapping".into()))
     }
 
@@ -230,7 +234,13 @@ impl OrderBackend for WixBackend {
         };
         let body = query::search_body(&native, request.page_size, token.as_ref().map(|t| t.cursor.as_str()));
         let answer = self.client.search(&body).await?;
-        let mut orders = self.build_orders(answer.orders, "orders").await?;
+        let decoded = answer
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(index, raw)| self.decode_order(raw, &format!("orders[{index}]")))
+            .collect::<Result<Vec<_>>>()?;
+        let mut orders = self.build_orders(decoded).await?;
         orders.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let next_cursor = answer.metadata.cursors.next.filter(|c| !c.is_empty());
         let has_next = answer.metadata.has_next.unwrap_or(next_cursor.is_some());
@@ -253,7 +263,7 @@ impl OrderBackend for WixBackend {
         }
         let tracking = tracking_info(change.shipment.as_ref())?;
         let raw = self.client.get_order(id).await?;
-        let order: wire::Order = http::decode(&self.name, &raw)?;
+        let order: wire::Order = http::decode_raw(&self.name, &raw, "order")?;
         let refuse =
             |message: String| Error::InvalidStatusTransition { backend: self.name.to_string(), message };
         if order.status == Some(wire::OrderStatus::Canceled) {
@@ -343,6 +353,53 @@ mod tests {
         assert_eq!(field(no_carrier).as_deref(), Some("input.shipment.carrier"));
         let no_number = tracking_info(Some(&shipment(None, Some("ups"), None))).unwrap_err();
         assert_eq!(field(no_number).as_deref(), Some("input.shipment.trackingNumber"));
+    }
+
+    fn backend() -> WixBackend {
+        let config = BackendConfig {
+            kind: BackendKind::Wix,
+            base_url: "http://127.0.0.1:1".into(),
+            timeout: std::time::Duration::from_secs(1),
+            currency: None,
+            max_concurrency: 2,
+            credentials: std::collections::BTreeMap::from([
+                ("api_key".to_string(), crate::config::Secret::new("key")),
+                ("site_id".to_string(), crate::config::Secret::new("site")),
+            ]),
+        };
+        WixBackend::new(BackendName::parse("wix").unwrap(), &config).unwrap()
+    }
+
+    // A search page decodes straight from its bytes: each order keeps its text as `native`, a bad order names
+    // its path as `orders[i].…`, and a Get answer's order as `order.…`.
+    #[test]
+    fn pages_decode_from_bytes_and_name_paths() {
+        let backend = backend();
+        let good = r#"{"id":"a","createdDate":"2024-01-02T03:04:05.006Z","currency":"USD", "number": 7}"#;
+        let bad = r#"{"id":"b","createdDate":"2024-01-02T03:04:05.006Z","lineItems":[{"quantity":"x"}]}"#;
+        let page =
+            format!(r#"{{"orders":[{good},{bad}],"metadata":{{"cursors":{{"next":"c2"}},"hasNext":true}}}}"#);
+        let answer: wire::SearchResponse = http::decode_bytes(&backend.name, page.as_bytes()).unwrap();
+        assert_eq!(answer.metadata.cursors.next.as_deref(), Some("c2"));
+        let (order, native) = backend.decode_order(&answer.orders[0], "orders[0]").unwrap();
+        assert_eq!(native.text(), Some(good));
+        let mapped = mapping::order(&backend.name, &order, native, Vec::new()).unwrap();
+        assert_eq!(
+            (mapped.number.as_deref(), mapped.native["number"].to_string().as_str()),
+            (Some("7"), "7")
+        );
+        match backend.decode_order(&answer.orders[1], "orders[1]").unwrap_err() {
+            Error::Malformed { path, .. } => assert_eq!(path, "orders[1].lineItems[0].quantity"),
+            other => panic!("{other:?}"),
+        }
+        let get = format!(r#"{{"order":{bad}}}"#);
+        let answer: wire::GetOrderResponse = http::decode_bytes(&backend.name, get.as_bytes()).unwrap();
+        match backend.decode_order(&answer.order, "order").unwrap_err() {
+            Error::Malformed { path, .. } => assert_eq!(path, "order.lineItems[0].quantity"),
+            other => panic!("{other:?}"),
+        }
+        let empty: wire::SearchResponse = http::decode_bytes(&backend.name, b"{}").unwrap();
+        assert!(empty.orders.is_empty() && empty.metadata.has_next.is_none());
     }
 
     // Tag names are trimmed and deduplicated; an empty name is invalid input.

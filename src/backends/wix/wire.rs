@@ -4,10 +4,9 @@
 //! `Decimal` deserializes it from a string or a number alike. Every field the vendor may omit is an `Option` or
 //! defaults; enum-like strings keep unknown values in an `Other(String)` fallback.
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// `metadata` of a search answer (its `count` is the size of this page, not a total, so it is not read).
 #[derive(Debug, Default, Deserialize)]
@@ -27,12 +26,13 @@ pub struct Cursors {
     pub next: Option<String>,
 }
 
-/// `POST /ecom/v1/orders/search` answer, orders kept raw so `native` stays untouched.
+/// `POST /ecom/v1/orders/search` answer, orders kept as their raw text: each is decoded on its own (naming
+/// `orders[i]` on failure) and its text kept as `native`, without building a `serde_json::Value`.
 #[derive(Debug, Deserialize)]
 pub struct SearchResponse {
-    /// The page's orders.
+    /// The page's orders, raw.
     #[serde(default)]
-    pub orders: Vec<serde_json::Value>,
+    pub orders: Vec<Box<RawValue>>,
     /// Paging metadata.
     #[serde(default)]
     pub metadata: SearchMetadata,
@@ -42,7 +42,7 @@ pub struct SearchResponse {
 #[derive(Debug, Deserialize)]
 pub struct GetOrderResponse {
     /// The order, raw.
-    pub order: serde_json::Value,
+    pub order: Box<RawValue>,
 }
 
 /// Wix's `order.status`.
@@ -174,8 +174,32 @@ pub struct Translatable {
 pub struct CatalogReference {
     /// The catalog item (product) id.
     pub catalog_item_id: Option<String>,
-    /// Catalog-specific options; Wix Stores puts `variantId` here.
-    pub options: Option<BTreeMap<String, serde_json::Value>>,
+    /// Catalog-specific options; Wix Stores puts `variantId` here (the rest is not read).
+    pub options: Option<CatalogOptions>,
+}
+
+/// `lineItems[].catalogReference.options`: any object; only a string `variantId` is read.
+#[derive(Debug, Default, Deserialize)]
+pub struct CatalogOptions {
+    /// The Wix Stores variant, as sent (any JSON type; only a string is used).
+    #[serde(rename = "variantId", default)]
+    pub variant_id: Option<Box<RawValue>>,
+}
+
+/// The text of a JSON string kept raw; `None` for any other JSON type (or a string that does not decode).
+pub fn raw_string(raw: &RawValue) -> Option<String> {
+    let text = raw.get();
+    if text.starts_with('"') { serde_json::from_str(text).ok() } else { None }
+}
+
+/// The text of a JSON string or number kept raw (a number keeps its digits as sent); `None` for other types.
+pub fn raw_string_or_number(raw: &RawValue) -> Option<String> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str(text).ok(),
+        Some(b'-' | b'0'..=b'9') => Some(text.to_string()),
+        _ => None,
+    }
 }
 
 /// `lineItems[].descriptionLines[]`.
@@ -357,8 +381,9 @@ pub struct OrderTags {
 pub struct Order {
     /// GUID.
     pub id: String,
-    /// Number shown to people: a string in JSON (`"10108"`), a number in the schema; both accepted.
-    pub number: Option<serde_json::Value>,
+    /// Number shown to people: a string in JSON (`"10108"`), a number in the schema; both accepted (kept raw,
+    /// read with [`raw_string_or_number`]).
+    pub number: Option<Box<RawValue>>,
     /// ISO-8601 UTC with milliseconds.
     pub created_date: String,
     /// Last change.
