@@ -293,10 +293,14 @@ impl HttpClient {
     }
 }
 
-/// Decodes a JSON body into `T` in one pass, naming the JSON path that broke (`data.orders[3].totalAmount`) or,
+/// Decodes a JSON body into `T` in one pass (a second, path-tracking pass runs only on failure), naming the JSON path that broke (`data.orders[3].totalAmount`) or,
 /// for a body that is not JSON, the line and column. An empty body decodes as `null`.
 pub fn decode_bytes<T: DeserializeOwned>(backend: &BackendName, bytes: &[u8]) -> Result<T> {
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"null" } else { bytes };
+    // Tracking the path costs a string per key; decode plainly first and again with the path only on failure.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| malformed(backend, "", e))?;
     deserializer.end().map_err(|e| invalid_json(backend, &e))?;
@@ -318,6 +322,9 @@ pub fn decode_raw<T: DeserializeOwned>(
     raw: &serde_json::value::RawValue,
     at: &str,
 ) -> Result<T> {
+    if let Ok(value) = serde_json::from_str(raw.get()) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(raw.get());
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| malformed(backend, at, e))
 }

@@ -76,12 +76,24 @@ async fn gets_by_id() {
     let wanted: Vec<NativeOrderId> = listed.iter().take(3).map(|o| o.id.native.clone()).collect();
     let mut asked = wanted.clone();
     asked.push(NativeOrderId::new("00000000-0000-0000-0000-00000000dead"));
+    let initialized = crate::sandbox::wix::seeded_order_ids(&SandboxOptions::default(), "INITIALIZED");
+    let initialized =
+        NativeOrderId::new(initialized.first().expect("the sandbox seeds INITIALIZED orders").as_str());
+    asked.push(initialized.clone());
+    asked.push(wanted[0].clone());
+    sandbox.control.reset_requests();
     let mut got = backend.get_many(&asked).await.unwrap();
     got.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    assert_eq!(got.len(), 3);
+    assert_eq!(got.len(), 4, "the 3 listed orders and the INITIALIZED one, once each");
+    let initialized = got.iter().position(|o| o.id.native == initialized).expect("INITIALIZED order got");
+    let initialized = got.remove(initialized);
+    assert_eq!(initialized.status.order, OrderStatus::Pending);
     for (got, listed) in got.iter().zip(listed.iter()) {
         assert_eq!(got, listed);
     }
+    // One search for the batch; a get each for what search cannot return (INITIALIZED, unknown).
+    assert_eq!(sandbox.control.count_matching("POST", "/ecom/v1/orders/search"), 1);
+    assert_eq!(sandbox.control.count_matching("GET", "/ecom/v1/orders/"), 2);
 }
 
 // Every pushed-down filter gives exactly what the engine's own filtering of the full list gives.

@@ -112,12 +112,7 @@ impl WixBackend {
     /// Decodes one order's raw text (a failure names the path as `{at}.…`, e.g. `orders[3].priceSummary`)
     /// and keeps the text as its `native` payload, unparsed.
     fn decode_order(&self, raw: &RawValue, at: &str) -> Result<(wire::Order, NativeJson)> {
-        // The plain decode does not track the path (no string per key); only a failure is decoded again,
-        // through `decode_raw`, to name the path that broke.
-        let order: wire::Order = match serde_json::from_str(raw.get()) {
-            Ok(order) => order,
-            Err(_) => http::decode_raw(&self.name, raw, at)?,
-        };
+        let order: wire::Order = http::decode_raw(&self.name, raw, at)?;
         Ok((order, NativeJson::from_raw(raw)))
     }
 
@@ -253,8 +248,38 @@ impl OrderBackend for WixBackend {
         Ok(ListPage { orders, next, total: None })
     }
 
+    /// One id: `GET /ecom/v1/orders/{id}`. Several: one search per 100 ids (`id $in`), then a get for each id
+    /// the search did not return (search never returns INITIALIZED orders), which also settles unknown ids.
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
-        util::fetch_each(ids, self.concurrency, |id| self.fetch_order(id)).await
+        let mut unique: Vec<&NativeOrderId> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !unique.contains(&id) {
+                unique.push(id);
+            }
+        }
+        if unique.len() < 2 {
+            return util::fetch_each(ids, self.concurrency, |id| self.fetch_order(id)).await;
+        }
+        let mut found = Vec::with_capacity(unique.len());
+        for chunk in unique.chunks(query::MAX_LIMIT) {
+            let wanted: Vec<&str> = chunk.iter().map(|id| id.as_str()).collect();
+            let mut filter = serde_json::Map::new();
+            filter.insert("id".into(), json!({ "$in": wanted }));
+            let answer = self.client.search(&query::search_body(&filter, chunk.len(), None)).await?;
+            let decoded = answer
+                .orders
+                .iter()
+                .enumerate()
+                .map(|(index, raw)| self.decode_order(raw, &format!("orders[{index}]")))
+                .collect::<Result<Vec<_>>>()?;
+            let orders = self.build_orders(decoded).await?;
+            // Keep only what was asked for, whatever else a search might return.
+            found.extend(orders.into_iter().filter(|o| chunk.contains(&&o.id.native)));
+        }
+        let missing: Vec<NativeOrderId> =
+            unique.into_iter().filter(|id| !found.iter().any(|o| o.id.native == **id)).cloned().collect();
+        found.extend(util::fetch_each(&missing, self.concurrency, |id| self.fetch_order(id)).await?);
+        Ok(found)
     }
 
     async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
