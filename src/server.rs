@@ -18,12 +18,13 @@ use tokio::net::TcpListener;
 
 use crate::config::{Config, ServerConfig};
 use crate::engine::{Engine, IdempotencyStore};
-use crate::graphql::{OrderGraphSchema, build_schema, with_loader};
+use crate::graphql::{OrderGraphSchema, QueryLimits, build_schema, with_loader};
 
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
     schema: OrderGraphSchema,
+    queries: QueryLimits,
     engine: Arc<Engine>,
     limits: Arc<ServerConfig>,
     idempotency: IdempotencyStore,
@@ -33,6 +34,7 @@ pub struct AppState {
 pub fn app(engine: Arc<Engine>, limits: &ServerConfig) -> Router {
     let state = AppState {
         schema: build_schema(engine.clone(), limits),
+        queries: QueryLimits::new(limits),
         engine,
         limits: Arc::new(limits.clone()),
         idempotency: IdempotencyStore::default(),
@@ -198,10 +200,13 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
     };
     let single = requests.len() == 1;
     let mut responses = Vec::with_capacity(requests.len());
-    for request in requests {
+    for mut request in requests {
         let started = Instant::now();
         let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".into());
-        let response = state.schema.execute(with_loader(request, &state.engine)).await;
+        let response = match state.queries.prepare(&mut request).await {
+            Ok(()) => state.schema.execute(with_loader(request, &state.engine)).await,
+            Err(error) => async_graphql::Response::from_errors(vec![error]),
+        };
         let outcome = if response.errors.is_empty() { "ok" } else { "error" };
         crate::metrics::global().graphql_request(&operation, outcome, started.elapsed());
         responses.push(response);

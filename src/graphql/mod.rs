@@ -16,15 +16,16 @@ use crate::engine::{Engine, new_loader};
 /// The schema type.
 pub type OrderGraphSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
-/// Builds the schema over `engine` with the request limits of `[server]`.
+/// Builds the schema over `engine` with the request limits of `[server]` that async-graphql enforces; the
+/// rest are [`QueryLimits`], applied before execution. The schema has no extension: with one, async-graphql
+/// sends every field of every order through the extension chain, a measurable share of a page's cost.
 pub fn build_schema(engine: Arc<Engine>, limits: &ServerConfig) -> OrderGraphSchema {
     let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         .data(engine)
         .register_output_type::<query::Node>()
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .limit_directives(limits.max_directives)
-        .extension(QueryLimits::new(limits));
+        .limit_directives(limits.max_directives);
     if !limits.introspection {
         builder = builder.disable_introspection();
     }
@@ -61,41 +62,32 @@ pub struct QueryLimits {
 pub const PARSED_QUERIES: u64 = 1_000;
 
 impl QueryLimits {
-    fn new(limits: &ServerConfig) -> Self {
+    /// The limits of `[server]`.
+    pub fn new(limits: &ServerConfig) -> Self {
         QueryLimits {
             max_aliases: limits.max_aliases,
             introspection: limits.introspection,
             parsed: moka::future::Cache::new(PARSED_QUERIES),
         }
     }
-}
 
-impl async_graphql::extensions::ExtensionFactory for QueryLimits {
-    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
-        Arc::new(self.clone())
-    }
-}
-
-#[async_trait::async_trait]
-impl async_graphql::extensions::Extension for QueryLimits {
-    async fn parse_query(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        query: &str,
-        variables: &async_graphql::Variables,
-        next: async_graphql::extensions::NextParseQuery<'_>,
-    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
-        if let Some(document) = self.parsed.get(query).await {
-            return Ok(document);
+    /// Parses the request's query (or takes the kept document) and checks it; the request then executes
+    /// without parsing again. A query that does not parse is the parser's error; a limit broken is
+    /// `QUERY_TOO_COMPLEX`.
+    pub async fn prepare(&self, request: &mut async_graphql::Request) -> async_graphql::ServerResult<()> {
+        if let Some(document) = self.parsed.get(&request.query).await {
+            request.set_parsed_query(document);
+            return Ok(());
         }
-        let document = next.run(ctx, query, variables).await?;
+        let document = async_graphql::parser::parse_query(&request.query)?;
         if let Err(message) = check_document(&document, self.max_aliases, self.introspection) {
             let mut error = async_graphql::ServerError::new(message, None);
             error.extensions.get_or_insert_with(Default::default).set("code", "QUERY_TOO_COMPLEX");
             return Err(error);
         }
-        self.parsed.insert(query.to_string(), document.clone()).await;
-        Ok(document)
+        self.parsed.insert(request.query.clone(), document.clone()).await;
+        request.set_parsed_query(document);
+        Ok(())
     }
 }
 
