@@ -1,13 +1,18 @@
 //! Storeden's order endpoints over [`HttpClient`]: auth headers `key` and `exchange`, form-encoded writes,
 //! the `{"ok": 0, "err": "…"}` error body, and vendor failures mapped to typed errors.
 
-use reqwest::Method;
-use serde_json::Value;
+use std::fmt;
 
-use super::wire::{FullOrder, OkBody, TagsResult, TrackingInfo};
-use crate::backends::http::{Body, Failure, HttpClient, VendorError};
+use axum::body::Bytes;
+use reqwest::Method;
+use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::wire::{FullOrder, ListRow, OkBody, TagsResult, TrackingInfo};
+use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes, decode_raw};
 use crate::config::BackendConfig;
-use crate::domain::{BackendName, NativeOrderId};
+use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
 
 /// `GET /orders/list.json`.
@@ -32,52 +37,41 @@ impl Client {
         Ok(Client { http: HttpClient::new(name, config, &auth, parse_error)? })
     }
 
-    /// The underlying client (decoding helpers).
-    pub fn http(&self) -> &HttpClient {
-        &self.http
+    /// The backend's name.
+    pub fn backend_name(&self) -> &BackendName {
+        self.http.backend()
     }
 
     fn backend(&self) -> String {
         self.http.backend().to_string()
     }
 
-    /// One page of `list.json` as raw rows (the caller decodes them and keeps each as `native`).
-    pub async fn list(&self, query: &[(&str, String)]) -> Result<Vec<Value>> {
-        let value = self.get(LIST_PATH, query, None).await?;
-        match value {
-            Value::Array(rows) => Ok(rows),
-            other => Err(self.unexpected_body(&other, "(root)", "expected an array of orders")),
-        }
+    /// One page of `list.json`, each row as its JSON text (decode them with [`decode_rows`]).
+    pub async fn list(&self, query: &[(&str, String)]) -> Result<Vec<Box<RawValue>>> {
+        let bytes = self.get(LIST_PATH, query, None).await?;
+        decode_list(self.http.backend(), &bytes)
     }
 
-    /// `order.json` for one id: the decoded order and its JSON, or `None` when Storeden does not know it.
-    pub async fn order(&self, id: &NativeOrderId) -> Result<Option<(FullOrder, Value)>> {
+    /// `order.json` for one id: the decoded order and its JSON text, or `None` when Storeden does not know it.
+    pub async fn order(&self, id: &NativeOrderId) -> Result<Option<(FullOrder, NativeJson)>> {
         let query = [("orderID", id.to_string())];
-        let value = match self.get(ORDER_PATH, &query, Some(id)).await {
-            Ok(value) => value,
+        let bytes = match self.get(ORDER_PATH, &query, Some(id)).await {
+            Ok(bytes) => bytes,
             Err(Error::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        if is_not_an_order(&value) {
-            // A 2xx without an order (`null`, `[]`, `{}` or `{"ok":0,…}`): the id is unknown.
-            return Ok(None);
-        }
-        let order: FullOrder = self.http.decode(&value)?;
-        Ok(Some((order, value)))
+        decode_order(self.http.backend(), &bytes)
     }
 
     /// `tracking.json` for one id; `None` when there is none (404 or an empty answer).
     pub async fn tracking(&self, id: &NativeOrderId) -> Result<Option<TrackingInfo>> {
         let query = [("orderID", id.to_string())];
-        let value = match self.get(TRACKING_PATH, &query, Some(id)).await {
-            Ok(value) => value,
+        let bytes = match self.get(TRACKING_PATH, &query, Some(id)).await {
+            Ok(bytes) => bytes,
             Err(Error::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        match value {
-            Value::Object(ref fields) if !fields.contains_key("ok") => Ok(Some(self.http.decode(&value)?)),
-            _ => Ok(None),
-        }
+        decode_tracking(self.http.backend(), &bytes)
     }
 
     /// `PUT /orders/order.json` with the form fields; success is `{"ok":1,"err":null}`.
@@ -114,18 +108,18 @@ impl Client {
         Ok(())
     }
 
-    async fn get(&self, path: &str, query: &[(&str, String)], id: Option<&NativeOrderId>) -> Result<Value> {
+    /// A GET; the body of a 2xx answer as received.
+    async fn get(&self, path: &str, query: &[(&str, String)], id: Option<&NativeOrderId>) -> Result<Bytes> {
         let operation = match path {
             LIST_PATH => "list",
             ORDER_PATH => "get",
             TRACKING_PATH => "tracking",
             _ => "read",
         };
-        let bytes = match self.http.call(operation, Method::GET, path, query, Body::Empty).await {
-            Ok(result) => result?,
-            Err(failure) => return Err(self.failure(failure, id)),
-        };
-        self.http.parse_json(&bytes)
+        match self.http.call(operation, Method::GET, path, query, Body::Empty).await {
+            Ok(result) => result,
+            Err(failure) => Err(self.failure(failure, id)),
+        }
     }
 
     async fn write(
@@ -173,18 +167,6 @@ impl Client {
                 .unwrap_or_else(|| "Storeden refused the request".into()),
         }
     }
-
-    fn unexpected_body(&self, value: &Value, path: &str, expected: &str) -> Error {
-        if let Some(vendor) = value.as_object().and_then(|_| vendor_error(value)) {
-            return Error::Backend {
-                backend: self.backend(),
-                status: 200,
-                native_code: vendor.code,
-                message: vendor.message.unwrap_or_else(|| "Storeden refused the request".into()),
-            };
-        }
-        Error::Malformed { backend: self.backend(), path: path.into(), message: expected.into() }
-    }
 }
 
 /// Parses Storeden's error body. It is not documented; the success body of writes is `{"ok":1,"err":null}`,
@@ -230,13 +212,120 @@ fn truthy(value: &Value) -> bool {
     }
 }
 
-/// A 2xx `order.json` answer that carries no order.
-fn is_not_an_order(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        Value::Object(fields) => !fields.contains_key("orderID"),
+/// Decodes a `list.json` body: a bare array of orders, each kept as its JSON text. Anything else is Storeden's
+/// error body (a small object, read as a value) or not an answer at all.
+pub(super) fn decode_list(backend: &BackendName, bytes: &[u8]) -> Result<Vec<Box<RawValue>>> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return decode_bytes(backend, bytes);
+    }
+    let value: Value = decode_bytes(backend, bytes)?;
+    if let Some(vendor) = value.as_object().and_then(|_| vendor_error(&value)) {
+        return Err(Error::Backend {
+            backend: backend.to_string(),
+            status: 200,
+            native_code: vendor.code,
+            message: vendor.message.unwrap_or_else(|| "Storeden refused the request".into()),
+        });
+    }
+    Err(Error::Malformed {
+        backend: backend.to_string(),
+        path: "(root)".into(),
+        message: "expected an array of orders".into(),
+    })
+}
+
+/// Decodes each row of a list page (errors name `[i].field`), paired with its text for `native`.
+pub(super) fn decode_rows(
+    backend: &BackendName,
+    rows: &[Box<RawValue>],
+) -> Result<Vec<(ListRow, NativeJson)>> {
+    rows.iter()
+        .enumerate()
+        .map(|(index, raw)| Ok((decode_raw(backend, raw, &format!("[{index}]"))?, NativeJson::from_raw(raw))))
+        .collect()
+}
+
+/// Decodes an `order.json` body: the order and its text, or `None` for a 2xx that carries no order (`null`,
+/// an empty body, `[]`, or an object without `orderID` such as `{}` or `{"ok":0,…}`).
+pub(super) fn decode_order(backend: &BackendName, bytes: &[u8]) -> Result<Option<(FullOrder, NativeJson)>> {
+    let Some(raw) = decode_bytes::<Option<Box<RawValue>>>(backend, bytes)? else {
+        return Ok(None);
+    };
+    // An order always decodes (`orderID` is required), so the shape is looked at only when decoding failed.
+    match decode_raw::<FullOrder>(backend, &raw, "") {
+        Ok(order) => Ok(Some((order, NativeJson::from_raw(&raw)))),
+        Err(_) if carries_no_order(&raw) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Decodes a `tracking.json` body; `None` unless it is an object without `ok` (an empty or error answer).
+pub(super) fn decode_tracking(backend: &BackendName, bytes: &[u8]) -> Result<Option<TrackingInfo>> {
+    let raw: Box<RawValue> = decode_bytes(backend, bytes)?;
+    if !raw.get().starts_with('{') || has_key(&raw, "ok") {
+        return Ok(None);
+    }
+    decode_raw(backend, &raw, "").map(Some)
+}
+
+/// A 2xx `order.json` answer that carries no order: `[]`, or an object without `orderID`.
+fn carries_no_order(raw: &RawValue) -> bool {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'[') => text[1..].trim_start().starts_with(']'),
+        Some(b'{') => !has_key(raw, "orderID"),
         _ => false,
+    }
+}
+
+/// Whether `raw` is an object with a top-level `key` (whatever its value, `null` included).
+fn has_key(raw: &RawValue, key: &str) -> bool {
+    serde_json::Deserializer::from_str(raw.get()).deserialize_map(HasKey(key)).unwrap_or(false)
+}
+
+/// Scans an object's keys for one name without building anything.
+struct HasKey<'k>(&'k str);
+
+impl<'de> Visitor<'de> for HasKey<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(matches) = map.next_key_seed(KeyIs(self.0))? {
+            found |= matches;
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(found)
+    }
+}
+
+/// A map key compared with a name, not kept.
+struct KeyIs<'k>(&'k str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> std::result::Result<bool, E> {
+        Ok(key == self.0)
     }
 }
 
@@ -285,13 +374,78 @@ mod tests {
         }
     }
 
-    // 2xx answers without an order mean an unknown id; an order object does not.
+    // 2xx answers without an order mean an unknown id; an order object does not, even a broken one.
     #[test]
     fn empty_answers_are_not_orders() {
-        for value in [Value::Null, serde_json::json!([]), serde_json::json!({}), serde_json::json!({"ok":0})]
+        let backend = BackendName::parse("shop-it").unwrap();
+        for body in ["", " null ", "[]", " [ ] ", "{}", r#"{"ok":0}"#, r#"{"ok":0,"err":"Order not found"}"#]
         {
-            assert!(is_not_an_order(&value), "{value}");
+            assert!(decode_order(&backend, body.as_bytes()).unwrap().is_none(), "{body}");
         }
-        assert!(!is_not_an_order(&serde_json::json!({"orderID":"1_a"})));
+        let documented = super::super::fixtures::ORDER_EXAMPLE;
+        let (_, native) = decode_order(&backend, documented.as_bytes()).unwrap().unwrap();
+        assert_eq!(native, serde_json::from_str::<Value>(documented).unwrap());
+        let (order, native) = decode_order(&backend, br#"{"orderID":"1_a"}"#).unwrap().unwrap();
+        assert_eq!((order.order_id.0.as_str(), native.text()), ("1_a", Some(r#"{"orderID":"1_a"}"#)));
+        let path = |body: &[u8]| match decode_order(&backend, body).unwrap_err() {
+            Error::Malformed { path, .. } => path,
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(path(br#"{"orderID":null}"#), "orderID");
+        assert_eq!(path(br#"{"orderID":"1_a","cart":{"shippingAmount":true}}"#), "cart.shippingAmount");
+        assert_eq!(path(br#""an order""#), "(root)");
+        assert!(path(b"{\"orderID\":").starts_with("line 1 column"));
+    }
+
+    // `list.json` is a bare array of rows kept as text; an object is Storeden's refusal or malformed.
+    #[test]
+    fn list_bodies() {
+        let backend = BackendName::parse("shop-it").unwrap();
+        let rows = decode_list(&backend, br#" [{"orderID":"1_a","status":0}, {"orderID":2}] "#).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.get()).collect::<Vec<_>>(),
+            [r#"{"orderID":"1_a","status":0}"#, r#"{"orderID":2}"#]
+        );
+        let decoded = decode_rows(&backend, &rows).unwrap();
+        assert_eq!(decoded[1].0.order_id.0, "2");
+        let documented = decode_list(&backend, super::super::fixtures::LIST_EXAMPLE.as_bytes()).unwrap();
+        let value: Value = serde_json::from_str(super::super::fixtures::LIST_EXAMPLE).unwrap();
+        let natives: Vec<NativeJson> =
+            decode_rows(&backend, &documented).unwrap().into_iter().map(|r| r.1).collect();
+        assert_eq!(
+            natives.iter().map(|n| n.value().clone()).collect::<Vec<_>>(),
+            value.as_array().unwrap().clone()
+        );
+        let bad = decode_list(&backend, br#"[{"orderID":"1_a","total":"x"}]"#).unwrap();
+        match decode_rows(&backend, &bad).unwrap_err() {
+            Error::Malformed { path, .. } => assert_eq!(path, "[0].total"),
+            other => panic!("unexpected {other:?}"),
+        }
+        match decode_list(&backend, br#"{"ok":0,"err":"Limit Exceeded"}"#).unwrap_err() {
+            Error::Backend { status: 200, message, .. } => assert_eq!(message, "Limit Exceeded"),
+            other => panic!("unexpected {other:?}"),
+        }
+        for body in ["", "{}", r#"{"data":[]}"#, "3"] {
+            match decode_list(&backend, body.as_bytes()).unwrap_err() {
+                Error::Malformed { path, .. } => assert_eq!(path, "(root)", "{body}"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    // `tracking.json`: an object without `ok` is tracking; anything else is none.
+    #[test]
+    fn tracking_bodies() {
+        let backend = BackendName::parse("shop-it").unwrap();
+        let info =
+            decode_tracking(&backend, br#" {"url":"u","courier":"BRT","tracking":123}"#).unwrap().unwrap();
+        assert_eq!(info.tracking.map(|t| t.0).as_deref(), Some("123"));
+        for body in ["", "null", "[]", r#"{"ok":0,"err":"none"}"#, r#"{"url":"u","ok":null}"#] {
+            assert!(decode_tracking(&backend, body.as_bytes()).unwrap().is_none(), "{body}");
+        }
+        match decode_tracking(&backend, br#"{"url":[1]}"#).unwrap_err() {
+            Error::Malformed { path, .. } => assert_eq!(path, "url"),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 }

@@ -9,14 +9,13 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use super::status;
 use super::wire::{self, DateValue, FullOrder, Items, ListRow, Party, TrackingInfo};
 use crate::backends::util;
 use crate::domain::{
-    Address, BackendName, Customer, Known, LineItem, Money, NativeOrderId, Order, OrderId, OrderTotals,
-    Tracking,
+    Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
+    OrderTotals, Tracking,
 };
 use crate::error::{Error, Result};
 
@@ -55,7 +54,7 @@ impl Context<'_> {
 /// An order from a list row: id, status, date, `totals.total`, and whatever `nodes` the row carries (billing
 /// e-mail and name, `short_id`, tags). `known` says which: the total is, the rest of the totals and the
 /// customer never are (a row has no phone or customer id); tags are when the row honoured `nodes`.
-pub(super) fn summary_order(ctx: Context<'_>, row: &ListRow, native: Value) -> Result<Order> {
+pub(super) fn summary_order(ctx: Context<'_>, row: &ListRow, native: NativeJson) -> Result<Order> {
     let id = ctx.order_id(&row.order_id, "orderID")?;
     let code = row.status.ok_or_else(|| ctx.malformed("status", "missing"))?;
     let placed_at = placed_at(ctx, row.order_date.as_ref(), row.iso.as_ref())?;
@@ -89,7 +88,7 @@ pub(super) fn summary_order(ctx: Context<'_>, row: &ListRow, native: Value) -> R
         order.tags = row.tags.as_ref().map(|t| t.0.clone()).unwrap_or_default();
         known.tags = true;
     }
-    order.native = native.into();
+    order.native = native;
     order.known = known;
     Ok(order)
 }
@@ -102,14 +101,15 @@ pub(super) fn row_email(order: &Order) -> Option<&str> {
 /// A full order from `GET /orders/order.json`. Tracking is added by [`apply_tracking`]; tags come from the
 /// payload when it has them, otherwise from the list's `tags` node ([`Order::known`] `.tags` is `false`
 /// until they are set).
-pub(super) fn full_order(ctx: Context<'_>, wire: &FullOrder, native: Value) -> Result<Order> {
+pub(super) fn full_order(ctx: Context<'_>, wire: &FullOrder, native: NativeJson) -> Result<Order> {
     let id = ctx.order_id(&wire.order_id, "orderID")?;
     let code = wire.status.ok_or_else(|| ctx.malformed("status", "missing"))?;
     let placed_at = placed_at(ctx, wire.order_date.as_ref(), wire.iso.as_ref())?;
     let mut order = Order::new(id, status::status(code.0), placed_at, ctx.currency);
     order.number = wire.short_id.as_ref().and_then(wire::Text::non_empty);
 
-    let cart = wire.cart.clone().unwrap_or_default();
+    let no_cart = wire::Cart::default();
+    let cart = wire.cart.as_ref().unwrap_or(&no_cart);
     order.line_items = line_items(ctx, cart.items.as_ref())?;
     let subtotal: Decimal = order.line_items.iter().map(|l| l.total.amount).sum();
     let shipping = cart.shipping_amount.unwrap_or_default() + cart.payment_amount.unwrap_or_default();
@@ -141,7 +141,7 @@ pub(super) fn full_order(ctx: Context<'_>, wire: &FullOrder, native: Value) -> R
         Some(tags) => order.tags = tags.0.clone(),
         None => known.tags = false,
     }
-    order.native = native.into();
+    order.native = native;
     order.known = known;
     Ok(order)
 }

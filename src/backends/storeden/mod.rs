@@ -68,7 +68,7 @@ use self::mapping::Context;
 use crate::backends::util;
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
     NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
@@ -138,19 +138,10 @@ impl StoredenBackend {
         Ok(())
     }
 
-    async fn rows(&self, query: &[(&str, String)]) -> Result<Vec<(wire::ListRow, serde_json::Value)>> {
-        let values = self.client.list(query).await?;
-        let mut rows = Vec::with_capacity(values.len());
-        for (index, value) in values.into_iter().enumerate() {
-            let row: wire::ListRow = self.client.http().decode(&value).map_err(|e| match e {
-                Error::Malformed { backend, path, message } => {
-                    Error::Malformed { backend, path: format!("[{index}].{path}"), message }
-                }
-                other => other,
-            })?;
-            rows.push((row, value));
-        }
-        Ok(rows)
+    /// One `list.json` call: each row decoded (errors name `[i].field`) with its text for `native`.
+    async fn rows(&self, query: &[(&str, String)]) -> Result<Vec<(wire::ListRow, NativeJson)>> {
+        let rows = self.client.list(query).await?;
+        client::decode_rows(self.client.backend_name(), &rows)
     }
 
     async fn full_orders(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {

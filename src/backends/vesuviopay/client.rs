@@ -1,14 +1,15 @@
 //! VesuvioPay calls over [`HttpClient`]: the `X-Api-Key` header, the error body parser, vendor error codes
 //! mapped to typed errors, and the `{success, data}` envelope.
 
+use axum::body::Bytes;
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::wire;
-use crate::backends::http::{Body, Failure, HttpClient, VendorError};
+use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes, decode_raw};
 use crate::config::BackendConfig;
-use crate::domain::{BackendName, NativeOrderId};
+use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
 
 /// The header of planned rate limiting's retry delay (seconds).
@@ -46,20 +47,17 @@ impl Client {
         self.http.backend()
     }
 
-    /// `GET /api/v1/orders?…`: the decoded page and the raw JSON (for each row's `native`).
-    pub(super) async fn list(&self, query: &[(&str, String)]) -> Result<(wire::OrderList, Value)> {
-        let value = self.send("listOrders", Method::GET, "/api/v1/orders", query, Body::Empty, None).await?;
-        let envelope: wire::Envelope<wire::OrderList> = self.decode_envelope(&value)?;
-        Ok((envelope.data, value))
+    /// `GET /api/v1/orders?…`: the decoded page, each row still as its JSON text (see [`decode_rows`]).
+    pub(super) async fn list(&self, query: &[(&str, String)]) -> Result<wire::OrderList> {
+        let bytes = self.send("listOrders", Method::GET, "/api/v1/orders", query, Body::Empty, None).await?;
+        decode_list(self.backend(), &bytes)
     }
 
-    /// `GET /api/v1/orders/{id}` (internal UUID or external id): the order and its raw `data`.
-    pub(super) async fn get(&self, id: &NativeOrderId) -> Result<(wire::OrderDetail, Value)> {
+    /// `GET /api/v1/orders/{id}` (internal UUID or external id): the order and `data` as sent.
+    pub(super) async fn get(&self, id: &NativeOrderId) -> Result<(wire::OrderDetail, NativeJson)> {
         let path = order_path(self.backend(), id, "")?;
-        let mut value = self.send("getOrder", Method::GET, &path, &[], Body::Empty, Some(id)).await?;
-        let envelope: wire::Envelope<wire::OrderDetail> = self.decode_envelope(&value)?;
-        let raw = value.get_mut("data").map(Value::take).unwrap_or(Value::Null);
-        Ok((envelope.data, raw))
+        let bytes = self.send("getOrder", Method::GET, &path, &[], Body::Empty, Some(id)).await?;
+        decode_detail(self.backend(), &bytes)
     }
 
     /// `PUT /api/v1/orders/{id}/{action}` with a JSON body; the answer's envelope is checked.
@@ -71,7 +69,8 @@ impl Client {
         body: Value,
     ) -> Result<()> {
         let path = order_path(self.backend(), id, action)?;
-        let value = self.send(operation, Method::PUT, &path, &[], Body::Json(body), Some(id)).await?;
+        let bytes = self.send(operation, Method::PUT, &path, &[], Body::Json(body), Some(id)).await?;
+        let value = self.http.parse_json(&bytes)?;
         if let Some(false) = value.get("success").and_then(Value::as_bool) {
             let message = value.get("message").and_then(Value::as_str).map(shorten);
             return Err(Error::Backend {
@@ -84,6 +83,7 @@ impl Client {
         Ok(())
     }
 
+    /// One call; the body of a 2xx answer as received.
     async fn send(
         &self,
         operation: &str,
@@ -92,25 +92,11 @@ impl Client {
         query: &[(&str, String)],
         body: Body,
         id: Option<&NativeOrderId>,
-    ) -> Result<Value> {
+    ) -> Result<Bytes> {
         match self.http.call(operation, method, path, query, body).await {
-            Ok(Ok(bytes)) => self.http.parse_json(&bytes),
-            Ok(Err(error)) => Err(error),
+            Ok(result) => result,
             Err(failure) => Err(self.failure_error(failure, id)),
         }
-    }
-
-    fn decode_envelope<T: DeserializeOwned>(&self, value: &Value) -> Result<wire::Envelope<T>> {
-        let envelope: wire::Envelope<T> = self.http.decode(value)?;
-        if envelope.success == Some(false) {
-            return Err(Error::Backend {
-                backend: self.backend().to_string(),
-                status: 200,
-                native_code: None,
-                message: envelope.message.as_deref().map(shorten).unwrap_or_else(|| "success: false".into()),
-            });
-        }
-        Ok(envelope)
     }
 
     /// What a non-2xx answer means: VesuvioPay's codes first, then the generic HTTP meaning.
@@ -145,6 +131,49 @@ fn failure_error(http: &HttpClient, failure: Failure, id: Option<&NativeOrderId>
         };
     }
     http.failure_error(failure)
+}
+
+/// Decodes a list answer's envelope straight from its bytes; the rows stay JSON text.
+pub(super) fn decode_list(backend: &BackendName, bytes: &[u8]) -> Result<wire::OrderList> {
+    let envelope: wire::Envelope<wire::OrderList> = decode_bytes(backend, bytes)?;
+    Ok(checked(backend, envelope)?.data)
+}
+
+/// Decodes each row of a list page (`data.orders[i]` in errors), paired with its text for `native`.
+pub(super) fn decode_rows(
+    backend: &BackendName,
+    page: &wire::OrderList,
+) -> Result<Vec<(wire::OrderRow, NativeJson, String)>> {
+    page.orders
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let path = format!("data.orders[{i}]");
+            let row = decode_raw(backend, raw, &path)?;
+            Ok((row, NativeJson::from_raw(raw), path))
+        })
+        .collect()
+}
+
+/// Decodes a get answer straight from its bytes: the order (errors name `data.…`) and `data`'s text.
+pub(super) fn decode_detail(backend: &BackendName, bytes: &[u8]) -> Result<(wire::OrderDetail, NativeJson)> {
+    let envelope: wire::Envelope<Box<RawValue>> = decode_bytes(backend, bytes)?;
+    let raw = checked(backend, envelope)?.data;
+    let detail = decode_raw(backend, &raw, "data")?;
+    Ok((detail, NativeJson::from_raw(&raw)))
+}
+
+/// A 2xx envelope with `success: false` is a refusal.
+fn checked<T>(backend: &BackendName, envelope: wire::Envelope<T>) -> Result<wire::Envelope<T>> {
+    if envelope.success == Some(false) {
+        return Err(Error::Backend {
+            backend: backend.to_string(),
+            status: 200,
+            native_code: None,
+            message: envelope.message.as_deref().map(shorten).unwrap_or_else(|| "success: false".into()),
+        });
+    }
+    Ok(envelope)
 }
 
 /// `/api/v1/orders/{id}` or `/api/v1/orders/{id}/{action}`, the id percent-encoded as one path segment.
@@ -297,6 +326,38 @@ api_key = "sk_test"
         let e = client.failure_error(failure(400, fixtures::VALIDATION_ERROR_OBJECTS, None), Some(&id));
         assert!(matches!(e, Error::Backend { status: 400, .. }), "{e:?}");
         assert!(!e.to_string().contains('{'), "no raw body in {e}");
+    }
+
+    // Bodies decode straight from bytes: errors name the JSON path under `data`, a `success: false` envelope
+    // is a refusal, and a body that is not JSON names the line and column.
+    #[test]
+    fn decodes_bodies_from_bytes() {
+        let backend = BackendName::parse("ves").unwrap();
+        let malformed_path = |e: Error| match e {
+            Error::Malformed { path, .. } => path,
+            other => panic!("unexpected {other:?}"),
+        };
+        let bad_total =
+            br#"{"success":true,"data":{"id":"x","status":"Pending","placedAt":"2025-10-08T10:30:00Z",
+            "totals":{"totalAmount":"abc"}}}"#;
+        assert_eq!(
+            malformed_path(decode_detail(&backend, bad_total).unwrap_err()),
+            "data.totals.totalAmount"
+        );
+        assert_eq!(
+            malformed_path(decode_detail(&backend, br#"{"success":true,"data":null}"#).unwrap_err()),
+            "data"
+        );
+        assert_eq!(malformed_path(decode_detail(&backend, br#"{"success":true}"#).unwrap_err()), "(root)");
+        assert!(malformed_path(decode_list(&backend, b"<html>").unwrap_err()).starts_with("line 1 column"));
+        let refused = br#"{"success":false,"message":"nope","data":{"orders":[]}}"#;
+        match decode_list(&backend, refused).unwrap_err() {
+            Error::Backend { status: 200, message, .. } => assert_eq!(message, "nope"),
+            other => panic!("unexpected {other:?}"),
+        }
+        let page = decode_list(&backend, br#"{"data":{"orders":[{"id":"x"}, 7]}}"#).unwrap();
+        assert_eq!((page.orders.len(), page.total_count, page.has_more), (2, None, None));
+        assert_eq!(malformed_path(decode_rows(&backend, &page).unwrap_err()), "data.orders[0]");
     }
 
     // Ids are one percent-encoded path segment; dot segments never reach the server.

@@ -3,14 +3,13 @@
 //! VesuvioPay payloads carry no currency: every amount is in the backend's configured `currency`.
 
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use super::status::NativeStatus;
 use super::wire;
 use crate::backends::util::{parse_datetime, require_datetime};
 use crate::domain::{
-    Address, BackendName, Customer, Known, LineItem, Money, NativeOrderId, Order, OrderId, OrderTotals,
-    Tracking,
+    Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
+    OrderTotals, Tracking,
 };
 use crate::error::{Error, Result};
 
@@ -37,7 +36,7 @@ pub(super) fn order_from_row(
     backend: &BackendName,
     currency: &str,
     row: &wire::OrderRow,
-    native: Value,
+    native: NativeJson,
     path: &str,
 ) -> Result<Order> {
     let id = order_id(backend, &row.id, path)?;
@@ -64,7 +63,7 @@ pub(super) fn order_from_row(
         });
     }
     order.external_order_id = non_empty(row.external_order_id.as_deref());
-    order.native = native.into();
+    order.native = native;
     order.known = Known {
         total: row.total_amount.is_some(),
         totals: row.total_amount.is_some()
@@ -85,7 +84,7 @@ pub(super) fn order_from_detail(
     backend: &BackendName,
     currency: &str,
     detail: &wire::OrderDetail,
-    native: Value,
+    native: NativeJson,
 ) -> Result<Order> {
     let id = order_id(backend, &detail.id, "data.id")?;
     let placed_at = require_datetime(backend, "data.placedAt", &detail.placed_at)?;
@@ -136,16 +135,19 @@ pub(super) fn order_from_detail(
     order.external_order_id = non_empty(detail.external_order_id.as_deref());
     order.external_platform = non_empty(detail.platform_name.as_deref());
     order.note = non_empty(detail.delivery_instructions.as_deref());
-    order.native = native.into();
+    order.native = native;
     order.known = Known::FULL;
     Ok(order)
 }
 
 /// Tracking from the order's `metadata` (where `PUT …/status` puts `trackingNumber` and `carrier`).
-fn tracking(metadata: &serde_json::Map<String, Value>) -> Option<Tracking> {
-    let text = |key: &str| metadata.get(key).and_then(Value::as_str).and_then(|s| non_empty(Some(s)));
-    let tracking =
-        Tracking { carrier: text("carrier"), number: text("trackingNumber"), url: text("trackingUrl") };
+fn tracking(metadata: &wire::Metadata) -> Option<Tracking> {
+    let text = |field: &wire::LooseText| non_empty(field.0.as_deref());
+    let tracking = Tracking {
+        carrier: text(&metadata.carrier),
+        number: text(&metadata.tracking_number),
+        url: text(&metadata.tracking_url),
+    };
     (tracking.carrier.is_some() || tracking.number.is_some() || tracking.url.is_some()).then_some(tracking)
 }
 

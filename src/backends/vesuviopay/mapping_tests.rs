@@ -1,14 +1,12 @@
 use std::str::FromStr;
 
-use pretty_assertions::assert_eq;
-use rust_decimal::Decimal;
-use serde_json::Value;
-
+use super::super::client::{decode_detail, decode_list, decode_rows};
 use super::super::fixtures::{GET_RESPONSE, LIST_RESPONSE};
 use super::super::wire;
 use super::*;
-use crate::backends::http::decode;
 use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
+use pretty_assertions::assert_eq;
+use rust_decimal::Decimal;
 
 fn backend() -> BackendName {
     BackendName::parse("ves").unwrap()
@@ -18,20 +16,29 @@ fn eur(amount: &str) -> Money {
     Money::new(Decimal::from_str(amount).unwrap(), "EUR")
 }
 
-fn list_fixture() -> (wire::OrderRow, Value) {
-    let value: Value = serde_json::from_str(LIST_RESPONSE).unwrap();
-    let page: wire::Envelope<wire::OrderList> = decode(&backend(), &value).unwrap();
-    assert_eq!(page.data.total_count, Some(1));
-    assert_eq!(page.data.has_more, Some(false));
-    let raw = value.pointer("/data/orders/0").cloned().unwrap();
-    (page.data.orders.into_iter().next().unwrap(), raw)
+fn list_fixture() -> (wire::OrderRow, NativeJson) {
+    let page = decode_list(&backend(), LIST_RESPONSE.as_bytes()).unwrap();
+    assert_eq!(page.total_count, Some(1));
+    assert_eq!(page.has_more, Some(false));
+    let (row, native, path) = decode_rows(&backend(), &page).unwrap().into_iter().next().unwrap();
+    assert_eq!(path, "data.orders[0]");
+    let value: serde_json::Value = serde_json::from_str(LIST_RESPONSE).unwrap();
+    assert_eq!(native, value["data"]["orders"][0], "the row's text is kept as sent");
+    (row, native)
 }
 
-fn get_fixture() -> (wire::OrderDetail, Value) {
-    let value: Value = serde_json::from_str(GET_RESPONSE).unwrap();
-    let envelope: wire::Envelope<wire::OrderDetail> = decode(&backend(), &value).unwrap();
-    assert_eq!(envelope.success, Some(true));
-    (envelope.data, value["data"].clone())
+fn get_fixture() -> (wire::OrderDetail, NativeJson) {
+    let (detail, native) = decode_detail(&backend(), GET_RESPONSE.as_bytes()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(GET_RESPONSE).unwrap();
+    assert_eq!(native, value["data"], "`data`'s text is kept as sent");
+    (detail, native)
+}
+
+/// A row decoded from its text, and the text as `native`.
+fn row(text: &str) -> (wire::OrderRow, NativeJson) {
+    let raw = serde_json::value::RawValue::from_string(text.to_string()).unwrap();
+    let row = crate::backends::http::decode_raw(&backend(), &raw, "data.orders[0]").unwrap();
+    (row, NativeJson::from_raw(&raw))
 }
 
 // The documented list row: every field it carries is mapped, money is exact, and `known` says what is missing.
@@ -74,8 +81,7 @@ fn maps_the_documented_list_row() {
 // A row without amounts says so in `known` instead of claiming zero totals.
 #[test]
 fn row_without_amounts_is_not_known() {
-    let raw = serde_json::json!({"id": "x1", "status": "pending", "placedAt": "2025-10-08T10:30:00Z"});
-    let row: wire::OrderRow = decode(&backend(), &raw).unwrap();
+    let (row, raw) = row(r#"{"id": "x1", "status": "pending", "placedAt": "2025-10-08T10:30:00Z"}"#);
     let order = order_from_row(&backend(), "EUR", &row, raw, "data.orders[0]").unwrap();
     assert!(!order.known.total && !order.known.totals && !order.known.updated_at);
     assert_eq!(order.status.order, OrderStatus::Pending);
@@ -165,8 +171,9 @@ fn maps_the_documented_full_order() {
 #[test]
 fn tracking_from_metadata() {
     let (mut detail, raw) = get_fixture();
-    let metadata = serde_json::json!({"trackingNumber": "FDX123456789", "carrier": "FedEx"});
-    detail.metadata = metadata.as_object().cloned();
+    let metadata =
+        r#"{"trackingNumber": "FDX123456789", "carrier": "FedEx", "trackingUrl": 42, "x": {"y": [1]}}"#;
+    detail.metadata = Some(serde_json::from_str(metadata).unwrap());
     let order = order_from_detail(&backend(), "USD", &detail, raw).unwrap();
     assert_eq!(
         order.tracking,
@@ -177,19 +184,17 @@ fn tracking_from_metadata() {
 // Amounts sent as decimal strings decode exactly too; a broken date names its JSON path.
 #[test]
 fn strings_and_bad_dates() {
-    let raw = serde_json::json!({
+    let (good, raw) = row(r#"{
         "id": "x1", "status": "Shipped", "placedAt": "2025-10-08T10:30:00.123+02:00",
         "totalAmount": "0.10", "subtotal": 0.1, "taxTotal": 0, "shippingTotal": 0, "discountTotal": 0
-    });
-    let row: wire::OrderRow = decode(&backend(), &raw).unwrap();
-    let order = order_from_row(&backend(), "EUR", &row, raw, "data.orders[2]").unwrap();
+    }"#);
+    let order = order_from_row(&backend(), "EUR", &good, raw, "data.orders[2]").unwrap();
     assert_eq!(order.totals.total.amount.to_string(), "0.10");
     assert_eq!(order.placed_at.offset().local_minus_utc(), 7200);
     assert_eq!(order.placed_at.timestamp_subsec_millis(), 123);
 
-    let bad = serde_json::json!({"id": "x1", "status": "Shipped", "placedAt": "yesterday"});
-    let row: wire::OrderRow = decode(&backend(), &bad).unwrap();
-    match order_from_row(&backend(), "EUR", &row, bad, "data.orders[2]").unwrap_err() {
+    let (bad, raw) = row(r#"{"id": "x1", "status": "Shipped", "placedAt": "yesterday"}"#);
+    match order_from_row(&backend(), "EUR", &bad, raw, "data.orders[2]").unwrap_err() {
         Error::Malformed { path, .. } => assert_eq!(path, "data.orders[2].placedAt"),
         other => panic!("unexpected {other:?}"),
     }
@@ -201,7 +206,8 @@ fn wrong_type_names_the_path() {
     let value = serde_json::json!({"success": true, "data": {"orders": [
         {"id": "x1", "status": "Shipped", "placedAt": "2025-10-08T10:30:00Z", "totalAmount": true}
     ], "totalCount": 1, "hasMore": false}});
-    match decode::<wire::Envelope<wire::OrderList>>(&backend(), &value).unwrap_err() {
+    let page = decode_list(&backend(), value.to_string().as_bytes()).unwrap();
+    match decode_rows(&backend(), &page).unwrap_err() {
         Error::Malformed { path, .. } => assert_eq!(path, "data.orders[0].totalAmount"),
         other => panic!("unexpected {other:?}"),
     }

@@ -111,24 +111,21 @@ impl VesuvioPayBackend {
 
     /// One full order by internal or external id.
     async fn get_order(&self, id: NativeOrderId) -> Result<Order> {
-        let (detail, raw) = self.client.get(&id).await?;
-        mapping::order_from_detail(&self.name, &self.currency, &detail, raw)
+        let (detail, native) = self.client.get(&id).await?;
+        mapping::order_from_detail(&self.name, &self.currency, &detail, native)
     }
 
-    /// One list call: the rows as orders (each with its raw JSON) and `hasMore`, `totalCount`.
+    /// One list call: the rows as orders (each with its JSON text as `native`) and `hasMore`, `totalCount`.
     async fn list_call(
         &self,
         query: &[(&str, String)],
         limit: usize,
     ) -> Result<(Vec<Order>, bool, Option<u64>)> {
-        let (page, mut raw) = self.client.list(query).await?;
-        let mut orders = Vec::with_capacity(page.orders.len());
-        for (i, row) in page.orders.iter().enumerate() {
-            // Moved out, not copied: the page is decoded already and `raw` is not used again.
-            let native =
-                raw.pointer_mut(&format!("/data/orders/{i}")).map(Value::take).unwrap_or(Value::Null);
-            let path = format!("data.orders[{i}]");
-            orders.push(mapping::order_from_row(&self.name, &self.currency, row, native, &path)?);
+        let page = self.client.list(query).await?;
+        let rows = client::decode_rows(&self.name, &page)?;
+        let mut orders = Vec::with_capacity(rows.len());
+        for (row, native, path) in rows {
+            orders.push(mapping::order_from_row(&self.name, &self.currency, &row, native, &path)?);
         }
         // Without `hasMore`, a full page may have a successor.
         let has_more = page.has_more.unwrap_or(page.orders.len() >= limit);

@@ -8,7 +8,9 @@
 //! lowercase).
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
 /// `{"success": true, "data": …, "message"?: …}`, the envelope of every successful answer.
 #[derive(Debug, Deserialize)]
@@ -27,8 +29,9 @@ pub(super) struct Envelope<T> {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct OrderList {
-    /// The rows, in the server's order (not documented; the adapter sorts).
-    pub orders: Vec<OrderRow>,
+    /// The rows, in the server's order (not documented; the adapter sorts), each kept as its JSON text and
+    /// decoded into an [`OrderRow`] by the adapter (the text becomes the order's `native`).
+    pub orders: Vec<Box<RawValue>>,
     /// How many orders match the query (status and date window), across all pages.
     #[serde(default)]
     pub total_count: Option<u64>,
@@ -131,7 +134,90 @@ pub(super) struct OrderDetail {
     pub delivery_instructions: Option<String>,
     /// Free-form; status changes may carry `trackingNumber` and `carrier` here.
     #[serde(default)]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub metadata: Option<Metadata>,
+}
+
+/// The parts of the free-form `metadata` object the adapter reads; everything else stays in `native`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Metadata {
+    /// Tracking number (a string; any other JSON type is ignored).
+    #[serde(default)]
+    pub tracking_number: LooseText,
+    /// Carrier (a string; any other JSON type is ignored).
+    #[serde(default)]
+    pub carrier: LooseText,
+    /// Tracking page (a string; any other JSON type is ignored).
+    #[serde(default)]
+    pub tracking_url: LooseText,
+}
+
+/// A free-form field read only when it is a string: any other JSON value (number, object, `null`, …) is
+/// skipped and reads as `None`, so a metadata field of an unexpected type never fails an order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct LooseText(pub Option<String>);
+
+impl<'de> Deserialize<'de> for LooseText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LooseVisitor;
+
+        impl<'de> Visitor<'de> for LooseVisitor {
+            type Value = LooseText;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LooseText, E> {
+                Ok(LooseText(Some(v.to_string())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<LooseText, E> {
+                Ok(LooseText(Some(v)))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<LooseText, D::Error> {
+                LooseText::deserialize(d)
+            }
+
+            // Objects, and numbers under `arbitrary_precision` (which arrive as a one-entry map).
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LooseText, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LooseText(None))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LooseText, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LooseText(None))
+            }
+        }
+
+        deserializer.deserialize_any(LooseVisitor)
+    }
 }
 
 /// `customer` of the full order.

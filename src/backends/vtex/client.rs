@@ -3,11 +3,12 @@
 
 use reqwest::Method;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::wire::{self, CancelRequest, InvoiceRequest, ListResponse, TrackingRequest, VtexOrder};
-use crate::backends::http::{Body, Failure, HttpClient, VendorError};
+use super::wire::{self, CancelRequest, InvoiceRequest, ListResponse, ListRow, TrackingRequest, VtexOrder};
+use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes, decode_raw};
 use crate::config::BackendConfig;
-use crate::domain::{BackendName, NativeOrderId};
+use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
 
 /// Base path of the orders API.
@@ -76,28 +77,25 @@ impl VtexClient {
         self.http.backend().to_string()
     }
 
-    /// One list page: the decoded answer and each row's JSON as received.
-    pub async fn list(&self, query: &[(&str, String)]) -> Result<(ListResponse, Vec<Value>)> {
-        let value = self.http.get_json("list_orders", ORDERS, query).await?;
-        let response: ListResponse = self.http.decode(&value)?;
-        let rows = value.get("list").and_then(Value::as_array).cloned().unwrap_or_default();
-        Ok((response, rows))
+    /// One list page, its rows still JSON text (see [`decode_rows`]).
+    pub async fn list(&self, query: &[(&str, String)]) -> Result<ListResponse> {
+        let bytes = self
+            .http
+            .call("list_orders", Method::GET, ORDERS, query, Body::Empty)
+            .await
+            .map_err(|failure| self.http.failure_error(failure))??;
+        decode_bytes(self.http.backend(), &bytes)
     }
 
-    /// A full order and its JSON as received; `None` when VTEX does not know the id.
-    pub async fn get(&self, id: &NativeOrderId) -> Result<Option<(VtexOrder, Value)>> {
+    /// A full order and its JSON text as received; `None` when VTEX does not know the id.
+    pub async fn get(&self, id: &NativeOrderId) -> Result<Option<(VtexOrder, NativeJson)>> {
         let path = format!("{ORDERS}/{}", segment(id.as_str()));
         let bytes = match self.http.call("get_order", Method::GET, &path, &[], Body::Empty).await {
             Ok(result) => result?,
             Err(failure) if failure.status == 404 => return Ok(None),
             Err(failure) => return Err(self.http.failure_error(failure)),
         };
-        let value = self.http.parse_json(&bytes)?;
-        if value.is_null() {
-            return Ok(None);
-        }
-        let order = self.http.decode(&value)?;
-        Ok(Some((order, value)))
+        decode_order(self.http.backend(), &bytes)
     }
 
     /// `POST …/start-handling` (204 on success).
@@ -143,6 +141,25 @@ impl VtexClient {
             Err(failure) => Err(mutation_error(&self.http, &self.backend(), mutation, id, failure)),
         }
     }
+}
+
+/// Decodes each row of a list page (errors name `list[i].field`), paired with its text for `native`.
+pub fn decode_rows(backend: &BackendName, response: &ListResponse) -> Result<Vec<(ListRow, NativeJson)>> {
+    let rows = response.list.as_deref().unwrap_or_default();
+    rows.iter()
+        .enumerate()
+        .map(|(i, raw)| Ok((decode_raw(backend, raw, &format!("list[{i}]"))?, NativeJson::from_raw(raw))))
+        .collect()
+}
+
+/// Decodes a "get order" body straight from its bytes: the order and its text, or `None` for an empty or
+/// `null` body. Errors name the path from the root (`items[0].price`).
+pub fn decode_order(backend: &BackendName, bytes: &[u8]) -> Result<Option<(VtexOrder, NativeJson)>> {
+    let Some(raw) = decode_bytes::<Option<Box<RawValue>>>(backend, bytes)? else {
+        return Ok(None);
+    };
+    let order = decode_raw(backend, &raw, "")?;
+    Ok(Some((order, NativeJson::from_raw(&raw))))
 }
 
 fn json<T: serde::Serialize>(body: &T) -> Result<Body> {

@@ -1,15 +1,14 @@
 //! VTEX wire → domain: full orders (from "get order") and summary orders (from list rows).
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::Value;
 
 use super::countries;
 use super::status::status_of;
 use super::wire::{self, ListRow, VtexAddress, VtexOrder};
 use crate::backends::util::require_datetime;
 use crate::domain::{
-    Address, BackendName, Customer, Known, LineItem, Money, NativeOrderId, Order, OrderId, OrderTotals,
-    Tracking,
+    Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
+    OrderTotals, Tracking,
 };
 use crate::error::{Error, Result};
 
@@ -62,7 +61,7 @@ fn order_id(backend: &BackendName, native: &str, path: &str) -> Result<OrderId> 
 pub fn order_from_row(
     backend: &BackendName,
     row: &ListRow,
-    native: Value,
+    native: NativeJson,
     fallback_currency: Option<&str>,
 ) -> Result<Order> {
     let id = order_id(backend, &row.order_id, "list[].orderId")?;
@@ -94,13 +93,13 @@ pub fn order_from_row(
     }
     // VTEX orders have no tags at all.
     known.tags = true;
-    order.native = native.into();
+    order.native = native;
     order.known = known;
     Ok(order)
 }
 
 /// A full order from "get order"; `native` is the payload as received.
-pub fn order_from_full(backend: &BackendName, wire: &VtexOrder, native: Value) -> Result<Order> {
+pub fn order_from_full(backend: &BackendName, wire: &VtexOrder, native: NativeJson) -> Result<Order> {
     let id = order_id(backend, &wire.order_id, "orderId")?;
     let placed_at = require_datetime(backend, "creationDate", &wire.creation_date)?;
     let prefs = wire.store_preferences_data.as_ref();
@@ -194,7 +193,7 @@ pub fn order_from_full(backend: &BackendName, wire: &VtexOrder, native: Value) -
         order.external_platform = text(wire.marketplace.as_ref().and_then(|m| m.name.as_deref()));
     }
     order.note = text(wire.open_text_field.as_ref().and_then(|f| f.value.as_deref()));
-    order.native = native.into();
+    order.native = native;
     order.known = Known::FULL;
     Ok(order)
 }

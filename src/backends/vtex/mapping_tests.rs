@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::*;
-use crate::backends::http::decode;
+use crate::backends::http::decode_bytes;
+use crate::backends::vtex::client::{decode_order, decode_rows};
 use crate::backends::vtex::fixtures::{GET_ORDER_EXAMPLE, LIST_EXAMPLE};
 use crate::backends::vtex::wire::ListResponse;
 use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
@@ -19,16 +20,20 @@ fn money(amount: &str) -> Money {
 }
 
 fn full(json: &str) -> Order {
-    let native: Value = serde_json::from_str(json).unwrap();
-    let wire: VtexOrder = decode(&backend(), &native).unwrap();
+    let (wire, native) = decode_order(&backend(), json.as_bytes()).unwrap().unwrap();
     order_from_full(&backend(), &wire, native).unwrap()
 }
 
-fn rows(json: &str) -> (ListResponse, Vec<Value>) {
+/// The page, its rows decoded, and each row's text as `native` (checked to be the row as sent).
+fn rows(json: &str) -> (ListResponse, Vec<ListRow>, Vec<NativeJson>) {
+    let response: ListResponse = decode_bytes(&backend(), json.as_bytes()).unwrap();
+    let (rows, natives): (Vec<_>, Vec<_>) = decode_rows(&backend(), &response).unwrap().into_iter().unzip();
     let value: Value = serde_json::from_str(json).unwrap();
-    let response: ListResponse = decode(&backend(), &value).unwrap();
-    let natives = value["list"].as_array().unwrap().clone();
-    (response, natives)
+    assert_eq!(
+        natives.iter().map(|n| n.value().clone()).collect::<Vec<_>>(),
+        value["list"].as_array().unwrap().clone()
+    );
+    (response, rows, natives)
 }
 
 // The documented "get order" example maps field by field: money exact from cents, dates with 6 and 7
@@ -184,28 +189,22 @@ fn digits_discounts_packages_and_fallbacks() {
 // Money never goes through floats: a fractional cents amount is a decoding error, not a rounding.
 #[test]
 fn fractional_cents_are_rejected() {
-    let value: Value =
-        serde_json::from_str(r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":10.5}"#)
-            .unwrap();
-    let err = decode::<VtexOrder>(&backend(), &value).unwrap_err();
+    let text = r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":10.5}"#;
+    let err = decode_order(&backend(), text.as_bytes()).unwrap_err();
     assert!(matches!(err, Error::Malformed { ref path, .. } if path == "value"), "{err:?}");
-    let value: Value =
-        serde_json::from_str(r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":"1160"}"#)
-            .unwrap();
-    assert_eq!(decode::<VtexOrder>(&backend(), &value).unwrap().value, Some(wire::Cents(1160)));
+    let text = r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":"1160"}"#;
+    assert_eq!(decode_order(&backend(), text.as_bytes()).unwrap().unwrap().0.value, Some(wire::Cents(1160)));
 }
 
 // A full order without its currency or with a bad date is a Malformed error naming the field.
 #[test]
 fn missing_essentials_are_malformed() {
     let no_currency = r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","value":1}"#;
-    let native: Value = serde_json::from_str(no_currency).unwrap();
-    let wire: VtexOrder = decode(&backend(), &native).unwrap();
+    let (wire, native) = decode_order(&backend(), no_currency.as_bytes()).unwrap().unwrap();
     let err = order_from_full(&backend(), &wire, native).unwrap_err();
     assert!(matches!(err, Error::Malformed { ref path, .. } if path == "storePreferencesData.currencyCode"));
     let bad_date = r#"{"orderId":"x","creationDate":"yesterday","value":1,"storePreferencesData":{"currencyCode":"BRL"}}"#;
-    let native: Value = serde_json::from_str(bad_date).unwrap();
-    let wire: VtexOrder = decode(&backend(), &native).unwrap();
+    let (wire, native) = decode_order(&backend(), bad_date.as_bytes()).unwrap().unwrap();
     let err = order_from_full(&backend(), &wire, native).unwrap_err();
     assert!(matches!(err, Error::Malformed { ref path, .. } if path == "creationDate"));
 }
@@ -213,10 +212,9 @@ fn missing_essentials_are_malformed() {
 // The documented list example: summary orders with what the rows really have, marked accordingly.
 #[test]
 fn documented_list_example_maps_summaries() {
-    let (response, natives) = rows(LIST_EXAMPLE);
+    let (response, list, natives) = rows(LIST_EXAMPLE);
     let paging = response.paging.unwrap();
     assert_eq!((paging.total, paging.pages), (Some(wire::Count(84)), Some(wire::Count(6))));
-    let list = response.list.unwrap();
     assert_eq!(list.len(), 5);
     let orders: Vec<Order> = list
         .iter()
@@ -269,18 +267,39 @@ fn row_currency_rules() {
             "status":null,"sequence":12{currency}}}],"paging":{{"total":1,"pages":1,"currentPage":1,"perPage":15}}}}"#
         )
     };
-    let (response, natives) = rows(&row(r#","currencyCode":"JPY""#));
-    let order = order_from_row(&backend(), &response.list.unwrap()[0], natives[0].clone(), None).unwrap();
+    let (_, list, natives) = rows(&row(r#","currencyCode":"JPY""#));
+    let order = order_from_row(&backend(), &list[0], natives[0].clone(), None).unwrap();
     assert!(!order.known.total);
     assert_eq!(order.status.native, "null");
     assert_eq!(order.status.order, OrderStatus::Pending);
     assert_eq!(order.number.as_deref(), Some("12"));
 
-    let (response, natives) = rows(&row(""));
-    let list = response.list.unwrap();
+    let (_, list, natives) = rows(&row(""));
     let err = order_from_row(&backend(), &list[0], natives[0].clone(), None).unwrap_err();
     assert!(matches!(err, Error::Malformed { ref path, .. } if path == "list[].currencyCode"));
     let order = order_from_row(&backend(), &list[0], natives[0].clone(), Some("EUR")).unwrap();
     assert_eq!(order.totals.total, Money::new(Decimal::from_str("5.00").unwrap(), "EUR"));
     assert!(order.known.total);
+}
+
+// Bodies decode straight from bytes: an empty or `null` "get order" body is no order, a bad field names its
+// path from the root, and a bad row names `list[i]`.
+#[test]
+fn decodes_bodies_from_bytes() {
+    assert!(decode_order(&backend(), b"").unwrap().is_none());
+    assert!(decode_order(&backend(), b" null ").unwrap().is_none());
+    let path = |err: Error| match err {
+        Error::Malformed { path, .. } => path,
+        other => panic!("unexpected {other:?}"),
+    };
+    let bad_item = r#"{"orderId":"x","creationDate":"2024-01-01T00:00:00Z","items":[{"price":1.5}]}"#;
+    assert_eq!(path(decode_order(&backend(), bad_item.as_bytes()).unwrap_err()), "items[0].price");
+    assert_eq!(path(decode_order(&backend(), b"\"x\"").unwrap_err()), "(root)");
+    assert!(path(decode_order(&backend(), b"{\"orderId\":").unwrap_err()).starts_with("line 1 column"));
+    let page = r#"{"list":[{"orderId":"a","creationDate":"2024-01-01T00:00:00Z"},
+        {"orderId":"b","creationDate":"2024-01-01T00:00:00Z","totalValue":true}],"paging":null}"#;
+    let response: ListResponse = decode_bytes(&backend(), page.as_bytes()).unwrap();
+    assert_eq!(path(decode_rows(&backend(), &response).unwrap_err()), "list[1].totalValue");
+    let response: ListResponse = decode_bytes(&backend(), br#"{"list":null}"#).unwrap();
+    assert!(decode_rows(&backend(), &response).unwrap().is_empty());
 }

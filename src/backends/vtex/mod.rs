@@ -68,7 +68,7 @@ use self::status::StatusPlan;
 use crate::backends::util::{self, decode_token, encode_token};
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
     NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
@@ -94,7 +94,7 @@ impl VtexBackend {
         })
     }
 
-    async fn full_order(&self, id: &NativeOrderId) -> Result<(wire::VtexOrder, serde_json::Value)> {
+    async fn full_order(&self, id: &NativeOrderId) -> Result<(wire::VtexOrder, NativeJson)> {
         self.client
             .get(id)
             .await?
@@ -212,21 +212,20 @@ impl OrderBackend for VtexBackend {
             query.push(("q", email.clone()));
         }
 
-        let (response, natives) = self.client.list(&query).await?;
-        let rows = response.list.unwrap_or_default();
+        let response = self.client.list(&query).await?;
+        let rows = client::decode_rows(&self.name, &response)?;
         let mut seen = Vec::with_capacity(rows.len());
         let mut orders = Vec::with_capacity(rows.len());
-        for (row, native) in
-            rows.iter().zip(natives.into_iter().chain(std::iter::repeat(serde_json::Value::Null)))
-        {
-            let order = mapping::order_from_row(&self.name, row, native, self.currency.as_deref())?;
+        for (row, native) in rows {
+            let order = mapping::order_from_row(&self.name, &row, native, self.currency.as_deref())?;
             let nanos = paging::nanos(&order.placed_at).ok_or_else(|| Error::Malformed {
                 backend: self.name.to_string(),
                 path: "list[].creationDate".into(),
                 message: "out of the supported date range".into(),
             })?;
-            seen.push(paging::Seen { id: row.order_id.clone(), nanos });
-            if !cursor.skip.contains(&row.order_id) && filter.matches(&order, &LOCAL) {
+            let keep = !cursor.skip.contains(&row.order_id) && filter.matches(&order, &LOCAL);
+            seen.push(paging::Seen { id: row.order_id, nanos });
+            if keep {
                 orders.push(order);
             }
         }

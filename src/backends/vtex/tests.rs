@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::client::{self, Mutation};
 use super::fixtures::{ERROR_OMS003, ERROR_UNAUTHORIZED, GET_ORDER_EXAMPLE};
 use super::*;
-use crate::backends::http::{Failure, HttpClient, VendorError, decode};
+use crate::backends::http::{Failure, HttpClient, VendorError, decode_bytes};
 use crate::config::Secret;
 use crate::domain::Shipment;
 
@@ -33,8 +33,7 @@ fn config() -> BackendConfig {
 }
 
 fn example() -> wire::VtexOrder {
-    let value: Value = serde_json::from_str(GET_ORDER_EXAMPLE).unwrap();
-    decode(&name(), &value).unwrap()
+    decode_bytes(&name(), GET_ORDER_EXAMPLE.as_bytes()).unwrap()
 }
 
 fn with(changes: Value) -> wire::VtexOrder {
@@ -42,7 +41,7 @@ fn with(changes: Value) -> wire::VtexOrder {
     for (key, v) in changes.as_object().unwrap() {
         value[key] = v.clone();
     }
-    decode(&name(), &value).unwrap()
+    decode_bytes(&name(), value.to_string().as_bytes()).unwrap()
 }
 
 fn failure(status: u16, body: &str) -> Failure {

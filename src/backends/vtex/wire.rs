@@ -7,6 +7,7 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
 /// Integer minor units ("cents"). VTEX documents integers; an integral decimal or a digit string is accepted
 /// too, anything fractional is a decoding error (never silently rounded).
@@ -59,9 +60,10 @@ impl<'de> Deserialize<'de> for Text {
 /// `GET /api/oms/pvt/orders` answer.
 #[derive(Debug, Deserialize)]
 pub struct ListResponse {
-    /// The rows of this page.
+    /// The rows of this page, each kept as its JSON text (decoded into a [`ListRow`] one by one; the text
+    /// becomes the order's `native`).
     #[serde(default)]
-    pub list: Option<Vec<ListRow>>,
+    pub list: Option<Vec<Box<RawValue>>>,
     /// Page counters (of the current query window only).
     #[serde(default)]
     pub paging: Option<Paging>,
