@@ -163,3 +163,53 @@ async fn vtex_and_wix_failures_are_clear() {
     let order = stack.gql("{ order(id: \"vtex:1-01\") { id } }", json!({})).await;
     assert_eq!(errors(&order)[0]["extensions"]["backend"], "vtex", "{order}");
 }
+
+// `native` is the backend's payload as sent: numbers keep their digits (not `{"$serde_json::private::Number"}`
+// maps, not floats), for every kind; a MerchantPro order's `native` equals the sandbox's own answer.
+#[tokio::test]
+async fn native_payloads_are_json_as_sent() {
+    let stack = Stack::start(&SandboxKind::ALL, options(20)).await;
+    let listing = stack.gql("{ orders(first: 100) { nodes { id } } }", Value::Null).await;
+    assert_no_errors(&listing);
+    let mut kinds_seen = std::collections::HashSet::new();
+    for node in listing["data"]["orders"]["nodes"].as_array().unwrap() {
+        let id = node["id"].as_str().unwrap();
+        let kind = id.split(':').next().unwrap().to_string();
+        if !kinds_seen.insert(kind) {
+            continue;
+        }
+        // The body as text: parsing it back with `arbitrary_precision` would turn the private maps into numbers.
+        let text = stack
+            .http()
+            .post(format!("{}/graphql", stack.url))
+            .json(&json!({ "query": "query($id: ID!) { order(id: $id) { native } }", "variables": { "id": id } }))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!text.contains("$serde_json"), "{id}: {text:.300}");
+        assert!(!text.contains("\"errors\""), "{id}: {text:.300}");
+        assert!(text.starts_with("{\"data\":{\"order\":{\"native\":{"), "{id}: {text:.300}");
+    }
+    assert_eq!(kinds_seen.len(), 5);
+
+    let sandbox = stack.sandbox(SandboxKind::Merchantpro);
+    let raw: Value = stack
+        .http()
+        .get(format!("{}/api/v2/orders/12345001", sandbox.base_url))
+        .basic_auth("sandbox", Some("sandbox"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let response = stack.gql("{ order(id: \"merchantpro:12345001\") { native } }", Value::Null).await;
+    assert_no_errors(&response);
+    let native = &response["data"]["order"]["native"];
+    assert_eq!(native["total_amount"], raw["total_amount"]);
+    assert!(native["total_amount"].is_number(), "{}", native["total_amount"]);
+    assert_eq!(native["id"], raw["id"]);
+}

@@ -32,3 +32,40 @@ impl ScalarType for DecimalScalar {
         Value::String(self.0.to_string())
     }
 }
+
+/// A backend's own JSON payload as a GraphQL value. Numbers keep every digit the backend sent: they are
+/// carried as `serde_json::Number` (exact under `arbitrary_precision`), never through `f64` and never through
+/// serde's generic path, which would turn each number into a `{"$serde_json::private::Number": …}` map.
+pub struct JsonScalar(pub Value);
+
+impl JsonScalar {
+    /// Converts a JSON value, keeping numbers exact.
+    pub fn from_json(json: &serde_json::Value) -> Self {
+        JsonScalar(to_graphql(json))
+    }
+}
+
+fn to_graphql(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Boolean(*b),
+        serde_json::Value::Number(n) => Value::Number(n.clone()),
+        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Array(items) => Value::List(items.iter().map(to_graphql).collect()),
+        serde_json::Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (async_graphql::Name::new(k), to_graphql(v))).collect())
+        }
+    }
+}
+
+/// A scalar that can represent any JSON value.
+#[Scalar(name = "JSON")]
+impl ScalarType for JsonScalar {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        Ok(JsonScalar(value))
+    }
+
+    fn to_value(&self) -> Value {
+        self.0.clone()
+    }
+}

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
-use super::scalars::DecimalScalar;
+use super::scalars::{DecimalScalar, JsonScalar};
 use crate::domain::{
     Address, BackendKind, Capabilities, Customer, FulfillmentStatus, LineItem, Money, Order, OrderBackend,
     OrderStatus, OrderTotals, PaymentStatus, Status, Tracking,
@@ -167,9 +167,9 @@ impl OrderNode {
     }
 
     /// The backend's own order payload, untouched.
-    async fn native(&self, ctx: &Context<'_>) -> Result<Option<Json<serde_json::Value>>> {
+    async fn native(&self, ctx: &Context<'_>) -> Result<Option<JsonScalar>> {
         let native = &self.with(ctx, |k| k.native).await?.native;
-        Ok((!native.is_null()).then(|| Json(native.value().clone())))
+        Ok((!native.is_null()).then(|| JsonScalar::from_json(native.value())))
     }
 }
 
