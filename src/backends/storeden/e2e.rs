@@ -78,8 +78,9 @@ async fn lists_every_order_once_newest_first() {
 // ids are left out.
 #[tokio::test]
 async fn gets_full_orders_and_skips_unknown_ids() {
-    let (_sandbox, backend) = sandbox(40).await;
+    let (sandbox, backend) = sandbox(40).await;
     let (rows, _) = list_all(&backend, &OrderFilter::default(), 100).await;
+    sandbox.control.reset_requests();
     let wanted: Vec<NativeOrderId> = rows.iter().take(12).map(|o| o.id.native.clone()).collect();
     let mut asked = wanted.clone();
     asked.push(NativeOrderId::new("132_doesnotexist"));
@@ -97,6 +98,12 @@ async fn gets_full_orders_and_skips_unknown_ids() {
         assert_eq!(t.subtotal.amount + t.shipping.amount + t.tax.amount - t.discount.amount, t.total.amount);
         assert_eq!(order.customer.as_ref().and_then(|c| c.email.as_deref()), mapping::row_email(row));
     }
+    // The tags of the whole batch come from one list call (made alongside the order lookups).
+    let requests = sandbox.control.requests();
+    let tag_lookups = requests.iter().filter(|r| r.path.ends_with("/orders/list.json")).collect::<Vec<_>>();
+    assert_eq!(tag_lookups.len(), 1, "{tag_lookups:?}");
+    assert_eq!(tag_lookups[0].query.as_deref().unwrap_or_default().matches("orderID").count(), 13);
+    assert_eq!(requests.iter().filter(|r| r.path.ends_with("/orders/order.json")).count(), 13);
     assert!(backend.get_many(&[NativeOrderId::new("132_nope")]).await.unwrap().is_empty());
 }
 

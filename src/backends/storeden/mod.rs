@@ -59,6 +59,8 @@ mod fixtures;
 #[cfg(test)]
 mod mock_tests;
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::Utc;
 
@@ -69,7 +71,7 @@ use crate::backends::util;
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
-    NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
+    NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -112,12 +114,18 @@ impl StoredenBackend {
         Ok(order)
     }
 
-    /// Fills the tags of full orders whose `order.json` lacked them, from the list's `tags` node (one list
-    /// call per 100 orders, by `orderID[]`).
-    async fn fill_tags(&self, orders: &mut [Order]) -> Result<()> {
-        let missing: Vec<String> =
-            orders.iter().filter(|o| !o.known.tags).map(|o| o.id.native.to_string()).collect();
-        for chunk in missing.chunks(listing::MAX_LIMIT) {
+    /// The tags of `ids` from the list's `tags` node (one list call per 100 ids, by `orderID[]`), for full
+    /// orders whose `order.json` lacks them. Asked for alongside the orders, so a lookup costs two round trips
+    /// (order, then tracking) rather than three; ids Storeden does not know are simply not in the answer.
+    async fn tags_of(&self, ids: &[NativeOrderId]) -> Result<HashMap<OrderId, Vec<String>>> {
+        let mut unique: Vec<String> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !unique.iter().any(|u| u.as_str() == id.as_str()) {
+                unique.push(id.to_string());
+            }
+        }
+        let mut tags = HashMap::new();
+        for chunk in unique.chunks(listing::MAX_LIMIT) {
             let mut query = vec![
                 ("limit", chunk.len().to_string()),
                 ("skip", "0".to_string()),
@@ -126,16 +134,12 @@ impl StoredenBackend {
             query.extend(chunk.iter().map(|id| ("orderID[]", id.clone())));
             for (row, native) in self.rows(&query).await? {
                 let summary = mapping::summary_order(self.context(), &row, native)?;
-                if !summary.known.tags {
-                    continue;
-                }
-                if let Some(order) = orders.iter_mut().find(|o| o.id == summary.id) {
-                    order.tags = summary.tags;
-                    order.known.tags = true;
+                if summary.known.tags {
+                    tags.insert(summary.id, summary.tags);
                 }
             }
         }
-        Ok(())
+        Ok(tags)
     }
 
     /// One `list.json` call: each row decoded (errors name `[i].field`) with its text for `native`.
@@ -145,8 +149,19 @@ impl StoredenBackend {
     }
 
     async fn full_orders(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
-        let mut orders = util::fetch_each(ids, self.concurrency, |id| self.get_one(id)).await?;
-        self.fill_tags(&mut orders).await?;
+        let (orders, tags) =
+            futures::join!(util::fetch_each(ids, self.concurrency, |id| self.get_one(id)), self.tags_of(ids));
+        let mut orders = orders?;
+        if orders.iter().any(|o| !o.known.tags) {
+            // Only needed when some `order.json` lacked tags; otherwise a failed tag lookup does not matter.
+            let mut tags = tags?;
+            for order in orders.iter_mut().filter(|o| !o.known.tags) {
+                if let Some(found) = tags.remove(&order.id) {
+                    order.tags = found;
+                    order.known.tags = true;
+                }
+            }
+        }
         Ok(orders)
     }
 }
