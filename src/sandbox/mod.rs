@@ -171,6 +171,8 @@ pub struct Control {
     log: Mutex<Vec<RecordedRequest>>,
     memoise: AtomicBool,
     memo: Mutex<HashMap<u64, Memo>>,
+    /// Bumped by every write: a read that started before a write must not memoise what it rendered.
+    writes: AtomicU64,
 }
 
 /// A read's answer as rendered the first time, with the request it answered (to rule out hash collisions).
@@ -273,13 +275,17 @@ impl Control {
     }
 
     /// Keeps a successful answer to `request` and returns it, rebuilt from the kept bytes.
-    async fn memoise(&self, request: MemoRequest, response: Response) -> Response {
+    async fn memoise(&self, request: MemoRequest, response: Response, writes_before: u64) -> Response {
         let (parts, body) = response.into_parts();
         let Ok(body) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
             return (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: unreadable answer").into_response();
         };
         if parts.status.is_success() {
             let mut memo = self.lock_memo();
+            if self.writes.load(Ordering::SeqCst) != writes_before {
+                // A write ran while this read rendered: the answer may predate it.
+                return Response::from_parts(parts, Body::from(body));
+            }
             if memo.len() >= MEMO_CAPACITY {
                 memo.clear();
             }
@@ -508,15 +514,18 @@ async fn fault_and_record(
             match control.memoised(&key) {
                 Some(response) => response,
                 None => {
+                    let writes_before = control.writes.load(Ordering::SeqCst);
                     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-                    control.memoise(key, response).await
+                    control.memoise(key, response, writes_before).await
                 }
             }
         }
         None => {
             // A write: whatever was memoised may be stale now.
+            control.writes.fetch_add(1, Ordering::SeqCst);
             control.lock_memo().clear();
             let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            control.writes.fetch_add(1, Ordering::SeqCst);
             control.lock_memo().clear();
             response
         }
