@@ -1,7 +1,8 @@
-//! Cost of each adapter, one call at a time, with no added latency: a list page of 50 and a full order by id.
-//! Each figure is measured twice side by side, with the sandboxes rendering every answer and with memoised
-//! reads (the sandbox answers from the bytes it rendered the first time), so the difference is the
-//! simulator's rendering and what is left is loopback HTTP plus the adapter (decode and mapping).
+//! Cost of each adapter, one call at a time, with no added latency: a list page of 50 with every row decoded,
+//! the same page with only the rows' keys read (what `orders` pays for the rows a merged page does not keep),
+//! and a full order by id. The decoded figures are measured twice side by side, with the sandboxes rendering
+//! every answer and with memoised reads (the sandbox answers from the bytes it rendered the first time), so the
+//! difference is the simulator's rendering and what is left is loopback HTTP plus the adapter.
 //!
 //! Run: `cargo run --release --example backend_cost -- [--calls 200]`
 
@@ -36,7 +37,10 @@ async fn main() {
     let registry = Registry::from_config(&stack.config).expect("registry");
     let request = ListRequest { filter: OrderFilter::default(), page_size: 50, continuation: None };
     println!("{calls} calls each, one at a time, no added latency; µs per call (rendered / memoised)");
-    println!("{:<12} {:>22} {:>22} {:>8}", "backend", "list(50)", "get_many(1)", "orders");
+    println!(
+        "{:<12} {:>22} {:>16} {:>22} {:>8}",
+        "backend", "list(50) decoded", "keys, memoised", "get_many(1)", "orders"
+    );
     for backend in registry.iter() {
         let sandbox = stack
             .sandboxes
@@ -44,14 +48,14 @@ async fn main() {
             .find(|s| s.kind.as_str() == backend.name().as_str())
             .expect("sandbox of the backend");
         let page = backend.list(&request).await.expect("list");
-        let ids: Vec<_> = page.orders.iter().map(|o| o.id.native.clone()).collect();
+        let ids: Vec<_> = page.rows.iter().map(|row| row.id().native.clone()).collect();
         let mut figures = Vec::new();
         for memoise in [false, true] {
             sandbox.control.set_memoise(memoise);
             let started = Instant::now();
             for _ in 0..calls {
                 let page = backend.list(&request).await.expect("list");
-                assert_eq!(page.orders.len(), ids.len());
+                assert_eq!(page.orders().await.expect("decode").len(), ids.len());
             }
             let list = per_call(started.elapsed(), calls);
             let started = Instant::now();
@@ -61,12 +65,19 @@ async fn main() {
             }
             figures.push((list, per_call(started.elapsed(), calls)));
         }
+        let started = Instant::now();
+        for _ in 0..calls {
+            let page = backend.list(&request).await.expect("list");
+            assert_eq!(page.rows.len(), ids.len());
+        }
+        let keys = per_call(started.elapsed(), calls);
         sandbox.control.set_memoise(false);
         println!(
-            "{:<12} {:>10.0} / {:>9.0} {:>10.0} / {:>9.0} {:>8}",
+            "{:<12} {:>10.0} / {:>9.0} {:>16.0} {:>10.0} / {:>9.0} {:>8}",
             backend.name().as_str(),
             figures[0].0,
             figures[1].0,
+            keys,
             figures[0].1,
             figures[1].1,
             ids.len()

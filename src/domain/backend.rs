@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::filter::{FilterPushdown, OrderFilter};
 use super::ids::{BackendName, NativeOrderId};
 use super::order::Order;
+use super::row::ListRow;
 use super::status::OrderStatus;
 use crate::error::{Error, Result};
 
@@ -91,14 +92,48 @@ pub struct ListRequest {
 }
 
 /// One page of a backend's orders, newest first.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ListPage {
+    /// The orders, newest first, each decoded on first use.
+    pub rows: Vec<ListRow>,
+    /// Token for the next page; `None` when there is none.
+    pub next: Option<String>,
+    /// How many orders match in all, when the backend says.
+    pub total: Option<u64>,
+}
+
+/// A [`ListPage`] with every row decoded.
+#[derive(Clone, Debug)]
+pub struct DecodedPage {
     /// The orders, newest first.
     pub orders: Vec<Order>,
     /// Token for the next page; `None` when there is none.
     pub next: Option<String>,
     /// How many orders match in all, when the backend says.
     pub total: Option<u64>,
+}
+
+impl ListPage {
+    /// A page of orders already decoded.
+    pub fn decoded(orders: Vec<Order>, next: Option<String>, total: Option<u64>) -> Self {
+        ListPage { rows: orders.into_iter().map(ListRow::ready).collect(), next, total }
+    }
+
+    /// The page with every row decoded into owned orders (for tools and tests; the first row that fails to
+    /// decode fails the call).
+    pub async fn decode_all(self) -> crate::error::Result<DecodedPage> {
+        let orders = self.orders().await?.into_iter().map(std::sync::Arc::unwrap_or_clone).collect();
+        Ok(DecodedPage { orders, next: self.next, total: self.total })
+    }
+
+    /// Every row's order, decoded (the first row that fails to decode fails the call).
+    pub async fn orders(&self) -> crate::error::Result<Vec<std::sync::Arc<Order>>> {
+        let mut orders = Vec::with_capacity(self.rows.len());
+        for row in &self.rows {
+            orders.push(row.order().await?);
+        }
+        Ok(orders)
+    }
 }
 
 /// Shipment details of a status change to SHIPPED.
@@ -174,7 +209,8 @@ pub trait OrderBackend: Send + Sync + 'static {
     /// The largest page the vendor serves.
     fn max_page_size(&self) -> usize;
 
-    /// One page of orders, newest first.
+    /// One page of orders, newest first. Rows may defer decoding their order ([`ListRow::deferred`]): the
+    /// engine decodes only the rows a merged page keeps or an engine-side filter reads.
     async fn list(&self, request: &ListRequest) -> Result<ListPage>;
 
     /// Full orders by native id (the vendor's "get order"), in any order; unknown ids are left out.

@@ -6,14 +6,16 @@ mod filter;
 mod ids;
 mod native;
 mod order;
+mod row;
 mod status;
 
 pub use backend::{
-    BackendKind, Cancellation, Capabilities, Link, ListPage, ListRequest, OrderBackend, Shipment,
-    StatusChange,
+    BackendKind, Cancellation, Capabilities, DecodedPage, Link, ListPage, ListRequest, OrderBackend,
+    Shipment, StatusChange,
 };
 pub use filter::{FilterPushdown, OrderFilter};
 pub use ids::{BackendName, NativeOrderId, OrderId};
 pub use native::NativeJson;
 pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking, currency_digits};
+pub use row::ListRow;
 pub use status::{FulfillmentStatus, OrderStatus, PaymentStatus, Status};

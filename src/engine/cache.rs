@@ -7,7 +7,7 @@ use std::sync::Arc;
 use moka::future::Cache as MokaCache;
 
 use crate::config::CacheConfig;
-use crate::domain::{BackendName, ListPage, Order, OrderId};
+use crate::domain::{BackendName, ListPage, ListRow, Order, OrderId};
 use crate::error::Error;
 
 /// Key of a cached list page.
@@ -23,12 +23,12 @@ pub struct ListKey {
     pub token: Option<String>,
 }
 
-/// A backend's list page as the engine keeps it: orders shared, so serving a page from the cache or handing
-/// its orders on never copies them.
+/// A backend's list page as the engine keeps it: rows shared, so serving a page from the cache or handing
+/// its rows on never copies them, and a row decoded once stays decoded for every later reader of the page.
 #[derive(Debug)]
 pub struct SharedPage {
-    /// The orders, newest first.
-    pub orders: Vec<Arc<Order>>,
+    /// The rows, newest first.
+    pub rows: Vec<Arc<ListRow>>,
     /// Token for the next page.
     pub next: Option<String>,
     /// Exact count, when the backend says.
@@ -37,11 +37,7 @@ pub struct SharedPage {
 
 impl From<ListPage> for SharedPage {
     fn from(page: ListPage) -> Self {
-        SharedPage {
-            orders: page.orders.into_iter().map(Arc::new).collect(),
-            next: page.next,
-            total: page.total,
-        }
+        SharedPage { rows: page.rows.into_iter().map(Arc::new).collect(), next: page.next, total: page.total }
     }
 }
 
@@ -127,11 +123,16 @@ impl Cache {
         Ok((entry.into_value(), cached))
     }
 
+    /// Forgets every list page of a backend (one of its rows did not decode: the page is not kept).
+    pub fn forget_lists(&self, backend: &BackendName) {
+        let backend = backend.clone();
+        // Only fails when closures are not supported, which the builder enabled.
+        let _ = self.lists.invalidate_entries_if(move |key, _| key.backend == backend);
+    }
+
     /// Forgets an order and every list page of its backend.
     pub async fn invalidate(&self, id: &OrderId) {
         self.orders.invalidate(id).await;
-        let backend = id.backend.clone();
-        // Only fails when closures are not supported, which the builder enabled.
-        let _ = self.lists.invalidate_entries_if(move |key, _| key.backend == backend);
+        self.forget_lists(&id.backend);
     }
 }

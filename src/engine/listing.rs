@@ -10,7 +10,7 @@ use futures::future::join_all;
 use super::Engine;
 use super::cache::ListKey;
 use super::cursor::{BackendPosition, CursorState};
-use crate::domain::{BackendName, ListRequest, Order, OrderBackend, OrderFilter};
+use crate::domain::{BackendName, ListRequest, ListRow, Order, OrderBackend, OrderFilter};
 use crate::error::{Error, Result};
 
 /// The largest `first` a client may ask for.
@@ -113,10 +113,10 @@ impl StreamBasis {
     }
 }
 
-/// A page of one backend as fetched: its token, the (filtered) orders, the next token.
+/// A page of one backend as fetched: its token, the (filtered) rows, the next token.
 struct FetchedPage {
     token: Option<String>,
-    orders: Vec<Arc<Order>>,
+    rows: Vec<Arc<ListRow>>,
     next: Option<String>,
 }
 
@@ -134,20 +134,51 @@ struct BackendStream {
 }
 
 impl BackendStream {
-    fn head(&self) -> Option<&Arc<Order>> {
-        self.pages.get(self.page).and_then(|p| p.orders.get(self.index))
+    fn head(&self) -> Option<&Arc<ListRow>> {
+        self.pages.get(self.page).and_then(|p| p.rows.get(self.index))
+    }
+
+    /// The backend failed (a call, or a row that did not decode): it contributes nothing to this page.
+    fn fail(&mut self, error: Error) {
+        tracing::warn!(backend = %self.name, code = error.code(), %error, "backend failed during listing");
+        self.pages.clear();
+        self.outcome.error = Some(error);
+        self.outcome.cached = false;
+        self.exact_total = false;
     }
 
     fn advance(&mut self) {
         self.index += 1;
         while let Some(page) = self.pages.get(self.page) {
-            if self.index < page.orders.len() || self.page + 1 >= self.pages.len() {
+            if self.index < page.rows.len() || self.page + 1 >= self.pages.len() {
                 break;
             }
             self.page += 1;
             self.index = 0;
         }
     }
+}
+
+/// Takes up to `first` rows from the streams, newest first, each with the streams' positions after it and the
+/// index of its stream.
+fn merge(streams: &mut [BackendStream], first: usize) -> Vec<(usize, Arc<ListRow>, Box<[(usize, usize)]>)> {
+    let mut merged = Vec::with_capacity(first);
+    while merged.len() < first {
+        let next = streams
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.head().map(|row| (i, row)))
+            .min_by(|(_, a), (_, b)| a.sort_key().cmp(&b.sort_key()))
+            .map(|(i, _)| i);
+        let Some(i) = next else { break };
+        let row = streams[i].head().cloned();
+        streams[i].advance();
+        if let Some(row) = row {
+            let at: Box<[(usize, usize)]> = streams.iter().map(|s| (s.page, s.index)).collect();
+            merged.push((i, row, at));
+        }
+    }
+    merged
 }
 
 impl Engine {
@@ -179,22 +210,39 @@ impl Engine {
         .await;
         let mut streams: Vec<BackendStream> = streams;
 
-        let mut merged = Vec::with_capacity(first);
-        while merged.len() < first {
-            let next = streams
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| s.head().map(|o| (i, o)))
-                .min_by(|(_, a), (_, b)| a.sort_key().cmp(&b.sort_key()))
-                .map(|(i, _)| i);
-            let Some(i) = next else { break };
-            let order = streams[i].head().cloned();
-            streams[i].advance();
-            if let Some(order) = order {
-                let at: Box<[(usize, usize)]> = streams.iter().map(|s| (s.page, s.index)).collect();
-                merged.push((order, at));
+        // Merge by the rows' keys, then decode the rows the page keeps. A row that does not decode fails its
+        // backend for this page (like a failed call) and the merge runs again without it.
+        let starts: Vec<(usize, usize)> = streams.iter().map(|s| (s.page, s.index)).collect();
+        let merged = loop {
+            for (stream, (page, index)) in streams.iter_mut().zip(&starts) {
+                (stream.page, stream.index) = (*page, *index);
             }
-        }
+            let rows = merge(&mut streams, first);
+            let fresh: Vec<bool> = rows.iter().map(|(_, row, _)| row.decoded().is_none()).collect();
+            let decoded = join_all(rows.iter().map(|(_, row, _)| row.order())).await;
+            let mut merged = Vec::with_capacity(rows.len());
+            let mut failed = false;
+            for (((stream, _, at), fresh), result) in rows.into_iter().zip(fresh).zip(decoded) {
+                match result {
+                    Ok(order) => {
+                        if fresh {
+                            self.cache.put_order(order.clone()).await;
+                        }
+                        merged.push((order, at));
+                    }
+                    Err(error) => {
+                        failed = true;
+                        if streams[stream].outcome.error.is_none() {
+                            self.cache.forget_lists(&streams[stream].name);
+                            streams[stream].fail(error);
+                        }
+                    }
+                }
+            }
+            if !failed {
+                break merged;
+            }
+        };
         let total_count = streams
             .iter()
             .try_fold(0u64, |sum, s| if s.exact_total { s.total.map(|t| sum + t) } else { None });
@@ -207,7 +255,7 @@ impl Engine {
                 page_size: stream.position.page_size,
                 total: if stream.exact_total { stream.total } else { None },
                 finished: stream.outcome.error.is_some() || stream.position.done,
-                pages: stream.pages.into_iter().map(|p| (p.token, p.orders.len(), p.next)).collect(),
+                pages: stream.pages.into_iter().map(|p| (p.token, p.rows.len(), p.next)).collect(),
             });
             backends.push(stream.outcome);
         }
@@ -291,11 +339,15 @@ impl Engine {
                 if first_page && position.token.is_none() {
                     stream.total = page.total;
                 }
-                let orders = self.apply_filter(&backend, filter, &page.orders).await?;
+                let rows = if engine_filters {
+                    self.apply_filter(&backend, filter, &page.rows).await?
+                } else {
+                    page.rows.clone()
+                };
                 let skip = if first_page { position.skip } else { 0 };
-                buffered += orders.len().saturating_sub(skip);
+                buffered += rows.len().saturating_sub(skip);
                 let next = page.next.clone();
-                stream.pages.push(FetchedPage { token: token.clone(), orders, next: next.clone() });
+                stream.pages.push(FetchedPage { token: token.clone(), rows, next: next.clone() });
                 first_page = false;
                 if buffered >= want || next.is_none() {
                     return Ok::<(), Error>(());
@@ -312,31 +364,32 @@ impl Engine {
             stream.exact_total = !engine_filters && stream.total.is_some();
         }
         if let Err(error) = result {
-            tracing::warn!(backend = %name, code = error.code(), %error, "backend failed during listing");
-            stream.pages.clear();
-            stream.outcome.error = Some(error);
-            stream.outcome.cached = false;
-            stream.exact_total = false;
+            stream.fail(error);
         }
         // Skip what earlier pages already returned; an out-of-range skip (the data changed) just empties the page.
         if let Some(page) = stream.pages.first()
-            && stream.index >= page.orders.len()
+            && stream.index >= page.rows.len()
         {
-            stream.index = page.orders.len();
+            stream.index = page.rows.len();
             stream.advance_past_empty();
         }
         stream.outcome.duration = started.elapsed();
         stream
     }
 
-    /// Applies the filter fields the backend did not push down, loading full orders first when the list rows
-    /// lack what a filter reads (customer e-mail, tags).
+    /// Applies the filter fields the backend did not push down, decoding every row and loading full orders
+    /// first when the list rows lack what a filter reads (customer e-mail, tags). A row that does not decode
+    /// fails the backend's page.
     async fn apply_filter(
         &self,
         backend: &Arc<dyn OrderBackend>,
         filter: &OrderFilter,
-        orders: &[Arc<Order>],
-    ) -> Result<Vec<Arc<Order>>> {
+        rows: &[Arc<ListRow>],
+    ) -> Result<Vec<Arc<ListRow>>> {
+        let mut orders = Vec::with_capacity(rows.len());
+        for row in rows {
+            orders.push(row.order().await?);
+        }
         let pushed = backend.pushdown();
         let needs_full = orders.iter().any(|o| {
             (filter.needs_customer(&pushed) && !o.known.customer)
@@ -355,11 +408,14 @@ impl Engine {
             HashMap::new()
         };
         let mut out = Vec::with_capacity(orders.len());
-        for order in orders {
-            let order = full.get(&order.id).unwrap_or(order);
-            if filter.matches(order, &pushed) {
-                self.cache.put_order(order.clone()).await;
-                out.push(order.clone());
+        for (row, order) in rows.iter().zip(&orders) {
+            match full.get(&order.id) {
+                Some(full) if filter.matches(full, &pushed) => {
+                    out.push(Arc::new(ListRow::ready(full.clone())))
+                }
+                Some(_) => {}
+                None if filter.matches(order, &pushed) => out.push(row.clone()),
+                None => {}
             }
         }
         Ok(out)
@@ -369,7 +425,7 @@ impl Engine {
 impl BackendStream {
     fn advance_past_empty(&mut self) {
         while let Some(page) = self.pages.get(self.page) {
-            if self.index < page.orders.len() || self.page + 1 >= self.pages.len() {
+            if self.index < page.rows.len() || self.page + 1 >= self.pages.len() {
                 break;
             }
             self.page += 1;

@@ -263,7 +263,7 @@ impl OrderBackend for MerchantProBackend {
         let token = Token::decode(request.continuation.as_deref())?;
         let plan = query::plan(&request.filter);
         if plan.nothing {
-            return Ok(ListPage { orders: Vec::new(), next: None, total: Some(0) });
+            return Ok(ListPage::decoded(Vec::new(), None, Some(0)));
         }
         let mut params = query::page_params(token.start, request.page_size);
         params.extend(plan.params.iter().cloned());
@@ -275,7 +275,7 @@ impl OrderBackend for MerchantProBackend {
         let total = if plan.exact && orders.len() == mapped { page.total } else { None };
         let next =
             query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
-        Ok(ListPage { orders, next, total })
+        Ok(ListPage::decoded(orders, next, total))
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {

@@ -199,7 +199,7 @@ impl OrderBackend for StoredenBackend {
         let cursor = Cursor::from_token(request.continuation.as_deref())?;
         let plan = Plan::for_filter(&request.filter);
         if plan == Plan::Nothing {
-            return Ok(ListPage { orders: Vec::new(), next: None, total: Some(0) });
+            return Ok(ListPage::decoded(Vec::new(), None, Some(0)));
         }
         let limit = request.page_size.clamp(1, listing::MAX_LIMIT);
         let rows = self.rows(&plan.query(limit, cursor.skip)).await?;
@@ -231,7 +231,7 @@ impl OrderBackend for StoredenBackend {
             }
         }
         orders.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        Ok(ListPage { orders, next, total: None })
+        Ok(ListPage::decoded(orders, next, None))
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {

@@ -175,7 +175,7 @@ impl OrderBackend for VesuvioPayBackend {
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
         let cursor: Option<Cursor> = request.continuation.as_deref().map(decode_token).transpose()?;
         let first = cursor.is_none();
-        let empty = ListPage { orders: Vec::new(), next: None, total: first.then_some(0) };
+        let empty = ListPage::decoded(Vec::new(), None, first.then_some(0));
         let Plan::Query { status, exact } = paging::plan(&request.filter) else {
             return Ok(empty);
         };
@@ -197,7 +197,7 @@ impl OrderBackend for VesuvioPayBackend {
                         (true, _, _, None) => Some(orders.len() as u64),
                         _ => None,
                     };
-                    return Ok(ListPage { orders, next: next.as_ref().map(encode_token), total });
+                    return Ok(ListPage::decoded(orders, next.as_ref().map(encode_token), total));
                 }
                 // Every row was already returned: widen the page once to get past orders sharing an instant.
                 None if limit < MAX_LIMIT => limit = MAX_LIMIT,

@@ -42,7 +42,7 @@ async fn list_all(
     let mut total = None;
     for round in 0..5_000 {
         let request = ListRequest { filter: filter.clone(), page_size, continuation };
-        let page = backend.list(&request).await.expect("list page");
+        let page = backend.list(&request).await.expect("list page").decode_all().await.unwrap();
         if round == 0 {
             total = page.total;
         }
@@ -96,10 +96,21 @@ async fn lists_everything_newest_first_past_the_page_cap() {
     assert!(slid, "80 pages were served without a window slide");
     // Re-asking the same page gives the same page.
     let request = ListRequest { filter: OrderFilter::default(), page_size: 7, continuation: None };
-    let first = backend.list(&request).await.unwrap();
-    let again =
-        backend.list(&ListRequest { continuation: first.next.clone(), ..request.clone() }).await.unwrap();
-    let again2 = backend.list(&ListRequest { continuation: first.next.clone(), ..request }).await.unwrap();
+    let first = backend.list(&request).await.unwrap().decode_all().await.unwrap();
+    let again = backend
+        .list(&ListRequest { continuation: first.next.clone(), ..request.clone() })
+        .await
+        .unwrap()
+        .decode_all()
+        .await
+        .unwrap();
+    let again2 = backend
+        .list(&ListRequest { continuation: first.next.clone(), ..request })
+        .await
+        .unwrap()
+        .decode_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&again.orders), ids(&again2.orders));
 }
 

@@ -107,7 +107,7 @@ impl VtexBackend {
     }
 
     fn empty_page() -> ListPage {
-        ListPage { orders: Vec::new(), next: None, total: Some(0) }
+        ListPage::decoded(Vec::new(), None, Some(0))
     }
 }
 
@@ -256,7 +256,7 @@ impl OrderBackend for VtexBackend {
                         && *t <= u64::from(paging::MAX_PAGES) * u64::from(cursor.per_page)
                 },
             );
-        Ok(ListPage { orders, next: next.as_ref().map(encode_token), total })
+        Ok(ListPage::decoded(orders, next.as_ref().map(encode_token), total))
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {

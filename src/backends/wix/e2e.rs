@@ -26,6 +26,9 @@ async fn list_all(backend: &WixBackend, filter: &OrderFilter, page_size: usize) 
         let page = backend
             .list(&ListRequest { filter: filter.clone(), page_size, continuation: continuation.clone() })
             .await
+            .unwrap()
+            .decode_all()
+            .await
             .unwrap();
         assert!(page.orders.len() <= page_size.min(100));
         assert_eq!(page.total, None);
@@ -266,7 +269,7 @@ async fn retries_search_and_reports_malformed_json() {
     let backend = adapter(&sandbox);
     let request = ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None };
     sandbox.control.fail_next(1);
-    assert_eq!(backend.list(&request).await.unwrap().orders.len(), 5);
+    assert_eq!(backend.list(&request).await.unwrap().decode_all().await.unwrap().orders.len(), 5);
     sandbox.control.clear_faults();
     sandbox.control.set_malformed(true);
     let err = backend.list(&request).await.unwrap_err();

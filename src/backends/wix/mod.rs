@@ -221,7 +221,7 @@ impl OrderBackend for WixBackend {
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
         let Some(native) = query::native_filter(&request.filter) else {
-            return Ok(ListPage { orders: Vec::new(), next: None, total: None });
+            return Ok(ListPage::decoded(Vec::new(), None, None));
         };
         let token = match &request.continuation {
             Some(token) => Some(query::decode_token(token, &native)?),
@@ -245,7 +245,7 @@ impl OrderBackend for WixBackend {
             }
             _ => None,
         };
-        Ok(ListPage { orders, next, total: None })
+        Ok(ListPage::decoded(orders, next, None))
     }
 
     /// One id: `GET /ecom/v1/orders/{id}`. Several: one search per 100 ids (`id $in`), then a get for each id
