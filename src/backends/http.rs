@@ -329,6 +329,96 @@ pub fn decode_raw<T: DeserializeOwned>(
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| malformed(backend, at, e))
 }
 
+/// Reads a few top-level fields of one order's payload without decoding the rest: fields are read in the order
+/// they come, unwanted ones skipped, and reading stops once each of `names` has been seen. A list row's key (its
+/// id and date, which vendors put first) then costs a few bytes of a payload of several kilobytes. A field that
+/// is absent is `None`; a payload that is not an object is `Malformed` at `at`. The rest of the payload is not
+/// checked here: it is when the row is decoded.
+pub fn leading_fields<'a, const N: usize>(
+    backend: &BackendName,
+    raw: &'a serde_json::value::RawValue,
+    at: &str,
+    names: [&str; N],
+) -> Result<[Option<&'a serde_json::value::RawValue>; N]> {
+    let mut found = [None; N];
+    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    let read = serde::Deserializer::deserialize_map(
+        &mut deserializer,
+        leading::Fields { names: &names, found: &mut found },
+    );
+    match read {
+        Ok(()) => Ok(found),
+        // The visitor stops after the last wanted field, which serde_json reports as trailing content.
+        Err(_) if found.iter().all(Option::is_some) => Ok(found),
+        Err(error) => Err(Error::Malformed {
+            backend: backend.to_string(),
+            path: if at.is_empty() { "(root)".into() } else { at.to_string() },
+            message: shorten(&error.to_string()),
+        }),
+    }
+}
+
+/// The visitor behind [`leading_fields`].
+mod leading {
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde_json::value::RawValue;
+
+    pub(super) struct Fields<'n, 'a, const N: usize> {
+        pub names: &'n [&'n str; N],
+        pub found: &'n mut [Option<&'a RawValue>; N],
+    }
+
+    impl<'de: 'a, 'a, const N: usize> Visitor<'de> for Fields<'_, 'a, N> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut missing = N;
+            while missing > 0 {
+                let Some(index) = map.next_key_seed(KeyIndex(self.names))? else { return Ok(()) };
+                match index {
+                    Some(i) if self.found[i].is_none() => {
+                        self.found[i] = Some(map.next_value::<&'de RawValue>()?);
+                        missing -= 1;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+
+    /// A key, as its index in the wanted names (no allocation for keys without escapes).
+    struct KeyIndex<'n, const N: usize>(&'n [&'n str; N]);
+
+    impl<'de, const N: usize> DeserializeSeed<'de> for KeyIndex<'_, N> {
+        type Value = Option<usize>;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+
+    impl<'de, const N: usize> Visitor<'de> for KeyIndex<'_, N> {
+        type Value = Option<usize>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+
+        fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
+            Ok(self.0.iter().position(|name| *name == key))
+        }
+    }
+}
+
 fn malformed(backend: &BackendName, at: &str, error: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let inner_path = error.path().to_string();
     let inner = error.into_inner();
@@ -435,6 +525,28 @@ mod tests {
         match err {
             Error::Malformed { path, .. } => assert_eq!(path, "rows[1].total"),
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn leading_fields_stop_once_found_and_report_what_is_absent() {
+        use serde_json::value::RawValue;
+        let backend = BackendName::parse("b").unwrap();
+        let raw = |text: &str| RawValue::from_string(text.to_string()).unwrap();
+        // Found early: the rest (even broken) is not read.
+        let row = raw(r#"{"id": "a\"1", "skip": {"x": [1, 2]}, "date": "2026-01-01", "rest": [1, 2, 3]}"#);
+        let [id, date] = leading_fields(&backend, &row, "orders[0]", ["id", "date"]).unwrap();
+        assert_eq!(serde_json::from_str::<String>(id.unwrap().get()).unwrap(), "a\"1");
+        assert_eq!(date.unwrap().get(), r#""2026-01-01""#);
+        // In any order; an escaped key still matches; the first of a repeated key wins; absent is None.
+        let row = raw(r#"{"d\u0061te": 5, "id": 7, "id": 8}"#);
+        let [id, date, tags] = leading_fields(&backend, &row, "orders[1]", ["id", "date", "tags"]).unwrap();
+        assert_eq!((id.unwrap().get(), date.unwrap().get(), tags.is_none()), ("7", "5", true));
+        for bad in ["[1, 2]", r#""text""#, "null"] {
+            match leading_fields(&backend, &raw(bad), "orders[2]", ["id"]) {
+                Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[2]"),
+                other => panic!("{bad}: unexpected {other:?}"),
+            }
         }
     }
 
