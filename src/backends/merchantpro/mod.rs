@@ -104,11 +104,11 @@ use serde::de::IgnoredAny;
 use serde_json::json;
 use serde_json::value::RawValue;
 
-use crate::backends::http::decode_raw;
+use crate::backends::http::{decode_raw, leading_fields};
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
-    NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,
+    NativeJson, NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -174,18 +174,31 @@ impl MerchantProBackend {
 /// Decodes and maps list rows, each straight from its text, which is kept as the order's `native` (no
 /// `serde_json::Value` is built); a broken row names its place (`data[3].total_amount`).
 fn orders(backend: &BackendName, rows: &[Box<RawValue>]) -> Result<Vec<Order>> {
-    rows.iter()
-        .enumerate()
-        .map(|(index, row)| {
-            let wire: WireOrder = decode_raw(backend, row, &format!("data[{index}]"))?;
-            mapping::order(backend, wire, NativeJson::from_raw(row)).map_err(|error| match error {
-                Error::Malformed { backend, path, message } => {
-                    Error::Malformed { backend, path: format!("data[{index}].{path}"), message }
-                }
-                other => other,
-            })
-        })
-        .collect()
+    rows.iter().enumerate().map(|(index, row)| order(backend, row, index)).collect()
+}
+
+/// Decodes row `index` of a list's `data` (errors name the path from `data[index]`).
+fn order(backend: &BackendName, row: &RawValue, index: usize) -> Result<Order> {
+    let wire: WireOrder = decode_raw(backend, row, &format!("data[{index}]"))?;
+    mapping::order(backend, wire, NativeJson::from_raw(row)).map_err(|error| at_row(error, index))
+}
+
+fn at_row(error: Error, index: usize) -> Error {
+    match error {
+        Error::Malformed { backend, path, message } => {
+            Error::Malformed { backend, path: format!("data[{index}].{path}"), message }
+        }
+        other => other,
+    }
+}
+
+/// Row `index` of a list's `data`, its key read now (`id`, `date_created`) and the order decoded on first use.
+fn lazy_row(backend: &BackendName, row: Box<RawValue>, index: usize) -> Result<ListRow> {
+    let [id, created] = leading_fields(backend, &row, &format!("data[{index}]"), ["id", "date_created"])?;
+    let (id, placed_at) = mapping::row_key(backend, id, created).map_err(|error| at_row(error, index))?;
+    let id = OrderId::new(backend.clone(), id);
+    let backend = backend.clone();
+    Ok(ListRow::deferred(id, placed_at, move || order(&backend, &row, index)))
 }
 
 fn tag_names(tags: Option<Vec<WireTag>>) -> Vec<String> {
@@ -269,12 +282,18 @@ impl OrderBackend for MerchantProBackend {
         params.extend(plan.params.iter().cloned());
         let page = self.client.list("list_orders", &params).await?;
         let received = page.rows.len();
+        let next =
+            query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
+        if plan.check.is_none() {
+            // Nothing to re-check on the rows: each is decoded only when the engine needs it.
+            let rows = page.rows.into_iter().enumerate().map(|(i, row)| lazy_row(&self.name, row, i));
+            let rows = rows.collect::<Result<Vec<_>>>()?;
+            return Ok(ListPage { rows, next, total: page.total });
+        }
         let orders = orders(&self.name, &page.rows)?;
         let mapped = orders.len();
         let orders: Vec<Order> = orders.into_iter().filter(|o| plan.keeps(o)).collect();
         let total = if plan.exact && orders.len() == mapped { page.total } else { None };
-        let next =
-            query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
         Ok(ListPage::decoded(orders, next, total))
     }
 

@@ -1,5 +1,6 @@
 //! Wix wire → domain: the status table, money, addresses, line items, the whole order.
 
+use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
@@ -249,6 +250,34 @@ pub fn tag_ids(order: &wire::Order) -> Vec<String> {
 /// The order number as text, from a string or a number (its digits as sent).
 fn number(raw: Option<&RawValue>) -> Option<String> {
     raw.and_then(wire::raw_string_or_number).filter(|s| !s.is_empty())
+}
+
+/// A list row's key from its raw `id` and `createdDate` (row `at`), read exactly as [`order`] reads them.
+pub fn row_key(
+    backend: &BackendName,
+    at: &str,
+    id: Option<&RawValue>,
+    created: Option<&RawValue>,
+) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
+    let text = |field: &str, raw: Option<&RawValue>| -> Result<String> {
+        let malformed = |message: String| Error::Malformed {
+            backend: backend.to_string(),
+            path: format!("{at}.{field}"),
+            message,
+        };
+        let raw = raw.ok_or_else(|| malformed("missing".into()))?;
+        serde_json::from_str(raw.get()).map_err(|e| malformed(e.to_string()))
+    };
+    let id = text("id", id)?;
+    if id.is_empty() {
+        return Err(Error::Malformed {
+            backend: backend.to_string(),
+            path: "id".into(),
+            message: "empty".into(),
+        });
+    }
+    let placed_at = util::require_datetime(backend, "createdDate", &text("createdDate", created)?)?;
+    Ok((NativeOrderId::new(id.as_str()), placed_at))
 }
 
 /// A full order from its wire form, its payload as received (kept as `native`, not parsed here) and its tags'

@@ -76,8 +76,10 @@ mod tags;
 mod wire;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use futures::FutureExt;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
@@ -85,8 +87,8 @@ use crate::backends::http;
 use crate::backends::util;
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
-    NativeOrderId, Order, OrderBackend, OrderStatus, Shipment, StatusChange,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,
+    NativeJson, NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, Shipment, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -98,7 +100,7 @@ use tags::TagCache;
 pub struct WixBackend {
     name: BackendName,
     client: WixClient,
-    tags: TagCache,
+    tags: Arc<TagCache>,
     concurrency: usize,
 }
 
@@ -106,7 +108,7 @@ impl WixBackend {
     /// Builds the adapter from its config (credentials `api_key` and `site_id`).
     pub fn new(name: BackendName, config: &BackendConfig) -> Result<Self> {
         let client = WixClient::new(&name, config)?;
-        Ok(WixBackend { name, client, tags: TagCache::default(), concurrency: config.max_concurrency.max(1) })
+        Ok(WixBackend { name, client, tags: Arc::default(), concurrency: config.max_concurrency.max(1) })
     }
 
     /// Decodes one order's raw text (a failure names the path as `{at}.…`, e.g. `orders[3].priceSummary`)
@@ -190,6 +192,32 @@ fn tracking_info(shipment: Option<&Shipment>) -> Result<Option<Value>> {
     Ok(Some(info))
 }
 
+/// What decoding a list row needs after `list` has returned.
+struct RowContext {
+    name: BackendName,
+    client: WixClient,
+    tags: Arc<TagCache>,
+}
+
+/// Row `index` of a search answer: its key (`id`, `createdDate`, which Wix sends first) read now, the order
+/// decoded and its tags' names resolved on first use.
+fn lazy_row(context: &Arc<RowContext>, raw: Box<RawValue>, index: usize) -> Result<ListRow> {
+    let at = format!("orders[{index}]");
+    let [id, created] = http::leading_fields(&context.name, &raw, &at, ["id", "createdDate"])?;
+    let (id, placed_at) = mapping::row_key(&context.name, &at, id, created)?;
+    let id = OrderId::new(context.name.clone(), id);
+    let (context, raw): (_, Arc<RawValue>) = (context.clone(), Arc::from(raw));
+    Ok(ListRow::deferred_async(id, placed_at, move || {
+        let (context, raw, at) = (context.clone(), raw.clone(), format!("orders[{index}]"));
+        async move {
+            let order: wire::Order = http::decode_raw(&context.name, &raw, &at)?;
+            let tags = context.tags.names(&context.client, &mapping::tag_ids(&order)).await?;
+            mapping::order(&context.name, &order, NativeJson::from_raw(&raw), tags)
+        }
+        .boxed()
+    }))
+}
+
 #[async_trait]
 impl OrderBackend for WixBackend {
     fn name(&self) -> &BackendName {
@@ -229,14 +257,18 @@ impl OrderBackend for WixBackend {
         };
         let body = query::search_body(&native, request.page_size, token.as_ref().map(|t| t.cursor.as_str()));
         let answer = self.client.search(&body).await?;
-        let decoded = answer
+        let context = Arc::new(RowContext {
+            name: self.name.clone(),
+            client: self.client.clone(),
+            tags: self.tags.clone(),
+        });
+        let mut rows = answer
             .orders
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(index, raw)| self.decode_order(raw, &format!("orders[{index}]")))
+            .map(|(index, raw)| lazy_row(&context, raw, index))
             .collect::<Result<Vec<_>>>()?;
-        let mut orders = self.build_orders(decoded).await?;
-        orders.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let next_cursor = answer.metadata.cursors.next.filter(|c| !c.is_empty());
         let has_next = answer.metadata.has_next.unwrap_or(next_cursor.is_some());
         let next = match next_cursor {
@@ -245,7 +277,7 @@ impl OrderBackend for WixBackend {
             }
             _ => None,
         };
-        Ok(ListPage::decoded(orders, next, None))
+        Ok(ListPage { rows, next, total: None })
     }
 
     /// One id: `GET /ecom/v1/orders/{id}`. Several: one search per 100 ids (`id $in`), then a get for each id
