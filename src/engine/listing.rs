@@ -442,3 +442,107 @@ fn filter_fully_pushed(filter: &OrderFilter, pushed: &crate::domain::FilterPushd
         && (filter.customer_email.is_none() || pushed.customer_email)
         && (filter.tags.is_empty() || pushed.tags)
 }
+
+#[cfg(test)]
+mod tests {
+    use async_trait::async_trait;
+    use chrono::{DateTime, Duration as Days, FixedOffset};
+
+    use super::*;
+    use crate::backends::Registry;
+    use crate::config::Config;
+    use crate::domain::{
+        BackendKind, Capabilities, FulfillmentStatus, ListPage, NativeOrderId, OrderId, OrderStatus,
+        PaymentStatus, Status,
+    };
+
+    /// A backend serving fixed rows (one page): `bad` rows fail to decode. The engine's merge and decode
+    /// around a row that breaks is what is tested; adapters and HTTP are covered by the integration suites.
+    struct Rows {
+        name: BackendName,
+        rows: Vec<(u32, bool)>,
+    }
+
+    fn placed(day: u32) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap() + Days::days(i64::from(day))
+    }
+
+    #[async_trait]
+    impl OrderBackend for Rows {
+        fn name(&self) -> &BackendName {
+            &self.name
+        }
+        fn kind(&self) -> BackendKind {
+            BackendKind::Vtex
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::default()
+        }
+        fn max_page_size(&self) -> usize {
+            100
+        }
+        async fn list(&self, _: &ListRequest) -> Result<ListPage> {
+            let rows = self.rows.iter().map(|&(day, bad)| {
+                let id = OrderId::new(self.name.clone(), NativeOrderId::new(day.to_string()));
+                let key = (id.clone(), placed(day));
+                ListRow::deferred(key.0, key.1, move || {
+                    if bad {
+                        return Err(Error::Malformed {
+                            backend: "a".into(),
+                            path: "total".into(),
+                            message: "x".into(),
+                        });
+                    }
+                    let status = Status::new(
+                        OrderStatus::Pending,
+                        PaymentStatus::Pending,
+                        FulfillmentStatus::Unfulfilled,
+                        "n",
+                    );
+                    Ok(Order::new(id.clone(), status, placed(day), "EUR"))
+                })
+            });
+            Ok(ListPage { rows: rows.collect(), next: None, total: Some(self.rows.len() as u64) })
+        }
+        async fn get_many(&self, _: &[NativeOrderId]) -> Result<Vec<Order>> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn engine(backends: Vec<Rows>) -> Engine {
+        let mut registry = Registry::default();
+        for backend in backends {
+            registry.insert(Arc::new(backend));
+        }
+        Engine::new(registry, &Config::parse("", &|_| None).unwrap())
+    }
+
+    fn ids(page: &OrdersPage) -> Vec<String> {
+        page.edges.iter().map(|(order, _)| order.id.to_string()).collect()
+    }
+
+    // A row that does not decode fails its backend for the page, like a failed call: the page is merged again
+    // from the other backends, the cursor marks that backend done, and rows never shown are never decoded.
+    #[tokio::test]
+    async fn a_row_that_does_not_decode_fails_only_its_backend() {
+        let name = |n: &str| BackendName::parse(n).unwrap();
+        let engine = engine(vec![
+            Rows { name: name("a"), rows: vec![(9, false), (7, true), (1, true)] },
+            Rows { name: name("b"), rows: vec![(8, false), (6, false), (5, false)] },
+        ]);
+        let page = engine.orders(3, None, OrderFilter::default()).await.unwrap();
+        assert_eq!(ids(&page), ["b:8", "b:6", "b:5"]);
+        let a = page.backends.iter().find(|b| b.backend.as_str() == "a").unwrap();
+        assert!(matches!(a.error, Some(Error::Malformed { .. })), "{a:?}");
+        assert!(page.backends.iter().any(|b| b.backend.as_str() == "b" && b.error.is_none()));
+        assert_eq!(page.total_count, None);
+        let next = engine.orders(3, page.end_cursor.as_deref(), OrderFilter::default()).await.unwrap();
+        assert!(next.edges.is_empty() && !next.has_next_page, "{:?}", ids(&next));
+
+        // The broken row is past the page: nothing fails, and only the rows shown were decoded.
+        let page = engine.orders(2, None, OrderFilter::default()).await.unwrap();
+        assert_eq!(ids(&page), ["a:9", "b:8"]);
+        assert!(page.backends.iter().all(|b| b.error.is_none()));
+        assert_eq!(page.total_count, Some(6));
+    }
+}
