@@ -16,6 +16,16 @@ pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(dt);
     }
+    // A basic offset (`+0100`) after the seconds: with the colon put in, it is RFC 3339, which parses far faster
+    // than the format strings below (Storeden sends every date so).
+    if let Some((head, offset)) = text.split_at_checked(text.len().saturating_sub(5))
+        && head.ends_with(|c: char| c.is_ascii_digit())
+        && offset.starts_with(['+', '-'])
+        && offset[1..].bytes().all(|b| b.is_ascii_digit())
+        && let Ok(dt) = DateTime::parse_from_rfc3339(&format!("{head}{}:{}", &offset[..3], &offset[3..]))
+    {
+        return Some(dt);
+    }
     for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%:z"] {
         if let Ok(dt) = DateTime::parse_from_str(text, format) {
             return Some(dt);
@@ -102,6 +112,11 @@ mod tests {
             assert_eq!(dt.timestamp(), unix, "{text}");
         }
         assert_eq!(parse_datetime("2015-12-17T18:19:54+0100").unwrap().offset().local_minus_utc(), 3600);
+        assert_eq!(
+            parse_datetime("2015-12-17 18:19:54.250-0230").unwrap().to_rfc3339(),
+            "2015-12-17T18:19:54.250-02:30"
+        );
+        assert!(parse_datetime("2015-12-17T18:19:54+01000").is_none());
         assert!(parse_datetime("yesterday").is_none());
     }
 
