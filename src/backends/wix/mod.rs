@@ -206,13 +206,15 @@ fn lazy_row(context: &Arc<RowContext>, raw: Box<RawValue>, index: usize) -> Resu
     let [id, created] = http::leading_fields(&context.name, &raw, &at, ["id", "createdDate"])?;
     let (id, placed_at) = mapping::row_key(&context.name, &at, id, created)?;
     let id = OrderId::new(context.name.clone(), id);
-    let (context, raw): (_, Arc<RawValue>) = (context.clone(), Arc::from(raw));
+    let context = context.clone();
     Ok(ListRow::deferred_async(id, placed_at, move || {
-        let (context, raw, at) = (context.clone(), raw.clone(), format!("orders[{index}]"));
+        let decoded = http::decode_raw::<wire::Order>(&context.name, &raw, &format!("orders[{index}]"))
+            .map(|order| (order, NativeJson::from_raw(&raw)));
+        let context = context.clone();
         async move {
-            let order: wire::Order = http::decode_raw(&context.name, &raw, &at)?;
+            let (order, native) = decoded?;
             let tags = context.tags.names(&context.client, &mapping::tag_ids(&order)).await?;
-            mapping::order(&context.name, &order, NativeJson::from_raw(&raw), tags)
+            mapping::order(&context.name, &order, native, tags)
         }
         .boxed()
     }))
