@@ -159,9 +159,12 @@ impl BackendStream {
     }
 }
 
-/// Takes up to `first` rows from the streams, newest first, each with the streams' positions after it and the
-/// index of its stream.
-fn merge(streams: &mut [BackendStream], first: usize) -> Vec<(usize, Arc<ListRow>, Box<[(usize, usize)]>)> {
+/// `(page, index)` of each stream's next row.
+type Positions = Box<[(usize, usize)]>;
+
+/// Takes up to `first` rows from the streams, newest first, each with the index of its stream and the streams'
+/// positions after it.
+fn merge(streams: &mut [BackendStream], first: usize) -> Vec<(usize, Arc<ListRow>, Positions)> {
     let mut merged = Vec::with_capacity(first);
     while merged.len() < first {
         let next = streams
@@ -174,7 +177,7 @@ fn merge(streams: &mut [BackendStream], first: usize) -> Vec<(usize, Arc<ListRow
         let row = streams[i].head().cloned();
         streams[i].advance();
         if let Some(row) = row {
-            let at: Box<[(usize, usize)]> = streams.iter().map(|s| (s.page, s.index)).collect();
+            let at: Positions = streams.iter().map(|s| (s.page, s.index)).collect();
             merged.push((i, row, at));
         }
     }
