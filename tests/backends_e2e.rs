@@ -213,3 +213,30 @@ async fn native_payloads_are_json_as_sent() {
     assert!(native["total_amount"].is_number(), "{}", native["total_amount"]);
     assert_eq!(native["id"], raw["id"]);
 }
+
+// A list row read lazily (only its key, the order decoded on first use) is the same order the adapter maps when
+// a filter makes it decode every row at once; a row whose key disagrees with its order would fail to decode.
+// A filter matching every order (placed after 2000) takes each adapter's eager path.
+#[tokio::test]
+async fn lazy_rows_decode_to_what_the_eager_path_maps() {
+    use ordergraph::backends::Registry;
+    use ordergraph::demo::start_sandboxes;
+    use ordergraph::domain::{ListRequest, OrderFilter};
+
+    let stack = start_sandboxes(&SandboxKind::ALL, &options(40)).await.expect("sandboxes");
+    let registry = Registry::from_config(&stack.config).expect("registry");
+    let since = chrono::DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").unwrap();
+    let everything = OrderFilter { placed_after: Some(since), ..OrderFilter::default() };
+    for backend in registry.iter() {
+        let request = |filter: OrderFilter| ListRequest { filter, page_size: 30, continuation: None };
+        let page = backend.list(&request(OrderFilter::default())).await.expect("list");
+        let keys: Vec<_> = page.rows.iter().map(|r| (r.id().clone(), r.placed_at())).collect();
+        let lazy = page.decode_all().await.expect("every row decodes").orders;
+        let eager =
+            backend.list(&request(everything.clone())).await.unwrap().decode_all().await.unwrap().orders;
+        assert_eq!(lazy.len(), 30, "{}", backend.name().as_str());
+        assert_eq!(lazy, eager, "{}", backend.name().as_str());
+        let from_orders: Vec<_> = lazy.iter().map(|o| (o.id.clone(), o.placed_at)).collect();
+        assert_eq!(keys, from_orders, "{}", backend.name().as_str());
+    }
+}

@@ -1,6 +1,8 @@
 //! VTEX wire → domain: full orders (from "get order") and summary orders (from list rows).
 
+use chrono::{DateTime, FixedOffset};
 use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::value::RawValue;
 
 use super::countries;
 use super::status::status_of;
@@ -54,6 +56,21 @@ fn distinct<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<String>
 fn order_id(backend: &BackendName, native: &str, path: &str) -> Result<OrderId> {
     let native = NativeOrderId::parse(native).map_err(|reason| malformed(backend, path, reason))?;
     Ok(OrderId::new(backend.clone(), native))
+}
+
+/// A list row's key from its raw `orderId` and `creationDate`, read exactly as [`order_from_row`] reads them.
+pub fn row_key(
+    backend: &BackendName,
+    id: Option<&RawValue>,
+    created: Option<&RawValue>,
+) -> Result<(OrderId, DateTime<FixedOffset>)> {
+    let text = |path: &str, raw: Option<&RawValue>| -> Result<String> {
+        let raw = raw.ok_or_else(|| malformed(backend, path, "missing"))?;
+        serde_json::from_str(raw.get()).map_err(|e| malformed(backend, path, e.to_string()))
+    };
+    let id = order_id(backend, &text("list[].orderId", id)?, "list[].orderId")?;
+    let placed_at = require_datetime(backend, "list[].creationDate", &text("list[].creationDate", created)?)?;
+    Ok((id, placed_at))
 }
 
 /// A summary order from a list row: id, number, status, placedAt, currency, and what the row really has.

@@ -64,12 +64,14 @@ use chrono::Utc;
 
 use self::client::VtexClient;
 use self::paging::Cursor;
+use self::paging::Seen;
 use self::status::StatusPlan;
+use crate::backends::http;
 use crate::backends::util::{self, decode_token, encode_token};
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, NativeJson,
-    NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, StatusChange,
+    self, BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    NativeJson, NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -104,6 +106,64 @@ impl VtexBackend {
     async fn get_one(&self, id: NativeOrderId) -> Result<Order> {
         let (order, native) = self.full_order(&id).await?;
         mapping::order_from_full(&self.name, &order, native)
+    }
+
+    /// A row's creation instant in Unix nanoseconds (what the paging cursor counts).
+    fn nanos(&self, placed_at: &chrono::DateTime<chrono::FixedOffset>) -> Result<i64> {
+        paging::nanos(placed_at).ok_or_else(|| Error::Malformed {
+            backend: self.name.to_string(),
+            path: "list[].creationDate".into(),
+            message: "out of the supported date range".into(),
+        })
+    }
+
+    /// A page's rows with only their key read (`orderId`, `creationDate`, which VTEX sends first), each mapped
+    /// on first use: with no filter, nothing else of a row is needed to page.
+    fn key_rows(
+        &self,
+        response: &wire::ListResponse,
+        cursor: &Cursor,
+    ) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
+        let raws = response.list.as_deref().unwrap_or_default();
+        let mut seen = Vec::with_capacity(raws.len());
+        let mut rows = Vec::with_capacity(raws.len());
+        for (index, raw) in raws.iter().enumerate() {
+            let at = format!("list[{index}]");
+            let [id, created] = http::leading_fields(&self.name, raw, &at, ["orderId", "creationDate"])?;
+            let (id, placed_at) = mapping::row_key(&self.name, id, created)?;
+            seen.push(Seen { id: id.native.as_str().to_string(), nanos: self.nanos(&placed_at)? });
+            if cursor.skip.iter().any(|skipped| skipped == id.native.as_str()) {
+                continue;
+            }
+            let (backend, raw, currency) = (self.name.clone(), raw.clone(), self.currency.clone());
+            rows.push(domain::ListRow::deferred(id, placed_at, move || {
+                let row: wire::ListRow = http::decode_raw(&backend, &raw, &format!("list[{index}]"))?;
+                mapping::order_from_row(&backend, &row, NativeJson::from_raw(&raw), currency.as_deref())
+            }));
+        }
+        Ok((rows, seen))
+    }
+
+    /// A page's rows decoded and mapped now, for a listing whose filter is checked here on each row.
+    fn mapped_rows(
+        &self,
+        response: &wire::ListResponse,
+        cursor: &Cursor,
+        filter: &OrderFilter,
+    ) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
+        let rows = client::decode_rows(&self.name, response)?;
+        let mut seen = Vec::with_capacity(rows.len());
+        let mut orders = Vec::with_capacity(rows.len());
+        for (row, native) in rows {
+            let order = mapping::order_from_row(&self.name, &row, native, self.currency.as_deref())?;
+            let nanos = self.nanos(&order.placed_at)?;
+            let keep = !cursor.skip.contains(&row.order_id) && filter.matches(&order, &LOCAL);
+            seen.push(Seen { id: row.order_id, nanos });
+            if keep {
+                orders.push(domain::ListRow::ready(order));
+            }
+        }
+        Ok((orders, seen))
     }
 
     fn empty_page() -> ListPage {
@@ -213,22 +273,11 @@ impl OrderBackend for VtexBackend {
         }
 
         let response = self.client.list(&query).await?;
-        let rows = client::decode_rows(&self.name, &response)?;
-        let mut seen = Vec::with_capacity(rows.len());
-        let mut orders = Vec::with_capacity(rows.len());
-        for (row, native) in rows {
-            let order = mapping::order_from_row(&self.name, &row, native, self.currency.as_deref())?;
-            let nanos = paging::nanos(&order.placed_at).ok_or_else(|| Error::Malformed {
-                backend: self.name.to_string(),
-                path: "list[].creationDate".into(),
-                message: "out of the supported date range".into(),
-            })?;
-            let keep = !cursor.skip.contains(&row.order_id) && filter.matches(&order, &LOCAL);
-            seen.push(paging::Seen { id: row.order_id, nanos });
-            if keep {
-                orders.push(order);
-            }
-        }
+        let (rows, seen) = if filter.is_empty() {
+            self.key_rows(&response, &cursor)?
+        } else {
+            self.mapped_rows(&response, &cursor, filter)?
+        };
         let window_pages =
             response.paging.as_ref().and_then(|p| p.pages).and_then(|p| u32::try_from(p.0).ok());
         let next = paging::advance(&cursor, &seen, window_pages).map_err(|_| Error::Backend {
@@ -256,7 +305,7 @@ impl OrderBackend for VtexBackend {
                         && *t <= u64::from(paging::MAX_PAGES) * u64::from(cursor.per_page)
                 },
             );
-        Ok(ListPage::decoded(orders, next.as_ref().map(encode_token), total))
+        Ok(ListPage { rows, next: next.as_ref().map(encode_token), total })
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
