@@ -13,6 +13,9 @@
 //!
 //! Each backend allows `2 × clients` calls at once (`max_concurrency`), so the bound is not what is measured.
 //!
+//! Each line also gives the CPU time per request of the whole process (client, gateway and sandboxes all run in
+//! it), which moves less than requests/s when other tenants share the machine.
+//!
 //! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]
 //! [--only abcde]` (`--only` picks scenarios, e.g. `--only ad`).
 
@@ -71,8 +74,27 @@ async fn start_gateway(config: &Config) -> String {
     url
 }
 
-/// One scenario: `clients` tasks send `make(i)` requests for `seconds`; returns sorted latencies and count.
-async fn run<F>(clients: usize, seconds: u64, make: F) -> (Vec<Duration>, Duration)
+/// CPU time this process has used (user + system), from `/proc/self/stat`; `None` where there is no procfs.
+/// Everything of a scenario runs in this process (client, gateway, sandboxes), so CPU per request is the whole
+/// machine's cost of one request: steadier than requests/s on a shared machine, whose other tenants take cores.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which ends with the last `)`): utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel reports clock ticks of 1/100 s (USER_HZ) on every mainstream Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// One scenario's result: sorted latencies, wall time, and CPU time used (when known).
+struct Outcome {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    cpu: Option<Duration>,
+}
+
+/// One scenario: `clients` tasks send `make(i)` requests for `seconds`.
+async fn run<F>(clients: usize, seconds: u64, make: F) -> Outcome
 where
     F: Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
@@ -80,6 +102,7 @@ where
     let make = Arc::new(make);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let cpu_before = cpu_time();
     let mut tasks = Vec::new();
     for task in 0..clients {
         let client = client.clone();
@@ -105,16 +128,22 @@ where
         all.extend(task.await.expect("task"));
     }
     let elapsed = started.elapsed();
+    let cpu = cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
     all.sort();
-    (all, elapsed)
+    Outcome { latencies: all, elapsed, cpu }
 }
 
-fn report(name: &str, (latencies, elapsed): &(Vec<Duration>, Duration)) -> Duration {
+fn report(name: &str, outcome: &Outcome) -> Duration {
+    let latencies = &outcome.latencies;
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     let p50 = pct(0.50);
+    let cpu = match outcome.cpu {
+        Some(cpu) => format!("{:>6.2} ms CPU/req", cpu.as_secs_f64() * 1e3 / latencies.len() as f64),
+        None => String::new(),
+    };
     println!(
-        "{name:<44} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} requests)",
-        latencies.len() as f64 / elapsed.as_secs_f64(),
+        "{name:<44} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   {cpu}   ({} requests)",
+        latencies.len() as f64 / outcome.elapsed.as_secs_f64(),
         p50.as_secs_f64() * 1e3,
         pct(0.99).as_secs_f64() * 1e3,
         latencies.len()
