@@ -322,11 +322,18 @@ pub fn decode_raw<T: DeserializeOwned>(
     raw: &serde_json::value::RawValue,
     at: &str,
 ) -> Result<T> {
-    if let Ok(value) = serde_json::from_str(raw.get()) {
+    decode_text(backend, raw.get(), at)
+}
+
+/// [`decode_raw`] for a payload's text (a list row found by [`crate::backends::rows`], checked here).
+pub fn decode_text<T: DeserializeOwned>(backend: &BackendName, text: &str, at: &str) -> Result<T> {
+    if let Ok(value) = serde_json::from_str(text) {
         return Ok(value);
     }
-    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| malformed(backend, at, e))
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| malformed(backend, at, e))?;
+    deserializer.end().map_err(|e| invalid_json(backend, &e))?;
+    Ok(value)
 }
 
 /// Reads a few top-level fields of one order's payload without decoding the rest: fields are read in the order
@@ -336,12 +343,12 @@ pub fn decode_raw<T: DeserializeOwned>(
 /// checked here: it is when the row is decoded.
 pub fn leading_fields<'a, const N: usize>(
     backend: &BackendName,
-    raw: &'a serde_json::value::RawValue,
+    raw: &'a [u8],
     at: &str,
     names: [&str; N],
 ) -> Result<[Option<&'a serde_json::value::RawValue>; N]> {
     let mut found = [None; N];
-    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    let mut deserializer = serde_json::Deserializer::from_slice(raw);
     let read = serde::Deserializer::deserialize_map(
         &mut deserializer,
         leading::Fields { names: &names, found: &mut found },
@@ -535,15 +542,16 @@ mod tests {
         let raw = |text: &str| RawValue::from_string(text.to_string()).unwrap();
         // Found early: the rest (even broken) is not read.
         let row = raw(r#"{"id": "a\"1", "skip": {"x": [1, 2]}, "date": "2026-01-01", "rest": [1, 2, 3]}"#);
-        let [id, date] = leading_fields(&backend, &row, "orders[0]", ["id", "date"]).unwrap();
+        let [id, date] = leading_fields(&backend, row.get().as_bytes(), "orders[0]", ["id", "date"]).unwrap();
         assert_eq!(serde_json::from_str::<String>(id.unwrap().get()).unwrap(), "a\"1");
         assert_eq!(date.unwrap().get(), r#""2026-01-01""#);
         // In any order; an escaped key still matches; the first of a repeated key wins; absent is None.
         let row = raw(r#"{"d\u0061te": 5, "id": 7, "id": 8}"#);
-        let [id, date, tags] = leading_fields(&backend, &row, "orders[1]", ["id", "date", "tags"]).unwrap();
+        let [id, date, tags] =
+            leading_fields(&backend, row.get().as_bytes(), "orders[1]", ["id", "date", "tags"]).unwrap();
         assert_eq!((id.unwrap().get(), date.unwrap().get(), tags.is_none()), ("7", "5", true));
         for bad in ["[1, 2]", r#""text""#, "null"] {
-            match leading_fields(&backend, &raw(bad), "orders[2]", ["id"]) {
+            match leading_fields(&backend, raw(bad).get().as_bytes(), "orders[2]", ["id"]) {
                 Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[2]"),
                 other => panic!("{bad}: unexpected {other:?}"),
             }

@@ -7,6 +7,7 @@
 
 pub mod http;
 pub mod merchantpro;
+pub mod rows;
 pub mod storeden;
 pub mod util;
 pub mod vesuviopay;

@@ -33,6 +33,12 @@ impl NativeJson {
         NativeJson { text: Some(Arc::from(raw.get())), parsed: OnceLock::new() }
     }
 
+    /// The payload whose text is `text`, which a JSON parser has just read as one complete value (e.g. decoding
+    /// a list row into its wire type).
+    pub fn from_json_text(text: &str) -> Self {
+        NativeJson { text: Some(Arc::from(text)), parsed: OnceLock::new() }
+    }
+
     /// The payload as a JSON value, parsed now if it was not yet.
     pub fn value(&self) -> &Value {
         self.parsed.get_or_init(|| match &self.text {

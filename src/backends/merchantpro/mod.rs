@@ -105,10 +105,11 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use crate::backends::http::{decode_raw, leading_fields};
+use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,
-    NativeJson, NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
+    NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -173,14 +174,14 @@ impl MerchantProBackend {
 
 /// Decodes and maps list rows, each straight from its text, which is kept as the order's `native` (no
 /// `serde_json::Value` is built); a broken row names its place (`data[3].total_amount`).
-fn orders(backend: &BackendName, rows: &[Box<RawValue>]) -> Result<Vec<Order>> {
+fn orders(backend: &BackendName, rows: &[RowText]) -> Result<Vec<Order>> {
     rows.iter().enumerate().map(|(index, row)| order(backend, row, index)).collect()
 }
 
 /// Decodes row `index` of a list's `data` (errors name the path from `data[index]`).
-fn order(backend: &BackendName, row: &RawValue, index: usize) -> Result<Order> {
-    let wire: WireOrder = decode_raw(backend, row, &format!("data[{index}]"))?;
-    mapping::order(backend, wire, NativeJson::from_raw(row)).map_err(|error| at_row(error, index))
+fn order(backend: &BackendName, row: &RowText, index: usize) -> Result<Order> {
+    let (wire, native): (WireOrder, _) = rows::decode_row(backend, row, &format!("data[{index}]"))?;
+    mapping::order(backend, wire, native).map_err(|error| at_row(error, index))
 }
 
 fn at_row(error: Error, index: usize) -> Error {
@@ -193,8 +194,9 @@ fn at_row(error: Error, index: usize) -> Error {
 }
 
 /// Row `index` of a list's `data`, its key read now (`id`, `date_created`) and the order decoded on first use.
-fn lazy_row(backend: &BackendName, row: Box<RawValue>, index: usize) -> Result<ListRow> {
-    let [id, created] = leading_fields(backend, &row, &format!("data[{index}]"), ["id", "date_created"])?;
+fn lazy_row(backend: &BackendName, row: RowText, index: usize) -> Result<ListRow> {
+    let [id, created] =
+        leading_fields(backend, row.bytes(), &format!("data[{index}]"), ["id", "date_created"])?;
     let (id, placed_at) = mapping::row_key(backend, id, created).map_err(|error| at_row(error, index))?;
     let id = OrderId::new(backend.clone(), id);
     let backend = backend.clone();
@@ -304,7 +306,7 @@ impl OrderBackend for MerchantProBackend {
         wanted.dedup();
         let pages =
             try_join_all(wanted.chunks(MAX_LIMIT).map(|chunk| self.client.list_by_ids(chunk))).await?;
-        let rows: Vec<Box<RawValue>> = pages.into_iter().flatten().collect();
+        let rows: Vec<RowText> = pages.into_iter().flatten().collect();
         let mut orders = orders(&self.name, &rows)?;
         // Keep only what was asked (a store that ignored `ids` must not flood the cache), once each.
         orders.retain(|o| wanted.binary_search(&o.id.native.as_str()).is_ok());
@@ -391,8 +393,8 @@ mod tests {
         let row = r#"{"id": 7, "currency": "RON", "date_created": "2020-03-26T15:47:08+02:00",
             "total_amount": 10.10, "line_items": [{"product_id": 1, "quantity": "2", "unit_price_net": 5.05,
             "line_subtotal_net": 10.10}]}"#;
-        let rows: Vec<Box<RawValue>> = vec![serde_json::from_str(row).unwrap()];
-        let mapped = orders(&backend, &rows).unwrap();
+        let row_text = |json: &str| RowText::from(serde_json::from_str::<Box<RawValue>>(json).unwrap());
+        let mapped = orders(&backend, &[row_text(row)]).unwrap();
         assert_eq!(mapped[0].native.text(), Some(row));
         assert_eq!(mapped[0].native["total_amount"].to_string(), "10.10");
         assert_eq!(mapped[0].line_items[0].quantity, 2);
@@ -411,9 +413,7 @@ mod tests {
             ("[]", "data[1]"),
         ];
         for (text, path) in broken {
-            let rows: Vec<Box<RawValue>> =
-                vec![serde_json::from_str(row).unwrap(), serde_json::from_str(text).unwrap()];
-            match orders(&backend, &rows) {
+            match orders(&backend, &[row_text(row), row_text(text)]) {
                 Err(Error::Malformed { path: p, .. }) => assert_eq!(p, path, "{text}"),
                 other => panic!("{text}: {other:?}"),
             }

@@ -7,6 +7,7 @@ use serde_json::value::RawValue;
 
 use super::wire::{self, CancelRequest, InvoiceRequest, ListResponse, ListRow, TrackingRequest, VtexOrder};
 use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes, decode_raw};
+use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -78,13 +79,15 @@ impl VtexClient {
     }
 
     /// One list page, its rows still JSON text (see [`decode_rows`]).
-    pub async fn list(&self, query: &[(&str, String)]) -> Result<ListResponse> {
+    /// The answer's `list` comes back as rows, unparsed (see [`rows::decode_list`]).
+    pub async fn list(&self, query: &[(&str, String)]) -> Result<(ListResponse, Vec<RowText>)> {
         let bytes = self
             .http
             .call("list_orders", Method::GET, ORDERS, query, Body::Empty)
             .await
             .map_err(|failure| self.http.failure_error(failure))??;
-        decode_bytes(self.http.backend(), &bytes)
+        let take = |response: &mut ListResponse| response.list.take().unwrap_or_default();
+        rows::decode_list(self.http.backend(), &bytes, "list", take)
     }
 
     /// A full order and its JSON text as received; `None` when VTEX does not know the id.
@@ -144,12 +147,8 @@ impl VtexClient {
 }
 
 /// Decodes each row of a list page (errors name `list[i].field`), paired with its text for `native`.
-pub fn decode_rows(backend: &BackendName, response: &ListResponse) -> Result<Vec<(ListRow, NativeJson)>> {
-    let rows = response.list.as_deref().unwrap_or_default();
-    rows.iter()
-        .enumerate()
-        .map(|(i, raw)| Ok((decode_raw(backend, raw, &format!("list[{i}]"))?, NativeJson::from_raw(raw))))
-        .collect()
+pub fn decode_rows(backend: &BackendName, rows: &[RowText]) -> Result<Vec<(ListRow, NativeJson)>> {
+    rows.iter().enumerate().map(|(i, row)| rows::decode_row(backend, row, &format!("list[{i}]"))).collect()
 }
 
 /// Decodes a "get order" body straight from its bytes: the order and its text, or `None` for an empty or

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::*;
-use crate::backends::http::decode_bytes;
+use crate::backends::rows::{Body, RowText, decode_list};
 use crate::backends::vtex::client::{decode_order, decode_rows};
 use crate::backends::vtex::fixtures::{GET_ORDER_EXAMPLE, LIST_EXAMPLE};
 use crate::backends::vtex::wire::ListResponse;
@@ -24,10 +24,16 @@ fn full(json: &str) -> Order {
     order_from_full(&backend(), &wire, native).unwrap()
 }
 
+/// A list body split as the client splits it: the envelope and the rows.
+fn listed(json: &str) -> (ListResponse, Vec<RowText>) {
+    let take = |response: &mut ListResponse| response.list.take().unwrap_or_default();
+    decode_list(&backend(), &Body::from(json.to_string()), "list", take).unwrap()
+}
+
 /// The page, its rows decoded, and each row's text as `native` (checked to be the row as sent).
 fn rows(json: &str) -> (ListResponse, Vec<ListRow>, Vec<NativeJson>) {
-    let response: ListResponse = decode_bytes(&backend(), json.as_bytes()).unwrap();
-    let (rows, natives): (Vec<_>, Vec<_>) = decode_rows(&backend(), &response).unwrap().into_iter().unzip();
+    let (response, found) = listed(json);
+    let (rows, natives): (Vec<_>, Vec<_>) = decode_rows(&backend(), &found).unwrap().into_iter().unzip();
     let value: Value = serde_json::from_str(json).unwrap();
     assert_eq!(
         natives.iter().map(|n| n.value().clone()).collect::<Vec<_>>(),
@@ -298,8 +304,6 @@ fn decodes_bodies_from_bytes() {
     assert!(path(decode_order(&backend(), b"{\"orderId\":").unwrap_err()).starts_with("line 1 column"));
     let page = r#"{"list":[{"orderId":"a","creationDate":"2024-01-01T00:00:00Z"},
         {"orderId":"b","creationDate":"2024-01-01T00:00:00Z","totalValue":true}],"paging":null}"#;
-    let response: ListResponse = decode_bytes(&backend(), page.as_bytes()).unwrap();
-    assert_eq!(path(decode_rows(&backend(), &response).unwrap_err()), "list[1].totalValue");
-    let response: ListResponse = decode_bytes(&backend(), br#"{"list":null}"#).unwrap();
-    assert!(decode_rows(&backend(), &response).unwrap().is_empty());
+    assert_eq!(path(decode_rows(&backend(), &listed(page).1).unwrap_err()), "list[1].totalValue");
+    assert!(decode_rows(&backend(), &listed(r#"{"list":null}"#).1).unwrap().is_empty());
 }

@@ -67,6 +67,7 @@ use self::paging::Cursor;
 use self::paging::Seen;
 use self::status::StatusPlan;
 use crate::backends::http;
+use crate::backends::rows::{self, RowText};
 use crate::backends::util::{self, decode_token, encode_token};
 use crate::config::BackendConfig;
 use crate::domain::{
@@ -119,26 +120,23 @@ impl VtexBackend {
 
     /// A page's rows with only their key read (`orderId`, `creationDate`, which VTEX sends first), each mapped
     /// on first use: with no filter, nothing else of a row is needed to page.
-    fn key_rows(
-        &self,
-        response: &wire::ListResponse,
-        cursor: &Cursor,
-    ) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
-        let raws = response.list.as_deref().unwrap_or_default();
-        let mut seen = Vec::with_capacity(raws.len());
-        let mut rows = Vec::with_capacity(raws.len());
-        for (index, raw) in raws.iter().enumerate() {
+    fn key_rows(&self, found: Vec<RowText>, cursor: &Cursor) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
+        let mut seen = Vec::with_capacity(found.len());
+        let mut rows = Vec::with_capacity(found.len());
+        for (index, raw) in found.into_iter().enumerate() {
             let at = format!("list[{index}]");
-            let [id, created] = http::leading_fields(&self.name, raw, &at, ["orderId", "creationDate"])?;
+            let [id, created] =
+                http::leading_fields(&self.name, raw.bytes(), &at, ["orderId", "creationDate"])?;
             let (id, placed_at) = mapping::row_key(&self.name, id, created)?;
             seen.push(Seen { id: id.native.as_str().to_string(), nanos: self.nanos(&placed_at)? });
             if cursor.skip.iter().any(|skipped| skipped == id.native.as_str()) {
                 continue;
             }
-            let (backend, raw, currency) = (self.name.clone(), raw.clone(), self.currency.clone());
+            let (backend, currency) = (self.name.clone(), self.currency.clone());
             rows.push(domain::ListRow::deferred(id, placed_at, move || {
-                let row: wire::ListRow = http::decode_raw(&backend, &raw, &format!("list[{index}]"))?;
-                mapping::order_from_row(&backend, &row, NativeJson::from_raw(&raw), currency.as_deref())
+                let (row, native): (wire::ListRow, _) =
+                    rows::decode_row(&backend, &raw, &format!("list[{index}]"))?;
+                mapping::order_from_row(&backend, &row, native, currency.as_deref())
             }));
         }
         Ok((rows, seen))
@@ -147,11 +145,11 @@ impl VtexBackend {
     /// A page's rows decoded and mapped now, for a listing whose filter is checked here on each row.
     fn mapped_rows(
         &self,
-        response: &wire::ListResponse,
+        found: &[RowText],
         cursor: &Cursor,
         filter: &OrderFilter,
     ) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
-        let rows = client::decode_rows(&self.name, response)?;
+        let rows = client::decode_rows(&self.name, found)?;
         let mut seen = Vec::with_capacity(rows.len());
         let mut orders = Vec::with_capacity(rows.len());
         for (row, native) in rows {
@@ -272,11 +270,11 @@ impl OrderBackend for VtexBackend {
             query.push(("q", email.clone()));
         }
 
-        let response = self.client.list(&query).await?;
+        let (response, found) = self.client.list(&query).await?;
         let (rows, seen) = if filter.is_empty() {
-            self.key_rows(&response, &cursor)?
+            self.key_rows(found, &cursor)?
         } else {
-            self.mapped_rows(&response, &cursor, filter)?
+            self.mapped_rows(&found, &cursor, filter)?
         };
         let window_pages =
             response.paging.as_ref().and_then(|p| p.pages).and_then(|p| u32::try_from(p.0).ok());

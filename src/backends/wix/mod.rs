@@ -84,6 +84,7 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::backends::http;
+use crate::backends::rows::{self, RowText};
 use crate::backends::util;
 use crate::config::BackendConfig;
 use crate::domain::{
@@ -201,15 +202,14 @@ struct RowContext {
 
 /// Row `index` of a search answer: its key (`id`, `createdDate`, which Wix sends first) read now, the order
 /// decoded and its tags' names resolved on first use.
-fn lazy_row(context: &Arc<RowContext>, raw: Box<RawValue>, index: usize) -> Result<ListRow> {
+fn lazy_row(context: &Arc<RowContext>, row: RowText, index: usize) -> Result<ListRow> {
     let at = format!("orders[{index}]");
-    let [id, created] = http::leading_fields(&context.name, &raw, &at, ["id", "createdDate"])?;
+    let [id, created] = http::leading_fields(&context.name, row.bytes(), &at, ["id", "createdDate"])?;
     let (id, placed_at) = mapping::row_key(&context.name, &at, id, created)?;
     let id = OrderId::new(context.name.clone(), id);
     let context = context.clone();
     Ok(ListRow::deferred_async(id, placed_at, move || {
-        let decoded = http::decode_raw::<wire::Order>(&context.name, &raw, &format!("orders[{index}]"))
-            .map(|order| (order, NativeJson::from_raw(&raw)));
+        let decoded = rows::decode_row::<wire::Order>(&context.name, &row, &format!("orders[{index}]"));
         let context = context.clone();
         async move {
             let (order, native) = decoded?;
@@ -264,11 +264,11 @@ impl OrderBackend for WixBackend {
             client: self.client.clone(),
             tags: self.tags.clone(),
         });
-        let mut rows = answer
-            .orders
+        let (answer, found) = answer;
+        let mut rows = found
             .into_iter()
             .enumerate()
-            .map(|(index, raw)| lazy_row(&context, raw, index))
+            .map(|(index, row)| lazy_row(&context, row, index))
             .collect::<Result<Vec<_>>>()?;
         rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let next_cursor = answer.metadata.cursors.next.filter(|c| !c.is_empty());
@@ -299,12 +299,11 @@ impl OrderBackend for WixBackend {
             let wanted: Vec<&str> = chunk.iter().map(|id| id.as_str()).collect();
             let mut filter = serde_json::Map::new();
             filter.insert("id".into(), json!({ "$in": wanted }));
-            let answer = self.client.search(&query::search_body(&filter, chunk.len(), None)).await?;
-            let decoded = answer
-                .orders
+            let (_, rows) = self.client.search(&query::search_body(&filter, chunk.len(), None)).await?;
+            let decoded = rows
                 .iter()
                 .enumerate()
-                .map(|(index, raw)| self.decode_order(raw, &format!("orders[{index}]")))
+                .map(|(index, row)| rows::decode_row(&self.name, row, &format!("orders[{index}]")))
                 .collect::<Result<Vec<_>>>()?;
             let orders = self.build_orders(decoded).await?;
             // Keep only what was asked for, whatever else a search might return.
