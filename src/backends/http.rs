@@ -347,6 +347,27 @@ pub fn leading_fields<'a, const N: usize>(
     at: &str,
     names: [&str; N],
 ) -> Result<[Option<&'a serde_json::value::RawValue>; N]> {
+    // Fast path: the structural scan finds the values, each then read (and checked) as JSON on its own.
+    if let Some(spans) = super::rows::object_fields(raw, names) {
+        let mut found = [None; N];
+        for (slot, span) in found.iter_mut().zip(spans) {
+            match serde_json::from_slice::<&serde_json::value::RawValue>(&raw[span]) {
+                Ok(value) => *slot = Some(value),
+                Err(_) => return leading_fields_parsed(backend, raw, at, names),
+            }
+        }
+        return Ok(found);
+    }
+    leading_fields_parsed(backend, raw, at, names)
+}
+
+/// [`leading_fields`] read by `serde_json` (escaped keys, absent fields, and the errors of a broken payload).
+fn leading_fields_parsed<'a, const N: usize>(
+    backend: &BackendName,
+    raw: &'a [u8],
+    at: &str,
+    names: [&str; N],
+) -> Result<[Option<&'a serde_json::value::RawValue>; N]> {
     let mut found = [None; N];
     let mut deserializer = serde_json::Deserializer::from_slice(raw);
     let read = serde::Deserializer::deserialize_map(

@@ -126,6 +126,45 @@ fn split(body: &[u8], field: &str) -> Option<(Vec<Range<usize>>, Vec<u8>)> {
     Some((rows, envelope))
 }
 
+/// The spans of the values of top-level keys `names` of the object `row`, stopping once each has been seen
+/// (the first occurrence counts). `None` when one is not found by its raw bytes (absent, or an escaped key)
+/// or the object does not scan: read it with `serde_json` then.
+pub(crate) fn object_fields<const N: usize>(row: &[u8], names: [&str; N]) -> Option<[Range<usize>; N]> {
+    let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
+    let mut missing = N;
+    let mut at = whitespace(row, 0);
+    if *row.get(at)? != b'{' {
+        return None;
+    }
+    at += 1;
+    while missing > 0 {
+        at = whitespace(row, at);
+        let key_start = at;
+        let key_end = skip_string(row, at)?;
+        at = whitespace(row, key_end);
+        if *row.get(at)? != b':' {
+            return None;
+        }
+        at = whitespace(row, at + 1);
+        let end = skip_value(row, at)?;
+        let key = &row[key_start + 1..key_end - 1];
+        if let Some(i) = names.iter().position(|name| name.as_bytes() == key)
+            && found[i].is_none()
+        {
+            found[i] = Some(at..end);
+            missing -= 1;
+        }
+        at = whitespace(row, end);
+        match *row.get(at)? {
+            b',' => at += 1,
+            _ if missing == 0 => break,
+            _ => return None,
+        }
+    }
+    let mut spans = found.into_iter();
+    Some(std::array::from_fn(|_| spans.next().flatten().unwrap_or_default()))
+}
+
 /// The array starting at `at` (`[`): the index just past it and its elements' spans.
 fn array(body: &[u8], start: usize) -> Option<(usize, Vec<Range<usize>>)> {
     let mut rows = Vec::new();
@@ -250,6 +289,19 @@ mod tests {
         // The first `orders` key is the rows; a later one is part of the envelope.
         let (rows, envelope) = rows_of(r#"{"orders": [1], "orders": [2]}"#, "orders").unwrap();
         assert_eq!((rows, envelope.as_str()), (vec!["1"], r#"{"orders": [], "orders": [2]}"#));
+    }
+
+    #[test]
+    fn finds_leading_fields_and_stops() {
+        let row = br#" {"id": "a\"1", "skip": {"x": ["}"]}, "date": 5, "rest": [1, "#;
+        let spans = object_fields(row, ["date", "id"]).unwrap();
+        assert_eq!((&row[spans[0].clone()], &row[spans[1].clone()]), (&b"5"[..], &br#""a\"1""#[..]));
+        let row = br#"{"id": 7, "id": 8, "date": 1}"#;
+        assert_eq!(&row[object_fields(row, ["id"]).unwrap()[0].clone()], b"7");
+        // Absent, escaped, or not an object: left to serde_json.
+        for row in [&br#"{"id": 7}"#[..], br#"{"d\u0061te": 1, "id": 7}"#, b"[1]", br#"{"id" 7}"#] {
+            assert!(object_fields(row, ["id", "date"]).is_none(), "{}", String::from_utf8_lossy(row));
+        }
     }
 
     #[test]
