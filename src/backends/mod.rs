@@ -4,6 +4,11 @@
 //! Each adapter folder has the same parts: `mod.rs` (what the vendor is, its quirks, the `OrderBackend`
 //! impl), `client.rs` (calls over [`http::HttpClient`]), `wire.rs` (private exact mirrors of the vendor's
 //! JSON) and `mapping.rs` (wire → domain, tested on the vendor's documented example payloads).
+//!
+//! Shared by the adapters: [`http`] (the HTTP client, decoding with error paths) and [`rows`] (a list body
+//! split into unparsed rows). VTEX, Wix and MerchantPro list pages return rows that read only their key (id
+//! and creation date) and decode their order when the engine first needs it ([`crate::domain::ListRow`]);
+//! Storeden and VesuvioPay rows are small and decoded at once.
 
 pub mod http;
 pub mod merchantpro;

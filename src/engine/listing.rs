@@ -1,5 +1,10 @@
 //! `orders`: fan out to every selected backend at once, merge newest first (ties by id), page with a cursor
 //! that records where each backend stands, and report per backend how it went.
+//!
+//! Backends are asked for about `first` rows each, so a merged page keeps about one row in five it fetched.
+//! The merge orders rows by their keys alone ([`ListRow::sort_key`]); only the rows the page keeps (and the
+//! rows an engine-side filter must read) are decoded. A row that does not decode fails its backend for the
+//! page, as a failed call does, and the page is merged again without it.
 
 use std::collections::HashMap;
 use std::sync::Arc;

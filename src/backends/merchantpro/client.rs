@@ -1,6 +1,7 @@
 //! The calls MerchantPro's Orders API offers, over the shared [`HttpClient`] (timeouts, retries of reads,
 //! tracing, metrics), with Basic auth and the vendor's answers turned into the crate's errors. Answers are
-//! decoded straight from the body's bytes into wire types; list rows are kept as raw text.
+//! decoded straight from the body's bytes into wire types; list rows are kept as unparsed slices of the body
+//! ([`rows::decode_list`]).
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
