@@ -232,8 +232,7 @@ async fn lazy_rows_decode_to_what_the_eager_path_maps() {
         let page = backend.list(&request(OrderFilter::default())).await.expect("list");
         let keys: Vec<_> = page.rows.iter().map(|r| (r.id().clone(), r.placed_at())).collect();
         let lazy = page.decode_all().await.expect("every row decodes").orders;
-        let eager =
-            backend.list(&request(everything.clone())).await.unwrap().decode_all().await.unwrap().orders;
+        let eager = backend.list_decoded(&request(everything.clone())).await.unwrap().orders;
         assert_eq!(lazy.len(), 30, "{}", backend.name().as_str());
         assert_eq!(lazy, eager, "{}", backend.name().as_str());
         let from_orders: Vec<_> = lazy.iter().map(|o| (o.id.clone(), o.placed_at)).collect();

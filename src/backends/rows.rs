@@ -85,37 +85,23 @@ pub fn decode_row<T: DeserializeOwned>(
 /// The spans of the rows of the array at top-level key `field`, and the body with that array emptied (`[]`).
 /// `None` when the body is not an object holding such an array, or its structure is broken.
 fn split(body: &[u8], field: &str) -> Option<(Vec<Range<usize>>, Vec<u8>)> {
-    let mut at = whitespace(body, 0);
-    if *body.get(at)? != b'{' {
-        return None;
-    }
-    at += 1;
+    let mut at = object_start(body)?;
     let mut found = None;
-    loop {
-        at = whitespace(body, at);
-        let key_start = at;
-        let key_end = skip_string(body, at)?;
-        at = whitespace(body, key_end);
-        if *body.get(at)? != b':' {
-            return None;
-        }
-        at = whitespace(body, at + 1);
-        let key = &body[key_start + 1..key_end - 1];
-        if found.is_none() && key == field.as_bytes() && body.get(at) == Some(&b'[') {
-            let (end, rows) = array(body, at)?;
-            found = Some((at..end, rows));
-            at = end;
+    let end = loop {
+        let (key, value) = entry_key(body, at)?;
+        let value_end = if found.is_none() && key == field.as_bytes() && body.get(value) == Some(&b'[') {
+            let (end, rows) = array(body, value)?;
+            found = Some((value..end, rows));
+            end
         } else {
-            at = skip_value(body, at)?;
+            skip_value(body, value)?
+        };
+        match entry_end(body, value_end)? {
+            Next::Entry(next) => at = next,
+            Next::End(end) => break end,
         }
-        at = whitespace(body, at);
-        match *body.get(at)? {
-            b',' => at += 1,
-            b'}' => break,
-            _ => return None,
-        }
-    }
-    if whitespace(body, at + 1) != body.len() {
+    };
+    if whitespace(body, end) != body.len() {
         return None;
     }
     let (array, rows) = found?;
@@ -132,37 +118,58 @@ fn split(body: &[u8], field: &str) -> Option<(Vec<Range<usize>>, Vec<u8>)> {
 pub(crate) fn object_fields<const N: usize>(row: &[u8], names: [&str; N]) -> Option<[Range<usize>; N]> {
     let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
     let mut missing = N;
-    let mut at = whitespace(row, 0);
-    if *row.get(at)? != b'{' {
-        return None;
-    }
-    at += 1;
-    while missing > 0 {
-        at = whitespace(row, at);
-        let key_start = at;
-        let key_end = skip_string(row, at)?;
-        at = whitespace(row, key_end);
-        if *row.get(at)? != b':' {
-            return None;
-        }
-        at = whitespace(row, at + 1);
-        let end = skip_value(row, at)?;
-        let key = &row[key_start + 1..key_end - 1];
+    let mut at = object_start(row)?;
+    loop {
+        let (key, value) = entry_key(row, at)?;
+        let end = skip_value(row, value)?;
         if let Some(i) = names.iter().position(|name| name.as_bytes() == key)
             && found[i].is_none()
         {
-            found[i] = Some(at..end);
+            found[i] = Some(value..end);
             missing -= 1;
+            if missing == 0 {
+                break;
+            }
         }
-        at = whitespace(row, end);
-        match *row.get(at)? {
-            b',' => at += 1,
-            _ if missing == 0 => break,
-            _ => return None,
+        match entry_end(row, end)? {
+            Next::Entry(next) => at = next,
+            Next::End(_) => return None,
         }
     }
     let mut spans = found.into_iter();
     Some(std::array::from_fn(|_| spans.next().flatten().unwrap_or_default()))
+}
+
+/// What follows an object's entry.
+enum Next {
+    /// Another entry, starting here.
+    Entry(usize),
+    /// The end of the object, just past its `}`.
+    End(usize),
+}
+
+/// Just past the `{` that opens `body` (after whitespace).
+fn object_start(body: &[u8]) -> Option<usize> {
+    let at = whitespace(body, 0);
+    (*body.get(at)? == b'{').then_some(at + 1)
+}
+
+/// The entry at `at`: its key's raw bytes (escapes left as they are) and where its value starts.
+fn entry_key(body: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    let start = whitespace(body, at);
+    let end = skip_string(body, start)?;
+    let colon = whitespace(body, end);
+    (*body.get(colon)? == b':').then(|| (&body[start + 1..end - 1], whitespace(body, colon + 1)))
+}
+
+/// What follows an entry whose value ends at `at`: a `,` and another entry, or the closing `}`.
+fn entry_end(body: &[u8], at: usize) -> Option<Next> {
+    let at = whitespace(body, at);
+    match *body.get(at)? {
+        b',' => Some(Next::Entry(at + 1)),
+        b'}' => Some(Next::End(at + 1)),
+        _ => None,
+    }
 }
 
 /// The array starting at `at` (`[`): the index just past it and its elements' spans.
@@ -296,6 +303,8 @@ mod tests {
         let row = br#" {"id": "a\"1", "skip": {"x": ["}"]}, "date": 5, "rest": [1, "#;
         let spans = object_fields(row, ["date", "id"]).unwrap();
         assert_eq!((&row[spans[0].clone()], &row[spans[1].clone()]), (&b"5"[..], &br#""a\"1""#[..]));
+        let row = br#"{"a": 1, "id": 7}"#;
+        assert_eq!(&row[object_fields(row, ["id"]).unwrap()[0].clone()], b"7");
         let row = br#"{"id": 7, "id": 8, "date": 1}"#;
         assert_eq!(&row[object_fields(row, ["id"]).unwrap()[0].clone()], b"7");
         // Absent, escaped, or not an object: left to serde_json.

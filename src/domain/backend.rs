@@ -213,6 +213,11 @@ pub trait OrderBackend: Send + Sync + 'static {
     /// engine decodes only the rows a merged page keeps or an engine-side filter reads.
     async fn list(&self, request: &ListRequest) -> Result<ListPage>;
 
+    /// One page with every row decoded (for tools and tests; the engine decodes only the rows it keeps).
+    async fn list_decoded(&self, request: &ListRequest) -> Result<DecodedPage> {
+        self.list(request).await?.decode_all().await
+    }
+
     /// Full orders by native id (the vendor's "get order"), in any order; unknown ids are left out.
     /// Internal or external ids, wherever the vendor accepts both.
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>>;

@@ -30,12 +30,13 @@ async fn list_all(
     let mut first_total = None;
     for page_number in 0.. {
         let page = backend
-            .list(&ListRequest { filter: filter.clone(), page_size, continuation: continuation.clone() })
+            .list_decoded(&ListRequest {
+                filter: filter.clone(),
+                page_size,
+                continuation: continuation.clone(),
+            })
             .await
-            .unwrap_or_else(|e| panic!("page {page_number} of {filter:?}: {e}"))
-            .decode_all()
-            .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("page {page_number} of {filter:?}: {e}"));
         if page_number == 0 {
             first_total = page.total;
         }
@@ -84,10 +85,8 @@ async fn lists_to_the_end() {
     }
     // The same request gives the same page; page size is clamped to 100; a foreign token is refused.
     let request = ListRequest { filter: OrderFilter::default(), page_size: 500, continuation: None };
-    let (a, b) = (
-        backend.list(&request).await.unwrap().decode_all().await.unwrap(),
-        backend.list(&request).await.unwrap().decode_all().await.unwrap(),
-    );
+    let (a, b) =
+        (backend.list_decoded(&request).await.unwrap(), backend.list_decoded(&request).await.unwrap());
     assert_eq!(a.orders.len(), 100);
     assert_eq!(ids(&a.orders), ids(&b.orders));
     assert_eq!(a.next, b.next);

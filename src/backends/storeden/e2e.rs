@@ -27,7 +27,7 @@ async fn list_all(backend: &StoredenBackend, filter: &OrderFilter, page_size: us
     let mut pages = 0;
     loop {
         let request = ListRequest { filter: filter.clone(), page_size, continuation };
-        let page = backend.list(&request).await.expect("a page").decode_all().await.unwrap();
+        let page = backend.list_decoded(&request).await.expect("a page");
         pages += 1;
         // No total, except the exact zero of a filter nothing can match.
         assert!(
@@ -60,31 +60,19 @@ async fn lists_every_order_once_newest_first() {
     assert!(orders.iter().all(|o| o.known.total && o.known.tags && !o.known.is_full()));
 
     let request = ListRequest { filter: OrderFilter::default(), page_size: 10, continuation: None };
-    let first = backend.list(&request).await.unwrap().decode_all().await.unwrap();
+    let first = backend.list_decoded(&request).await.unwrap();
     let again = backend
-        .list(&ListRequest { continuation: first.next.clone(), ..request.clone() })
-        .await
-        .unwrap()
-        .decode_all()
+        .list_decoded(&ListRequest { continuation: first.next.clone(), ..request.clone() })
         .await
         .unwrap();
     let twice = backend
-        .list(&ListRequest { continuation: first.next.clone(), ..request.clone() })
-        .await
-        .unwrap()
-        .decode_all()
+        .list_decoded(&ListRequest { continuation: first.next.clone(), ..request.clone() })
         .await
         .unwrap();
     assert_eq!(ids(&again.orders), ids(&twice.orders), "same token, same page");
     assert_eq!(ids(&again.orders), ids(&orders[10..20]));
 
-    let big = backend
-        .list(&ListRequest { page_size: 1000, ..request.clone() })
-        .await
-        .unwrap()
-        .decode_all()
-        .await
-        .unwrap();
+    let big = backend.list_decoded(&ListRequest { page_size: 1000, ..request.clone() }).await.unwrap();
     assert_eq!(big.orders.len(), 100, "clamped to the maximum");
     let bad = backend.list(&ListRequest { continuation: Some("garbage".into()), ..request }).await;
     assert!(matches!(bad, Err(Error::BadUserInput(_))));

@@ -35,13 +35,13 @@ async fn list_all(
     let mut total = None;
     for page_number in 0..1000 {
         let request = ListRequest { filter: filter.clone(), page_size, continuation: continuation.clone() };
-        let page = backend.list(&request).await.expect("list page").decode_all().await.unwrap();
+        let page = backend.list_decoded(&request).await.expect("list page");
         assert!(page.orders.len() <= page_size);
         if page_number == 0 {
             total = page.total;
         }
         // The same request gives the same page.
-        let again = backend.list(&request).await.expect("list page again").decode_all().await.unwrap();
+        let again = backend.list_decoded(&request).await.expect("list page again");
         assert_eq!(ids(&again.orders), ids(&page.orders));
         all.extend(page.orders);
         match page.next {

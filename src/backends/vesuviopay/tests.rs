@@ -149,13 +149,8 @@ async fn impossible_filters_make_no_call() {
             ..Default::default()
         },
     ] {
-        let page = backend
-            .list(&ListRequest { filter, page_size: 10, continuation: None })
-            .await
-            .unwrap()
-            .decode_all()
-            .await
-            .unwrap();
+        let page =
+            backend.list_decoded(&ListRequest { filter, page_size: 10, continuation: None }).await.unwrap();
         assert!(page.orders.is_empty() && page.next.is_none());
         assert_eq!(page.total, Some(0));
     }

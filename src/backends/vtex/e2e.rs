@@ -42,7 +42,7 @@ async fn list_all(
     let mut total = None;
     for round in 0..5_000 {
         let request = ListRequest { filter: filter.clone(), page_size, continuation };
-        let page = backend.list(&request).await.expect("list page").decode_all().await.unwrap();
+        let page = backend.list_decoded(&request).await.expect("list page");
         if round == 0 {
             total = page.total;
         }
@@ -96,21 +96,13 @@ async fn lists_everything_newest_first_past_the_page_cap() {
     assert!(slid, "80 pages were served without a window slide");
     // Re-asking the same page gives the same page.
     let request = ListRequest { filter: OrderFilter::default(), page_size: 7, continuation: None };
-    let first = backend.list(&request).await.unwrap().decode_all().await.unwrap();
+    let first = backend.list_decoded(&request).await.unwrap();
     let again = backend
-        .list(&ListRequest { continuation: first.next.clone(), ..request.clone() })
-        .await
-        .unwrap()
-        .decode_all()
+        .list_decoded(&ListRequest { continuation: first.next.clone(), ..request.clone() })
         .await
         .unwrap();
-    let again2 = backend
-        .list(&ListRequest { continuation: first.next.clone(), ..request })
-        .await
-        .unwrap()
-        .decode_all()
-        .await
-        .unwrap();
+    let again2 =
+        backend.list_decoded(&ListRequest { continuation: first.next.clone(), ..request }).await.unwrap();
     assert_eq!(ids(&again.orders), ids(&again2.orders));
 }
 

@@ -242,7 +242,7 @@ async fn impossible_filters_make_no_call() {
             ..OrderFilter::default()
         },
     ] {
-        let page = backend.list(&request(filter)).await.unwrap().decode_all().await.unwrap();
+        let page = backend.list_decoded(&request(filter)).await.unwrap();
         assert!(page.orders.is_empty() && page.next.is_none());
         assert_eq!(page.total, Some(0));
     }

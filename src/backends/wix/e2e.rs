@@ -24,10 +24,11 @@ async fn list_all(backend: &WixBackend, filter: &OrderFilter, page_size: usize) 
     let mut continuation = None;
     for _ in 0..1000 {
         let page = backend
-            .list(&ListRequest { filter: filter.clone(), page_size, continuation: continuation.clone() })
-            .await
-            .unwrap()
-            .decode_all()
+            .list_decoded(&ListRequest {
+                filter: filter.clone(),
+                page_size,
+                continuation: continuation.clone(),
+            })
             .await
             .unwrap();
         assert!(page.orders.len() <= page_size.min(100));
@@ -269,7 +270,7 @@ async fn retries_search_and_reports_malformed_json() {
     let backend = adapter(&sandbox);
     let request = ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None };
     sandbox.control.fail_next(1);
-    assert_eq!(backend.list(&request).await.unwrap().decode_all().await.unwrap().orders.len(), 5);
+    assert_eq!(backend.list_decoded(&request).await.unwrap().orders.len(), 5);
     sandbox.control.clear_faults();
     sandbox.control.set_malformed(true);
     let err = backend.list(&request).await.unwrap_err();
