@@ -46,16 +46,17 @@ impl std::fmt::Debug for RowText {
     }
 }
 
-/// Decodes a list body: its rows are the array at top-level key `field`, kept unparsed; the rest decodes into
-/// `T` with that array empty. A body the scan cannot split (not that shape, or not JSON) is decoded whole, which
-/// reports what is wrong precisely, and `take` moves the rows out of `T` then.
+/// Decodes a list body: its rows are the array at `path` (keys of nested objects, e.g. `["data", "orders"]`; empty
+/// for a body that is the array itself), kept unparsed; the rest decodes into `T` with that array empty. A body
+/// the scan cannot split (not that shape, or not JSON) is decoded whole, which reports what is wrong precisely,
+/// and `take` moves the rows out of `T` then.
 pub fn decode_list<T: DeserializeOwned>(
     backend: &BackendName,
     body: &Body,
-    field: &str,
+    path: &[&str],
     take: impl FnOnce(&mut T) -> Vec<Box<RawValue>>,
 ) -> Result<(T, Vec<RowText>)> {
-    if let Some((spans, envelope)) = split(body, field) {
+    if let Some((spans, envelope)) = split(body, path) {
         let envelope: T = decode_bytes(backend, &envelope)?;
         let rows = spans.into_iter().map(|span| RowText { body: body.clone(), span }).collect();
         return Ok((envelope, rows));
@@ -82,34 +83,64 @@ pub fn decode_row<T: DeserializeOwned>(
     Ok((value, NativeJson::from_json_text(text)))
 }
 
-/// The spans of the rows of the array at top-level key `field`, and the body with that array emptied (`[]`).
-/// `None` when the body is not an object holding such an array, or its structure is broken.
-fn split(body: &[u8], field: &str) -> Option<(Vec<Range<usize>>, Vec<u8>)> {
-    let mut at = object_start(body)?;
-    let mut found = None;
-    let end = loop {
-        let (key, value) = entry_key(body, at)?;
-        let value_end = if found.is_none() && key == field.as_bytes() && body.get(value) == Some(&b'[') {
-            let (end, rows) = array(body, value)?;
-            found = Some((value..end, rows));
-            end
-        } else {
-            skip_value(body, value)?
-        };
-        match entry_end(body, value_end)? {
-            Next::Entry(next) => at = next,
-            Next::End(end) => break end,
+/// The spans of the rows of the array at `path`, and the body with that array emptied (`[]`). `None` when the
+/// body does not hold such an array, or its structure is broken.
+fn split(body: &[u8], path: &[&str]) -> Option<(Vec<Range<usize>>, Vec<u8>)> {
+    let start = whitespace(body, 0);
+    let (end, (array, rows)) = match path {
+        [] if body.get(start) == Some(&b'[') => {
+            let (end, rows) = self::array(body, start)?;
+            (end, (start..end, rows))
+        }
+        [] => return None,
+        _ => {
+            let (end, found) = object_array(body, start, path)?;
+            (end, found?)
         }
     };
     if whitespace(body, end) != body.len() {
         return None;
     }
-    let (array, rows) = found?;
     let mut envelope = Vec::with_capacity(body.len() - array.len() + 2);
     envelope.extend_from_slice(&body[..array.start]);
     envelope.extend_from_slice(b"[]");
     envelope.extend_from_slice(&body[array.end..]);
     Some((rows, envelope))
+}
+
+/// An array found: its span and its elements' spans.
+type Found = (Range<usize>, Vec<Range<usize>>);
+
+/// The object starting at `start` (`{`), looking for the array at `path` (non-empty) within it: the index just
+/// past the object, and the array when found (the first occurrence of each key).
+fn object_array(body: &[u8], start: usize, path: &[&str]) -> Option<(usize, Option<Found>)> {
+    let (key_wanted, rest) = path.split_first()?;
+    if *body.get(start)? != b'{' {
+        return None;
+    }
+    let mut at = start + 1;
+    let mut found = None;
+    loop {
+        let (key, value) = entry_key(body, at)?;
+        let wanted = found.is_none() && key == key_wanted.as_bytes();
+        let value_end = match body.get(value) {
+            Some(b'[') if wanted && rest.is_empty() => {
+                let (end, rows) = array(body, value)?;
+                found = Some((value..end, rows));
+                end
+            }
+            Some(b'{') if wanted && !rest.is_empty() => {
+                let (end, inner) = object_array(body, value, rest)?;
+                found = inner;
+                end
+            }
+            _ => skip_value(body, value)?,
+        };
+        match entry_end(body, value_end)? {
+            Next::Entry(next) => at = next,
+            Next::End(end) => return Some((end, found)),
+        }
+    }
 }
 
 /// The spans of the values of top-level keys `names` of the object `row`, stopping once each has been seen
@@ -267,8 +298,8 @@ fn skip_string(body: &[u8], mut at: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn rows_of<'a>(body: &'a str, field: &str) -> Option<(Vec<&'a str>, String)> {
-        let (spans, envelope) = split(body.as_bytes(), field)?;
+    fn rows_of<'a>(body: &'a str, path: &[&str]) -> Option<(Vec<&'a str>, String)> {
+        let (spans, envelope) = split(body.as_bytes(), path)?;
         Some((spans.into_iter().map(|s| &body[s]).collect(), String::from_utf8(envelope).unwrap()))
     }
 
@@ -276,7 +307,7 @@ mod tests {
     fn splits_rows_and_keeps_the_rest() {
         let body = r#" { "meta": {"a": [1, {"b": "]}\"{"}]}, "orders" : [ {"id": "x\\\"}", "n": [1, 2]} , {"id": 2}, "s", 3.5e1,
             {"long": "0123456789abcdef\"0123456789abcdef", "é": "ü"} ], "next": null } "#;
-        let (rows, envelope) = rows_of(body, "orders").unwrap();
+        let (rows, envelope) = rows_of(body, &["orders"]).unwrap();
         assert_eq!(
             rows,
             [
@@ -292,9 +323,23 @@ mod tests {
             envelope,
             serde_json::json!({"meta": {"a": [1, {"b": "]}\"{"}]}, "orders": [], "next": null})
         );
-        assert_eq!(rows_of(r#"{"orders": []}"#, "orders").unwrap().0, Vec::<&str>::new());
+        assert_eq!(rows_of(r#"{"orders": []}"#, &["orders"]).unwrap().0, Vec::<&str>::new());
+        // Nested, after a sibling of the same name at the top; a bare array.
+        let body = r#"{"orders": {"x": 1}, "data": {"total": 2, "orders": [{"a": 1}, {}]}, "success": true}"#;
+        let (rows, envelope) = rows_of(body, &["data", "orders"]).unwrap();
+        assert_eq!(
+            (rows, envelope.as_str()),
+            (
+                vec![r#"{"a": 1}"#, "{}"],
+                r#"{"orders": {"x": 1}, "data": {"total": 2, "orders": []}, "success": true}"#
+            )
+        );
+        let (rows, envelope) = rows_of(" [1, {\"a\": [2]}] ", &[]).unwrap();
+        assert_eq!((rows, envelope.as_str()), (vec!["1", r#"{"a": [2]}"#], " [] "));
+        assert!(rows_of(r#"{"data": {"orders": 1}}"#, &["data", "orders"]).is_none());
+        assert!(rows_of(r#"{"ok": 0}"#, &[]).is_none());
         // The first `orders` key is the rows; a later one is part of the envelope.
-        let (rows, envelope) = rows_of(r#"{"orders": [1], "orders": [2]}"#, "orders").unwrap();
+        let (rows, envelope) = rows_of(r#"{"orders": [1], "orders": [2]}"#, &["orders"]).unwrap();
         assert_eq!((rows, envelope.as_str()), (vec!["1"], r#"{"orders": [], "orders": [2]}"#));
     }
 
@@ -329,7 +374,7 @@ mod tests {
             "",
             "{}",
         ] {
-            assert!(split(body.as_bytes(), "orders").is_none(), "{body}");
+            assert!(split(body.as_bytes(), &["orders"]).is_none(), "{body}");
         }
     }
 
@@ -352,7 +397,8 @@ mod tests {
         ] {
             let body = Body::from(text.to_string());
             let (page, rows) =
-                decode_list(&backend, &body, "orders", |p: &mut Page| std::mem::take(&mut p.orders)).unwrap();
+                decode_list(&backend, &body, &["orders"], |p: &mut Page| std::mem::take(&mut p.orders))
+                    .unwrap();
             assert!(page.orders.is_empty() && page.next.as_deref() == Some("n"));
             let (row, native) = decode_row::<Row>(&backend, &rows[0], "orders[0]").unwrap();
             assert_eq!((row.total.to_string(), native.text()), ("1.50".into(), Some(r#"{"total": 1.50}"#)));
@@ -362,7 +408,7 @@ mod tests {
             }
         }
         let broken = Body::from(r#"{"orders": [{"total": 1}"#.to_string());
-        match decode_list(&backend, &broken, "orders", |p: &mut Page| std::mem::take(&mut p.orders))
+        match decode_list(&backend, &broken, &["orders"], |p: &mut Page| std::mem::take(&mut p.orders))
             .unwrap_err()
         {
             Error::Malformed { path, message, .. } => {

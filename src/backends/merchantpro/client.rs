@@ -148,7 +148,7 @@ impl Client {
 /// Reads the list envelope from the body, keeping each row's text.
 fn raw_page(backend: &BackendName, body: &rows::Body) -> Result<RawPage> {
     let take = |envelope: &mut ListEnvelope| std::mem::take(&mut envelope.data);
-    let (envelope, rows) = rows::decode_list(backend, body, "data", take)?;
+    let (envelope, rows) = rows::decode_list(backend, body, &["data"], take)?;
     Ok(RawPage {
         rows,
         total: envelope.meta.count.total,

@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 
 use super::wire::{FullOrder, ListRow, OkBody, TagsResult, TrackingInfo};
 use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes, decode_raw};
+use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -47,7 +48,7 @@ impl Client {
     }
 
     /// One page of `list.json`, each row as its JSON text (decode them with [`decode_rows`]).
-    pub async fn list(&self, query: &[(&str, String)]) -> Result<Vec<Box<RawValue>>> {
+    pub async fn list(&self, query: &[(&str, String)]) -> Result<Vec<RowText>> {
         let bytes = self.get(LIST_PATH, query, None).await?;
         decode_list(self.http.backend(), &bytes)
     }
@@ -214,9 +215,11 @@ fn truthy(value: &Value) -> bool {
 
 /// Decodes a `list.json` body: a bare array of orders, each kept as its JSON text. Anything else is Storeden's
 /// error body (a small object, read as a value) or not an answer at all.
-pub(super) fn decode_list(backend: &BackendName, bytes: &[u8]) -> Result<Vec<Box<RawValue>>> {
+pub(super) fn decode_list(backend: &BackendName, bytes: &Bytes) -> Result<Vec<RowText>> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return decode_bytes(backend, bytes);
+        let (_, rows) =
+            rows::decode_list(backend, bytes, &[], |all: &mut Vec<Box<RawValue>>| std::mem::take(all))?;
+        return Ok(rows);
     }
     let value: Value = decode_bytes(backend, bytes)?;
     if let Some(vendor) = value.as_object().and_then(|_| vendor_error(&value)) {
@@ -235,13 +238,11 @@ pub(super) fn decode_list(backend: &BackendName, bytes: &[u8]) -> Result<Vec<Box
 }
 
 /// Decodes each row of a list page (errors name `[i].field`), paired with its text for `native`.
-pub(super) fn decode_rows(
-    backend: &BackendName,
-    rows: &[Box<RawValue>],
-) -> Result<Vec<(ListRow, NativeJson)>> {
-    rows.iter()
+pub(super) fn decode_rows(backend: &BackendName, found: &[RowText]) -> Result<Vec<(ListRow, NativeJson)>> {
+    found
+        .iter()
         .enumerate()
-        .map(|(index, raw)| Ok((decode_raw(backend, raw, &format!("[{index}]"))?, NativeJson::from_raw(raw))))
+        .map(|(index, row)| rows::decode_row(backend, row, &format!("[{index}]")))
         .collect()
 }
 
@@ -401,14 +402,15 @@ mod tests {
     #[test]
     fn list_bodies() {
         let backend = BackendName::parse("shop-it").unwrap();
-        let rows = decode_list(&backend, br#" [{"orderID":"1_a","status":0}, {"orderID":2}] "#).unwrap();
+        let list = |text: &[u8]| decode_list(&backend, &Bytes::copy_from_slice(text));
+        let rows = list(br#" [{"orderID":"1_a","status":0}, {"orderID":2}] "#).unwrap();
         assert_eq!(
-            rows.iter().map(|r| r.get()).collect::<Vec<_>>(),
-            [r#"{"orderID":"1_a","status":0}"#, r#"{"orderID":2}"#]
+            rows.iter().map(RowText::bytes).collect::<Vec<_>>(),
+            [&br#"{"orderID":"1_a","status":0}"#[..], br#"{"orderID":2}"#]
         );
         let decoded = decode_rows(&backend, &rows).unwrap();
         assert_eq!(decoded[1].0.order_id.0, "2");
-        let documented = decode_list(&backend, super::super::fixtures::LIST_EXAMPLE.as_bytes()).unwrap();
+        let documented = list(super::super::fixtures::LIST_EXAMPLE.as_bytes()).unwrap();
         let value: Value = serde_json::from_str(super::super::fixtures::LIST_EXAMPLE).unwrap();
         let natives: Vec<NativeJson> =
             decode_rows(&backend, &documented).unwrap().into_iter().map(|r| r.1).collect();
@@ -416,17 +418,17 @@ mod tests {
             natives.iter().map(|n| n.value().clone()).collect::<Vec<_>>(),
             value.as_array().unwrap().clone()
         );
-        let bad = decode_list(&backend, br#"[{"orderID":"1_a","total":"x"}]"#).unwrap();
+        let bad = list(br#"[{"orderID":"1_a","total":"x"}]"#).unwrap();
         match decode_rows(&backend, &bad).unwrap_err() {
             Error::Malformed { path, .. } => assert_eq!(path, "[0].total"),
             other => panic!("unexpected {other:?}"),
         }
-        match decode_list(&backend, br#"{"ok":0,"err":"Limit Exceeded"}"#).unwrap_err() {
+        match list(br#"{"ok":0,"err":"Limit Exceeded"}"#).unwrap_err() {
             Error::Backend { status: 200, message, .. } => assert_eq!(message, "Limit Exceeded"),
             other => panic!("unexpected {other:?}"),
         }
         for body in ["", "{}", r#"{"data":[]}"#, "3"] {
-            match decode_list(&backend, body.as_bytes()).unwrap_err() {
+            match list(body.as_bytes()).unwrap_err() {
                 Error::Malformed { path, .. } => assert_eq!(path, "(root)", "{body}"),
                 other => panic!("unexpected {other:?}"),
             }

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 
 use super::status;
 use super::wire::{self, DateValue, FullOrder, Items, ListRow, Party, TrackingInfo};
@@ -49,6 +50,28 @@ impl Context<'_> {
         let native = NativeOrderId::parse(&id).map_err(|reason| self.malformed(path, reason))?;
         Ok(OrderId::new(self.backend.clone(), native))
     }
+}
+
+/// A list row's key from its raw `orderID`, `orderDate` and `iso`, read exactly as [`summary_order`] reads them.
+pub(super) fn row_key(
+    ctx: Context<'_>,
+    id: Option<&RawValue>,
+    date: Option<&RawValue>,
+    iso: Option<&RawValue>,
+) -> Result<(OrderId, DateTime<FixedOffset>)> {
+    fn field<T: serde::de::DeserializeOwned>(
+        ctx: Context<'_>,
+        path: &str,
+        raw: Option<&RawValue>,
+    ) -> Result<Option<T>> {
+        raw.map(|raw| serde_json::from_str(raw.get()).map_err(|e| ctx.malformed(path, e.to_string())))
+            .transpose()
+    }
+    let id: wire::Text = field(ctx, "orderID", id)?.ok_or_else(|| ctx.malformed("orderID", "missing"))?;
+    let id = ctx.order_id(&id, "orderID")?;
+    let date: Option<DateValue> = field(ctx, "orderDate", date)?;
+    let iso: Option<wire::Iso> = field(ctx, "iso", iso)?;
+    Ok((id, placed_at(ctx, date.as_ref(), iso.as_ref())?))
 }
 
 /// An order from a list row: id, status, date, `totals.total`, and whatever `nodes` the row carries (billing

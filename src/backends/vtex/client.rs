@@ -87,7 +87,7 @@ impl VtexClient {
             .await
             .map_err(|failure| self.http.failure_error(failure))??;
         let take = |response: &mut ListResponse| response.list.take().unwrap_or_default();
-        rows::decode_list(self.http.backend(), &bytes, "list", take)
+        rows::decode_list(self.http.backend(), &bytes, &["list"], take)
     }
 
     /// A full order and its JSON text as received; `None` when VTEX does not know the id.

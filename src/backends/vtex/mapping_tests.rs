@@ -27,7 +27,7 @@ fn full(json: &str) -> Order {
 /// A list body split as the client splits it: the envelope and the rows.
 fn listed(json: &str) -> (ListResponse, Vec<RowText>) {
     let take = |response: &mut ListResponse| response.list.take().unwrap_or_default();
-    decode_list(&backend(), &Body::from(json.to_string()), "list", take).unwrap()
+    decode_list(&backend(), &Body::from(json.to_string()), &["list"], take).unwrap()
 }
 
 /// The page, its rows decoded, and each row's text as `native` (checked to be the row as sent).

@@ -91,7 +91,7 @@ impl WixClient {
             let error = match outcome {
                 Ok(Ok(bytes)) => {
                     let take = |answer: &mut wire::SearchResponse| std::mem::take(&mut answer.orders);
-                    return rows::decode_list(self.http.backend(), &bytes, "orders", take);
+                    return rows::decode_list(self.http.backend(), &bytes, &["orders"], take);
                 }
                 Ok(Err(error)) => error,
                 Err(failure) => self.http.failure_error(failure),
