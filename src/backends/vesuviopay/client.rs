@@ -8,6 +8,7 @@ use serde_json::value::RawValue;
 
 use super::wire;
 use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes, decode_raw};
+use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -47,8 +48,8 @@ impl Client {
         self.http.backend()
     }
 
-    /// `GET /api/v1/orders?…`: the decoded page, each row still as its JSON text (see [`decode_rows`]).
-    pub(super) async fn list(&self, query: &[(&str, String)]) -> Result<wire::OrderList> {
+    /// `GET /api/v1/orders?…`: the page (its `orders` left empty) and its rows, unparsed (see [`decode_rows`]).
+    pub(super) async fn list(&self, query: &[(&str, String)]) -> Result<(wire::OrderList, Vec<RowText>)> {
         let bytes = self.send("listOrders", Method::GET, "/api/v1/orders", query, Body::Empty, None).await?;
         decode_list(self.backend(), &bytes)
     }
@@ -134,23 +135,27 @@ fn failure_error(http: &HttpClient, failure: Failure, id: Option<&NativeOrderId>
 }
 
 /// Decodes a list answer's envelope straight from its bytes; the rows stay JSON text.
-pub(super) fn decode_list(backend: &BackendName, bytes: &[u8]) -> Result<wire::OrderList> {
-    let envelope: wire::Envelope<wire::OrderList> = decode_bytes(backend, bytes)?;
-    Ok(checked(backend, envelope)?.data)
+pub(super) fn decode_list(
+    backend: &BackendName,
+    bytes: &rows::Body,
+) -> Result<(wire::OrderList, Vec<RowText>)> {
+    let take = |envelope: &mut wire::Envelope<wire::OrderList>| std::mem::take(&mut envelope.data.orders);
+    let (envelope, found) = rows::decode_list(backend, bytes, &["data", "orders"], take)?;
+    Ok((checked(backend, envelope)?.data, found))
 }
 
 /// Decodes each row of a list page (`data.orders[i]` in errors), paired with its text for `native`.
 pub(super) fn decode_rows(
     backend: &BackendName,
-    page: &wire::OrderList,
+    found: &[RowText],
 ) -> Result<Vec<(wire::OrderRow, NativeJson, String)>> {
-    page.orders
+    found
         .iter()
         .enumerate()
-        .map(|(i, raw)| {
+        .map(|(i, row)| {
             let path = format!("data.orders[{i}]");
-            let row = decode_raw(backend, raw, &path)?;
-            Ok((row, NativeJson::from_raw(raw), path))
+            let (row, native) = rows::decode_row(backend, row, &path)?;
+            Ok((row, native, path))
         })
         .collect()
 }
@@ -349,15 +354,16 @@ api_key = "sk_test"
             "data"
         );
         assert_eq!(malformed_path(decode_detail(&backend, br#"{"success":true}"#).unwrap_err()), "(root)");
-        assert!(malformed_path(decode_list(&backend, b"<html>").unwrap_err()).starts_with("line 1 column"));
+        let list = |text: &[u8]| decode_list(&backend, &rows::Body::copy_from_slice(text));
+        assert!(malformed_path(list(b"<html>").unwrap_err()).starts_with("line 1 column"));
         let refused = br#"{"success":false,"message":"nope","data":{"orders":[]}}"#;
-        match decode_list(&backend, refused).unwrap_err() {
+        match list(refused).unwrap_err() {
             Error::Backend { status: 200, message, .. } => assert_eq!(message, "nope"),
             other => panic!("unexpected {other:?}"),
         }
-        let page = decode_list(&backend, br#"{"data":{"orders":[{"id":"x"}, 7]}}"#).unwrap();
-        assert_eq!((page.orders.len(), page.total_count, page.has_more), (2, None, None));
-        assert_eq!(malformed_path(decode_rows(&backend, &page).unwrap_err()), "data.orders[0]");
+        let (page, found) = list(br#"{"data":{"orders":[{"id":"x"}, 7]}}"#).unwrap();
+        assert_eq!((found.len(), page.orders.len(), page.total_count, page.has_more), (2, 0, None, None));
+        assert_eq!(malformed_path(decode_rows(&backend, &found).unwrap_err()), "data.orders[0]");
     }
 
     // Ids are one percent-encoded path segment; dot segments never reach the server.

@@ -2,7 +2,9 @@
 //!
 //! VesuvioPay payloads carry no currency: every amount is in the backend's configured `currency`.
 
+use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 
 use super::status::NativeStatus;
 use super::wire;
@@ -32,6 +34,27 @@ pub(super) const ROW_KNOWN: Known = Known {
 };
 
 /// Builds an order from a list row; `native` is the row as sent.
+/// A list row's key from its raw `id` and `placedAt` (row `path`), read exactly as [`order_from_row`] reads them.
+pub(super) fn row_key(
+    backend: &BackendName,
+    id: Option<&RawValue>,
+    placed_at: Option<&RawValue>,
+    path: &str,
+) -> Result<(OrderId, DateTime<FixedOffset>)> {
+    let text = |field: &str, raw: Option<&RawValue>| -> Result<String> {
+        let malformed = |message: String| Error::Malformed {
+            backend: backend.to_string(),
+            path: format!("{path}.{field}"),
+            message,
+        };
+        let raw = raw.ok_or_else(|| malformed("missing".into()))?;
+        serde_json::from_str(raw.get()).map_err(|e| malformed(e.to_string()))
+    };
+    let id = order_id(backend, &text("id", id)?, path)?;
+    let placed_at = require_datetime(backend, &format!("{path}.placedAt"), &text("placedAt", placed_at)?)?;
+    Ok((id, placed_at))
+}
+
 pub(super) fn order_from_row(
     backend: &BackendName,
     currency: &str,

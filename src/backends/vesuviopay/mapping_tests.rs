@@ -4,6 +4,7 @@ use super::super::client::{decode_detail, decode_list, decode_rows};
 use super::super::fixtures::{GET_RESPONSE, LIST_RESPONSE};
 use super::super::wire;
 use super::*;
+use crate::backends::rows::Body;
 use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
 use pretty_assertions::assert_eq;
 use rust_decimal::Decimal;
@@ -17,10 +18,10 @@ fn eur(amount: &str) -> Money {
 }
 
 fn list_fixture() -> (wire::OrderRow, NativeJson) {
-    let page = decode_list(&backend(), LIST_RESPONSE.as_bytes()).unwrap();
+    let (page, found) = decode_list(&backend(), &Body::from(LIST_RESPONSE.to_string())).unwrap();
     assert_eq!(page.total_count, Some(1));
     assert_eq!(page.has_more, Some(false));
-    let (row, native, path) = decode_rows(&backend(), &page).unwrap().into_iter().next().unwrap();
+    let (row, native, path) = decode_rows(&backend(), &found).unwrap().into_iter().next().unwrap();
     assert_eq!(path, "data.orders[0]");
     let value: serde_json::Value = serde_json::from_str(LIST_RESPONSE).unwrap();
     assert_eq!(native, value["data"]["orders"][0], "the row's text is kept as sent");
@@ -206,8 +207,8 @@ fn wrong_type_names_the_path() {
     let value = serde_json::json!({"success": true, "data": {"orders": [
         {"id": "x1", "status": "Shipped", "placedAt": "2025-10-08T10:30:00Z", "totalAmount": true}
     ], "totalCount": 1, "hasMore": false}});
-    let page = decode_list(&backend(), value.to_string().as_bytes()).unwrap();
-    match decode_rows(&backend(), &page).unwrap_err() {
+    let (_, found) = decode_list(&backend(), &Body::from(value.to_string())).unwrap();
+    match decode_rows(&backend(), &found).unwrap_err() {
         Error::Malformed { path, .. } => assert_eq!(path, "data.orders[0].totalAmount"),
         other => panic!("unexpected {other:?}"),
     }

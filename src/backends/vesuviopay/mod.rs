@@ -61,11 +61,13 @@ use serde_json::{Map, Value, json};
 use self::client::Client;
 use self::paging::{Consumed, Cursor, MAX_LIMIT, Plan};
 use self::status::NativeStatus;
+use crate::backends::http;
+use crate::backends::rows::{self, RowText};
 use crate::backends::util::{decode_token, encode_token, fetch_each};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, Link, ListPage, ListRequest,
-    NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
+    ListRow, NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -116,20 +118,41 @@ impl VesuvioPayBackend {
     }
 
     /// One list call: the rows as orders (each with its JSON text as `native`) and `hasMore`, `totalCount`.
+    /// One list call. With no filter, each row reads only its key (`id`, `placedAt`) and is mapped on first use;
+    /// with one, every row is mapped now, for `paging::consume` to check the filter on it.
     async fn list_call(
         &self,
         query: &[(&str, String)],
         limit: usize,
-    ) -> Result<(Vec<Order>, bool, Option<u64>)> {
-        let page = self.client.list(query).await?;
-        let rows = client::decode_rows(&self.name, &page)?;
-        let mut orders = Vec::with_capacity(rows.len());
-        for (row, native, path) in rows {
-            orders.push(mapping::order_from_row(&self.name, &self.currency, &row, native, &path)?);
-        }
+        filter: &OrderFilter,
+    ) -> Result<(Vec<ListRow>, bool, Option<u64>)> {
+        let (page, found) = self.client.list(query).await?;
         // Without `hasMore`, a full page may have a successor.
-        let has_more = page.has_more.unwrap_or(page.orders.len() >= limit);
-        Ok((orders, has_more, page.total_count))
+        let has_more = page.has_more.unwrap_or(found.len() >= limit);
+        let rows = if filter.is_empty() {
+            found.into_iter().enumerate().map(|(i, row)| self.lazy_row(row, i)).collect::<Result<Vec<_>>>()?
+        } else {
+            let mut rows = Vec::with_capacity(found.len());
+            for (row, native, path) in client::decode_rows(&self.name, &found)? {
+                let order = mapping::order_from_row(&self.name, &self.currency, &row, native, &path)?;
+                rows.push(ListRow::ready(order));
+            }
+            rows
+        };
+        Ok((rows, has_more, page.total_count))
+    }
+
+    /// Row `index` of a list page: its key read now, the order mapped on first use.
+    fn lazy_row(&self, row: RowText, index: usize) -> Result<ListRow> {
+        let path = format!("data.orders[{index}]");
+        let [id, placed_at] = http::leading_fields(&self.name, row.bytes(), &path, ["id", "placedAt"])?;
+        let (id, placed_at) = mapping::row_key(&self.name, id, placed_at, &path)?;
+        let (backend, currency) = (self.name.clone(), self.currency.clone());
+        Ok(ListRow::deferred(id, placed_at, move || {
+            let path = format!("data.orders[{index}]");
+            let (wire, native) = rows::decode_row(&backend, &row, &path)?;
+            mapping::order_from_row(&backend, &currency, &wire, native, &path)
+        }))
     }
 }
 
@@ -186,7 +209,7 @@ impl OrderBackend for VesuvioPayBackend {
         let mut limit = page_size;
         loop {
             let query = paging::query(limit, status.as_ref(), &window);
-            let (rows, has_more, total_count) = self.list_call(&query, limit).await?;
+            let (rows, has_more, total_count) = self.list_call(&query, limit, &request.filter).await?;
             let consumed =
                 paging::consume(rows, has_more, &request.filter, &window, cursor.as_ref(), page_size);
             match consumed {
@@ -197,7 +220,7 @@ impl OrderBackend for VesuvioPayBackend {
                         (true, _, _, None) => Some(orders.len() as u64),
                         _ => None,
                     };
-                    return Ok(ListPage::decoded(orders, next.as_ref().map(encode_token), total));
+                    return Ok(ListPage { rows: orders, next: next.as_ref().map(encode_token), total });
                 }
                 // Every row was already returned: widen the page once to get past orders sharing an instant.
                 None if limit < MAX_LIMIT => limit = MAX_LIMIT,

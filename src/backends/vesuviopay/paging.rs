@@ -12,7 +12,9 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::status::{DOCUMENTED, NativeStatus};
-use crate::domain::{FilterPushdown, Order, OrderFilter};
+use std::cmp::Reverse;
+
+use crate::domain::{FilterPushdown, ListRow, Order, OrderFilter, OrderId};
 
 /// The vendor's largest `limit`.
 pub(super) const MAX_LIMIT: usize = 50;
@@ -123,11 +125,55 @@ fn format_millis(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// What paging reads of a row: its id, when it was placed, and whether it matches the filter.
+pub(super) trait PagedRow {
+    /// The order's id.
+    fn row_id(&self) -> &OrderId;
+    /// When it was placed.
+    fn row_placed_at(&self) -> DateTime<FixedOffset>;
+    /// Newest first, ties by id.
+    fn row_sort_key(&self) -> (Reverse<i64>, Reverse<u32>, &OrderId);
+    /// Whether it matches `filter` (the fields the vendor did not apply).
+    fn row_matches(&self, filter: &OrderFilter) -> bool;
+}
+
+impl PagedRow for Order {
+    fn row_id(&self) -> &OrderId {
+        &self.id
+    }
+    fn row_placed_at(&self) -> DateTime<FixedOffset> {
+        self.placed_at
+    }
+    fn row_sort_key(&self) -> (Reverse<i64>, Reverse<u32>, &OrderId) {
+        self.sort_key()
+    }
+    fn row_matches(&self, filter: &OrderFilter) -> bool {
+        filter.matches(self, &FilterPushdown::default())
+    }
+}
+
+impl PagedRow for ListRow {
+    fn row_id(&self) -> &OrderId {
+        self.id()
+    }
+    fn row_placed_at(&self) -> DateTime<FixedOffset> {
+        self.placed_at()
+    }
+    fn row_sort_key(&self) -> (Reverse<i64>, Reverse<u32>, &OrderId) {
+        self.sort_key()
+    }
+    /// A listing with a filter decodes its rows up front (`VesuvioPayBackend::list_call`); without one, every
+    /// row matches undecoded.
+    fn row_matches(&self, filter: &OrderFilter) -> bool {
+        filter.is_empty() || self.decoded().is_some_and(|order| order.row_matches(filter))
+    }
+}
+
 /// What one vendor page gives.
 #[derive(Debug)]
-pub(super) struct Consumed {
+pub(super) struct Consumed<R> {
     /// The orders matching the filter, newest first.
-    pub orders: Vec<Order>,
+    pub orders: Vec<R>,
     /// Where to continue; `None` when the window is exhausted.
     pub next: Option<Cursor>,
 }
@@ -136,32 +182,33 @@ pub(super) struct Consumed {
 /// already returned, sorts newest first, takes `page_size` of them, keeps those matching `filter`, and says
 /// where to continue. `None` when the page makes no progress although the vendor has more (more than a page
 /// of orders share one instant): the caller retries with a larger limit or gives up.
-pub(super) fn consume(
-    rows: Vec<Order>,
+pub(super) fn consume<R: PagedRow>(
+    rows: Vec<R>,
     has_more: bool,
     filter: &OrderFilter,
     window: &Window,
     cursor: Option<&Cursor>,
     page_size: usize,
-) -> Option<Consumed> {
-    let seen_before = |order: &Order| {
+) -> Option<Consumed<R>> {
+    let seen_before = |order: &R| {
         cursor.is_some_and(|c| {
-            order.placed_at == c.before && c.seen.iter().any(|s| s == order.id.native.as_str())
+            order.row_placed_at() == c.before && c.seen.iter().any(|s| s == order.row_id().native.as_str())
         })
     };
-    let mut fresh: Vec<Order> = Vec::with_capacity(rows.len());
+    let mut fresh: Vec<R> = Vec::with_capacity(rows.len());
     for order in rows {
-        let in_window = window.from.is_none_or(|from| order.placed_at >= from)
-            && window.to.is_none_or(|to| order.placed_at <= to);
-        if in_window && !seen_before(&order) && !fresh.iter().any(|o| o.id == order.id) {
+        let placed_at = order.row_placed_at();
+        let in_window =
+            window.from.is_none_or(|from| placed_at >= from) && window.to.is_none_or(|to| placed_at <= to);
+        if in_window && !seen_before(&order) && !fresh.iter().any(|o| o.row_id() == order.row_id()) {
             fresh.push(order);
         }
     }
-    fresh.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    fresh.sort_by(|a, b| a.row_sort_key().cmp(&b.row_sort_key()));
     let available = fresh.len();
     fresh.truncate(page_size.max(1));
     let more = has_more || fresh.len() < available;
-    let Some(oldest) = fresh.last().map(|o| o.placed_at) else {
+    let Some(oldest) = fresh.last().map(PagedRow::row_placed_at) else {
         return if has_more { None } else { Some(Consumed { orders: Vec::new(), next: None }) };
     };
     let next = more.then(|| {
@@ -169,10 +216,12 @@ pub(super) fn consume(
             Some(c) if c.before == oldest => c.seen.clone(),
             _ => Vec::new(),
         };
-        seen.extend(fresh.iter().filter(|o| o.placed_at == oldest).map(|o| o.id.native.to_string()));
+        seen.extend(
+            fresh.iter().filter(|o| o.row_placed_at() == oldest).map(|o| o.row_id().native.to_string()),
+        );
         Cursor { before: oldest, seen }
     });
-    let orders = fresh.into_iter().filter(|o| filter.matches(o, &FilterPushdown::default())).collect();
+    let orders = fresh.into_iter().filter(|o| o.row_matches(filter)).collect();
     Some(Consumed { orders, next })
 }
 
