@@ -6,9 +6,9 @@
 //! JSON) and `mapping.rs` (wire → domain, tested on the vendor's documented example payloads).
 //!
 //! Shared by the adapters: [`http`] (the HTTP client, decoding with error paths) and [`rows`] (a list body
-//! split into unparsed rows). VTEX, Wix and MerchantPro list pages return rows that read only their key (id
-//! and creation date) and decode their order when the engine first needs it ([`crate::domain::ListRow`]);
-//! Storeden and VesuvioPay rows are small and decoded at once.
+//! split into unparsed rows). List pages return rows that read only their key (id and creation date) and
+//! decode their order when the engine first needs it ([`crate::domain::ListRow`]): Wix always, the other
+//! adapters when the listing has no filter for them to check on each row.
 
 pub mod http;
 pub mod merchantpro;
