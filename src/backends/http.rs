@@ -361,6 +361,31 @@ pub fn leading_fields<'a, const N: usize>(
     leading_fields_parsed(backend, raw, at, names)
 }
 
+/// One field found by [`leading_fields`], decoded as `T`: `None` when absent, `Malformed` at `path` when it is not
+/// a `T`.
+pub fn key_field<T: DeserializeOwned>(
+    backend: &BackendName,
+    path: &str,
+    raw: Option<&serde_json::value::RawValue>,
+) -> Result<Option<T>> {
+    let malformed =
+        |message: String| Error::Malformed { backend: backend.to_string(), path: path.to_string(), message };
+    raw.map(|raw| serde_json::from_str(raw.get()).map_err(|e| malformed(shorten(&e.to_string())))).transpose()
+}
+
+/// [`key_field`] for a field that must be there (`Malformed` "missing" at `path` otherwise).
+pub fn required_key_field<T: DeserializeOwned>(
+    backend: &BackendName,
+    path: &str,
+    raw: Option<&serde_json::value::RawValue>,
+) -> Result<T> {
+    key_field(backend, path, raw)?.ok_or_else(|| Error::Malformed {
+        backend: backend.to_string(),
+        path: path.to_string(),
+        message: "missing".into(),
+    })
+}
+
 /// [`leading_fields`] read by `serde_json` (escaped keys, absent fields, and the errors of a broken payload).
 fn leading_fields_parsed<'a, const N: usize>(
     backend: &BackendName,

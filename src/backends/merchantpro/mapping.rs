@@ -15,11 +15,11 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
-use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::status;
 use super::wire::{Flex, WireLineItem, WireOrder};
+use crate::backends::http::key_field;
 use crate::backends::util::require_datetime;
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
@@ -221,25 +221,15 @@ pub(super) fn row_key(
     id: Option<&RawValue>,
     created: Option<&RawValue>,
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    let id: Option<Flex> = decode_field(backend, "id", id)?;
+    let id: Option<Flex> = key_field(backend, "id", id)?;
     let native_id = id
         .as_ref()
         .and_then(Flex::non_empty)
         .ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
-    let created: Option<String> = decode_field(backend, "date_created", created)?;
+    let created: Option<String> = key_field(backend, "date_created", created)?;
     let placed_text = text(created.as_deref())
         .ok_or_else(|| malformed(backend, "date_created", "the order has no creation date"))?;
     Ok((NativeOrderId::new(native_id.as_str()), require_datetime(backend, "date_created", &placed_text)?))
-}
-
-/// One raw field decoded as `T` (absent is `None`).
-fn decode_field<T: DeserializeOwned>(
-    backend: &BackendName,
-    path: &str,
-    raw: Option<&RawValue>,
-) -> Result<Option<T>> {
-    raw.map(|raw| serde_json::from_str(raw.get()).map_err(|e| malformed(backend, path, &e.to_string())))
-        .transpose()
 }
 
 fn text(value: Option<&str>) -> Option<String> {

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use super::status;
 use super::wire::{self, DateValue, FullOrder, Items, ListRow, Party, TrackingInfo};
-use crate::backends::util;
+use crate::backends::{http, util};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
     OrderTotals, Tracking,
@@ -59,18 +59,10 @@ pub(super) fn row_key(
     date: Option<&RawValue>,
     iso: Option<&RawValue>,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    fn field<T: serde::de::DeserializeOwned>(
-        ctx: Context<'_>,
-        path: &str,
-        raw: Option<&RawValue>,
-    ) -> Result<Option<T>> {
-        raw.map(|raw| serde_json::from_str(raw.get()).map_err(|e| ctx.malformed(path, e.to_string())))
-            .transpose()
-    }
-    let id: wire::Text = field(ctx, "orderID", id)?.ok_or_else(|| ctx.malformed("orderID", "missing"))?;
+    let id: wire::Text = http::required_key_field(ctx.backend, "orderID", id)?;
     let id = ctx.order_id(&id, "orderID")?;
-    let date: Option<DateValue> = field(ctx, "orderDate", date)?;
-    let iso: Option<wire::Iso> = field(ctx, "iso", iso)?;
+    let date: Option<DateValue> = http::key_field(ctx.backend, "orderDate", date)?;
+    let iso: Option<wire::Iso> = http::key_field(ctx.backend, "iso", iso)?;
     Ok((id, placed_at(ctx, date.as_ref(), iso.as_ref())?))
 }
 

@@ -8,6 +8,7 @@ use serde_json::value::RawValue;
 
 use super::status::NativeStatus;
 use super::wire;
+use crate::backends::http;
 use crate::backends::util::{parse_datetime, require_datetime};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
@@ -41,15 +42,8 @@ pub(super) fn row_key(
     placed_at: Option<&RawValue>,
     path: &str,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |field: &str, raw: Option<&RawValue>| -> Result<String> {
-        let malformed = |message: String| Error::Malformed {
-            backend: backend.to_string(),
-            path: format!("{path}.{field}"),
-            message,
-        };
-        let raw = raw.ok_or_else(|| malformed("missing".into()))?;
-        serde_json::from_str(raw.get()).map_err(|e| malformed(e.to_string()))
-    };
+    let text =
+        |field: &str, raw| http::required_key_field::<String>(backend, &format!("{path}.{field}"), raw);
     let id = order_id(backend, &text("id", id)?, path)?;
     let placed_at = require_datetime(backend, &format!("{path}.placedAt"), &text("placedAt", placed_at)?)?;
     Ok((id, placed_at))

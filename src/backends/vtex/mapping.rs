@@ -7,6 +7,7 @@ use serde_json::value::RawValue;
 use super::countries;
 use super::status::status_of;
 use super::wire::{self, ListRow, VtexAddress, VtexOrder};
+use crate::backends::http;
 use crate::backends::util::require_datetime;
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
@@ -64,10 +65,7 @@ pub fn row_key(
     id: Option<&RawValue>,
     created: Option<&RawValue>,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |path: &str, raw: Option<&RawValue>| -> Result<String> {
-        let raw = raw.ok_or_else(|| malformed(backend, path, "missing"))?;
-        serde_json::from_str(raw.get()).map_err(|e| malformed(backend, path, e.to_string()))
-    };
+    let text = |path: &str, raw| http::required_key_field::<String>(backend, path, raw);
     let id = order_id(backend, &text("list[].orderId", id)?, "list[].orderId")?;
     let placed_at = require_datetime(backend, "list[].creationDate", &text("list[].creationDate", created)?)?;
     Ok((id, placed_at))

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
 use super::wire;
-use crate::backends::util;
+use crate::backends::{http, util};
 use crate::domain::{
     Address, BackendName, Customer, FulfillmentStatus, Known, LineItem, Money, NativeJson, NativeOrderId,
     Order, OrderId, OrderStatus, OrderTotals, PaymentStatus, Status,
@@ -259,16 +259,7 @@ pub fn row_key(
     id: Option<&RawValue>,
     created: Option<&RawValue>,
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    let text = |field: &str, raw: Option<&RawValue>| -> Result<String> {
-        let malformed = |message: String| Error::Malformed {
-            backend: backend.to_string(),
-            path: format!("{at}.{field}"),
-            message,
-        };
-        let raw = raw.ok_or_else(|| malformed("missing".into()))?;
-        serde_json::from_str(raw.get()).map_err(|e| malformed(e.to_string()))
-    };
-    let id = text("id", id)?;
+    let id: String = http::required_key_field(backend, &format!("{at}.id"), id)?;
     if id.is_empty() {
         return Err(Error::Malformed {
             backend: backend.to_string(),
@@ -276,7 +267,11 @@ pub fn row_key(
             message: "empty".into(),
         });
     }
-    let placed_at = util::require_datetime(backend, "createdDate", &text("createdDate", created)?)?;
+    let placed_at = util::require_datetime(
+        backend,
+        "createdDate",
+        &http::required_key_field::<String>(backend, &format!("{at}.createdDate"), created)?,
+    )?;
     Ok((NativeOrderId::new(id.as_str()), placed_at))
 }
 
