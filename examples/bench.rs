@@ -16,8 +16,11 @@
 //! Each line also gives the CPU time per request of the whole process (client, gateway and sandboxes all run in
 //! it), which moves less than requests/s when other tenants share the machine.
 //!
+//! With `--sweep 1`, (a) and (d) also run at 1, 2, 4, 8, 16 and 32 clients, side by side: where the gateway's
+//! p50 leaves L + 5 ms shows how many concurrent clients the machine's cores carry within the latency targets.
+//!
 //! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]
-//! [--only abcde]` (`--only` picks scenarios, e.g. `--only ad`).
+//! [--only abcde] [--sweep 0|1]` (`--only` picks scenarios, e.g. `--only ad`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,10 +43,12 @@ struct Args {
     seconds: u64,
     render: bool,
     only: String,
+    sweep: bool,
 }
 
 fn args() -> Args {
-    let mut args = Args { latency_ms: 20, clients: 32, seconds: 5, render: false, only: "abcde".into() };
+    let mut args =
+        Args { latency_ms: 20, clients: 32, seconds: 5, render: false, only: "abcde".into(), sweep: false };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
         let value = pair.get(1).and_then(|v| v.parse::<u64>().ok());
@@ -56,6 +61,7 @@ fn args() -> Args {
             ("--clients", Some(v)) => args.clients = v as usize,
             ("--seconds", Some(v)) => args.seconds = v,
             ("--render", Some(v)) => args.render = v != 0,
+            ("--sweep", Some(v)) => args.sweep = v != 0,
             _ => eprintln!("ignoring argument {:?}", pair[0]),
         }
     }
@@ -77,20 +83,31 @@ async fn start_gateway(config: &Config) -> String {
 /// CPU time this process has used (user + system), from `/proc/self/stat`; `None` where there is no procfs.
 /// Everything of a scenario runs in this process (client, gateway, sandboxes), so CPU per request is the whole
 /// machine's cost of one request: steadier than requests/s on a shared machine, whose other tenants take cores.
-fn cpu_time() -> Option<Duration> {
+fn cpu_time() -> Option<Cpu> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name (which ends with the last `)`): utime and stime are the 12th and 13th.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
     // The kernel reports clock ticks of 1/100 s (USER_HZ) on every mainstream Linux.
-    Some(Duration::from_millis(ticks * 10))
+    Some(Cpu {
+        total: Duration::from_millis((user + system) * 10),
+        system: Duration::from_millis(system * 10),
+    })
+}
+
+/// CPU time used: in all, and the part spent in the kernel (loopback TCP, scheduling).
+#[derive(Clone, Copy)]
+struct Cpu {
+    total: Duration,
+    system: Duration,
 }
 
 /// One scenario's result: sorted latencies, wall time, and CPU time used (when known).
 struct Outcome {
     latencies: Vec<Duration>,
     elapsed: Duration,
-    cpu: Option<Duration>,
+    cpu: Option<Cpu>,
 }
 
 /// One scenario: `clients` tasks send `make(i)` requests for `seconds`.
@@ -128,7 +145,10 @@ where
         all.extend(task.await.expect("task"));
     }
     let elapsed = started.elapsed();
-    let cpu = cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
+    let cpu = cpu_time().zip(cpu_before).map(|(after, before)| Cpu {
+        total: after.total.saturating_sub(before.total),
+        system: after.system.saturating_sub(before.system),
+    });
     all.sort();
     Outcome { latencies: all, elapsed, cpu }
 }
@@ -138,7 +158,11 @@ fn report(name: &str, outcome: &Outcome) -> Duration {
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     let p50 = pct(0.50);
     let cpu = match outcome.cpu {
-        Some(cpu) => format!("{:>6.2} ms CPU/req", cpu.as_secs_f64() * 1e3 / latencies.len() as f64),
+        Some(cpu) => format!(
+            "{:>6.2} ms CPU/req ({:>2.0} % kernel)",
+            cpu.total.as_secs_f64() * 1e3 / latencies.len() as f64,
+            100.0 * cpu.system.as_secs_f64() / cpu.total.as_secs_f64().max(1e-9)
+        ),
         None => String::new(),
     };
     println!(
@@ -264,6 +288,34 @@ async fn main() {
             "(e) orders(first: 50), 5 backends, cached",
             &run(args.clients, args.seconds, move |c, _| gql(c, &url, orders_query, json!({}))).await,
         );
+    }
+
+    if args.sweep {
+        println!("sweep: (a) uncached orders(first: 50) and (d) one sandbox directly, by concurrent clients");
+        let direct = format!(
+            "{}/api/v1/orders?limit=50",
+            stack.sandbox(SandboxKind::Vesuviopay).expect("vesuviopay sandbox").base_url
+        );
+        for clients in [1, 2, 4, 8, 16, 32] {
+            let url = uncached_url.clone();
+            let a = report(
+                &format!("(a) {clients:>2} clients"),
+                &run(clients, args.seconds, move |c, _| gql(c, &url, orders_query, json!({}))).await,
+            );
+            let direct = direct.clone();
+            let d = report(
+                &format!("(d) {clients:>2} clients"),
+                &run(clients, args.seconds, move |c, _| {
+                    c.get(&direct).header("X-Api-Key", SANDBOX_CREDENTIAL)
+                })
+                .await,
+            );
+            println!(
+                "    {clients:>2} clients: overhead p50(a) - p50(d) {:.2} ms, p50(a) {} L + 5 ms",
+                (a.as_secs_f64() - d.as_secs_f64()) * 1e3,
+                if a <= latency + Duration::from_millis(5) { "within" } else { "above" }
+            );
+        }
     }
 
     if let (Some(a), Some(d)) = (a, d) {

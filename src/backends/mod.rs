@@ -13,6 +13,7 @@
 pub mod http;
 pub mod merchantpro;
 pub mod rows;
+mod scan;
 pub mod storeden;
 pub mod util;
 pub mod vesuviopay;

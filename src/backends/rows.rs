@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::http::{self, decode_bytes};
+use super::scan;
 use crate::domain::{BackendName, NativeJson};
 use crate::error::{Error, Result};
 
@@ -143,32 +144,71 @@ fn object_array(body: &[u8], start: usize, path: &[&str]) -> Option<(usize, Opti
     }
 }
 
-/// The spans of the values of top-level keys `names` of the object `row`, stopping once each has been seen
-/// (the first occurrence counts). `None` when one is not found by its raw bytes (absent, or an escaped key)
-/// or the object does not scan: read it with `serde_json` then.
+/// The spans of the values of top-level keys `names` of the object `row` (the first occurrence of each counts).
+/// One pass of the structural scan ([`scan`]) over the row's start: brackets keep the depth, and each string
+/// opening at the top level is compared with the names and counts when a `:` follows it; blocks that hold only
+/// deeper content are passed over by counting their brackets. Reading stops once every name is found. `None`
+/// when a key is not found by its raw bytes (absent, or an escaped key) or the object does not scan: read it
+/// with `serde_json` then.
 pub(crate) fn object_fields<const N: usize>(row: &[u8], names: [&str; N]) -> Option<[Range<usize>; N]> {
+    let open = whitespace(row, 0);
+    if *row.get(open)? != b'{' {
+        return None;
+    }
     let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
     let mut missing = N;
-    let mut at = object_start(row)?;
-    loop {
-        let (key, value) = entry_key(row, at)?;
-        let end = skip_value(row, value)?;
-        if let Some(i) = names.iter().position(|name| name.as_bytes() == key)
-            && found[i].is_none()
-        {
-            found[i] = Some(value..end);
-            missing -= 1;
-            if missing == 0 {
-                break;
+    // Brackets opened and not closed before the current position; the row's own `{` makes it 1.
+    let mut depth = 0u32;
+    for block in scan::Blocks::new(row, open) {
+        let closes = block.close.count_ones();
+        if closes + 1 < depth {
+            // The depth stays above 1 throughout this block: no top-level key starts in it.
+            depth = depth + block.open.count_ones() - closes;
+            continue;
+        }
+        let starts = block.quote & block.string;
+        let mut marks = block.open | block.close | starts;
+        while marks != 0 {
+            let bit = marks & marks.wrapping_neg();
+            marks &= marks - 1;
+            if block.open & bit != 0 {
+                depth += 1;
+            } else if block.close & bit != 0 {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    // The object ended without every name.
+                    return None;
+                }
+            } else if depth == 1 {
+                let quote = block.start + bit.trailing_zeros() as usize;
+                let Some((index, value)) = wanted_key(row, quote, &names, &found) else { continue };
+                found[index] = Some(value..skip_value(row, value)?);
+                missing -= 1;
+                if missing == 0 {
+                    let mut spans = found.into_iter();
+                    return Some(std::array::from_fn(|_| spans.next().flatten().unwrap_or_default()));
+                }
             }
         }
-        match entry_end(row, end)? {
-            Next::Entry(next) => at = next,
-            Next::End(_) => return None,
-        }
     }
-    let mut spans = found.into_iter();
-    Some(std::array::from_fn(|_| spans.next().flatten().unwrap_or_default()))
+    None
+}
+
+/// When the string opening at `quote` is one of `names` not yet found, followed by `:`: its index and where
+/// its value starts.
+fn wanted_key<const N: usize>(
+    row: &[u8],
+    quote: usize,
+    names: &[&str; N],
+    found: &[Option<Range<usize>>; N],
+) -> Option<(usize, usize)> {
+    let text = row.get(quote + 1..)?;
+    // The closing quote first: a cheap test that rules out most strings.
+    let index = names.iter().zip(found).position(|(name, found)| {
+        found.is_none() && text.get(name.len()) == Some(&b'"') && text.starts_with(name.as_bytes())
+    })?;
+    let colon = whitespace(row, quote + names[index].len() + 2);
+    (row.get(colon) == Some(&b':')).then(|| (index, whitespace(row, colon + 1)))
 }
 
 /// What follows an object's entry.
@@ -177,12 +217,6 @@ enum Next {
     Entry(usize),
     /// The end of the object, just past its `}`.
     End(usize),
-}
-
-/// Just past the `{` that opens `body` (after whitespace).
-fn object_start(body: &[u8]) -> Option<usize> {
-    let at = whitespace(body, 0);
-    (*body.get(at)? == b'{').then_some(at + 1)
 }
 
 /// The entry at `at`: its key's raw bytes (escapes left as they are) and where its value starts.
@@ -229,31 +263,12 @@ fn whitespace(body: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The index just past the value starting at `at`: a string, an object or array (brackets counted, strings
-/// skipped), or a scalar (up to the next delimiter).
+/// The index just past the value starting at `at`: a string, an object or array (brackets counted outside
+/// strings, 64 bytes at a time: [`scan`]), or a scalar (up to the next delimiter).
 fn skip_value(body: &[u8], mut at: usize) -> Option<usize> {
     match *body.get(at)? {
         b'"' => skip_string(body, at),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            loop {
-                match *body.get(at)? {
-                    b'"' => {
-                        at = skip_string(body, at)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(at + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                at += 1;
-            }
-        }
+        b'{' | b'[' => scan::container_end(body, at),
         _ => {
             let start = at;
             while !matches!(body.get(at), None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')) {
@@ -352,9 +367,117 @@ mod tests {
         assert_eq!(&row[object_fields(row, ["id"]).unwrap()[0].clone()], b"7");
         let row = br#"{"id": 7, "id": 8, "date": 1}"#;
         assert_eq!(&row[object_fields(row, ["id"]).unwrap()[0].clone()], b"7");
+        // Found nested, inside a string, as a value, or as part of a longer key first: only the top-level key
+        // counts, however far into the row.
+        let row = format!(
+            r#"{{"x": {{"id": 1, "pad": "{}"}}, "s": "\"id\": 2", "t": "id", "order_id": 4, "id" : [5, {{"id": 6}}]}}"#,
+            "-".repeat(80)
+        );
+        let row = row.as_bytes();
+        assert_eq!(&row[object_fields(row, ["id"]).unwrap()[0].clone()], br#"[5, {"id": 6}]"#);
+        assert!(object_fields(br#"{"a": {"id": 1}} "id": 2"#, ["id"]).is_none());
         // Absent, escaped, or not an object: left to serde_json.
         for row in [&br#"{"id": 7}"#[..], br#"{"d\u0061te": 1, "id": 7}"#, b"[1]", br#"{"id" 7}"#] {
             assert!(object_fields(row, ["id", "date"]).is_none(), "{}", String::from_utf8_lossy(row));
+        }
+    }
+
+    /// A random JSON value: strings full of quotes, backslashes and brackets, nested objects and arrays whose
+    /// keys are the names looked for too.
+    fn random_value(rng: &mut scan::Rng, depth: usize, out: &mut String) {
+        const KEYS: [&str; 5] = ["id", "date", "idx", "d", "x"];
+        match rng.below(if depth > 3 { 3 } else { 6 }) {
+            0 | 1 => {
+                out.push('"');
+                for _ in 0..rng.below(40) {
+                    out.push_str(
+                        ["\\\"", "\\\\", "{", "]", "id", ":", "a", "é", " ", "\\u0041"][rng.below(10)],
+                    );
+                }
+                out.push('"');
+            }
+            2 => out.push_str(["1", "-2.5e3", "true", "null"][rng.below(4)]),
+            3 | 4 => {
+                out.push('{');
+                for i in 0..rng.below(5) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&format!("\"{}\": ", KEYS[rng.below(KEYS.len())]));
+                    random_value(rng, depth + 1, out);
+                }
+                out.push('}');
+            }
+            _ => {
+                out.push('[');
+                for i in 0..rng.below(5) {
+                    if i > 0 {
+                        out.push_str(" , ");
+                    }
+                    random_value(rng, depth + 1, out);
+                }
+                out.push(']');
+            }
+        }
+    }
+
+    #[test]
+    fn leading_fields_agree_with_serde_json_on_random_rows() {
+        let mut rng = scan::Rng(0x2545_f491_4f6c_dd1d);
+        let mut checked = 0;
+        for _ in 0..3000 {
+            // Distinct top-level keys in a random order; "id" and "date" each present or not.
+            let mut keys = vec!["x", "idx", "d", "id", "date", "more"];
+            keys.retain(|_| rng.below(4) != 0);
+            for i in (1..keys.len()).rev() {
+                keys.swap(i, rng.below(i + 1));
+            }
+            let mut row = String::from(" {");
+            for (i, key) in keys.iter().enumerate() {
+                row.push_str(if i > 0 { ",\n  " } else { "" });
+                row.push_str(&format!("\"{key}\" : "));
+                random_value(&mut rng, 0, &mut row);
+            }
+            row.push('}');
+            let reference: std::collections::HashMap<String, Box<RawValue>> =
+                serde_json::from_str(&row).unwrap();
+            let expected = ["id", "date"].map(|name| reference.get(name).map(|raw| raw.get().to_string()));
+            let spans = object_fields(row.as_bytes(), ["id", "date"]);
+            match expected {
+                [Some(id), Some(date)] => {
+                    let spans = spans.unwrap_or_else(|| panic!("not found in {row}"));
+                    assert_eq!(
+                        [&row[spans[0].clone()], &row[spans[1].clone()]],
+                        [id.as_str(), date.as_str()],
+                        "{row}"
+                    );
+                    checked += 1;
+                }
+                _ => assert!(spans.is_none(), "{row}"),
+            }
+        }
+        assert!(checked > 300, "{checked}");
+    }
+
+    #[test]
+    fn splits_random_bodies_as_serde_json_reads_them() {
+        #[derive(serde::Deserialize)]
+        struct Page {
+            orders: Vec<Box<RawValue>>,
+        }
+        let mut rng = scan::Rng(0x1234_5678_9abc_def1);
+        for _ in 0..500 {
+            let mut body = String::from("{\"meta\": ");
+            random_value(&mut rng, 0, &mut body);
+            body.push_str(", \"orders\": [");
+            for i in 0..rng.below(12) {
+                body.push_str(if i > 0 { ", " } else { "" });
+                random_value(&mut rng, 0, &mut body);
+            }
+            body.push_str("]}");
+            let page: Page = serde_json::from_str(&body).unwrap();
+            let (rows, _) = rows_of(&body, &["orders"]).unwrap_or_else(|| panic!("did not split {body}"));
+            assert_eq!(rows, page.orders.iter().map(|raw| raw.get()).collect::<Vec<_>>(), "{body}");
         }
     }
 
