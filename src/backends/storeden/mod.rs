@@ -14,7 +14,7 @@
 //! after, variant = `options`). Country and state are Storeden's numeric ids as strings: the raw id stays in
 //! `country` / `region` and only ids the docs establish get an ISO code (`"119"` → `IT`). The payment
 //! surcharge `cart.paymentAmount` is counted in `shipping` so that subtotal + shipping + tax − discount =
-//! total (see [`mapping`]). The error body is undocumented; it is read as `{"ok":0,"err":"…"}`.
+//! total (see the `mapping` module). The error body is undocumented; it is read as `{"ok":0,"err":"…"}`.
 //!
 //! **Status mapping** (`GET /orders/statuses.json`; `native` = the code, `label` = the documented label):
 //!
@@ -38,7 +38,7 @@
 //!
 //! **Listing.** Newest first as Storeden returns them; `limit` ≤ 100 (no documented maximum); the token is the
 //! `skip` offset of the next row; a short page is the last; `total` is unknown. Every filter field is applied by
-//! the adapter (see [`listing`]): a status that is exactly one code and a widened `from`/`to` window narrow
+//! the adapter (see the `listing` module): a status that is exactly one code and a widened `from`/`to` window narrow
 //! the call, the rest is checked on the rows (which carry the billing e-mail and tags through `nodes`).
 //!
 //! **Mutations.** `updateOrderStatus` to codes 0–5 and 8 (`PUT /orders/order.json` with `orderID`, `status`;

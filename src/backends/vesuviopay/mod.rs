@@ -6,7 +6,7 @@
 //! - **No currency in payloads**: amounts are JSON decimal numbers in major units; the currency is the
 //!   backend's configured `currency` (required).
 //! - **List without offset or cursor**: `GET /api/v1/orders?limit=&status=&dateFrom=&dateTo=` with `limit`
-//!   1–50 and `hasMore`. Pages are reached by narrowing the date window (see [`paging`]); rows are summaries
+//!   1–50 and `hasMore`. Pages are reached by narrowing the date window (see the `paging` module); rows are summaries
 //!   (totals, contact, external id, updatedAt), so orders from the list are partial and the engine loads the
 //!   full order (`GET /api/v1/orders/{id}`) when a query asks for items, addresses or methods.
 //! - **Get by either id**: the internal UUID or the external order id.

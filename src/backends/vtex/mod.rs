@@ -8,7 +8,7 @@
 //!   negative total (turned into a positive discount). The invoice notification takes `invoiceValue` as a
 //!   *string* of cents.
 //! - **The list is capped at 30 pages** of ≤ 100 rows per query: the adapter slides the `f_creationDate`
-//!   window to reach every order (see [`paging`]); `paging.total` counts only the current window, so a
+//!   window to reach every order (see the `paging` module); `paging.total` counts only the current window, so a
 //!   total is reported only when one window holds the whole listing. List rows (`items: null`) are summary
 //!   orders: status, sequence, creation date, currency, `totalValue`, buyer name, payment names and the
 //!   marketplace's order id; the rest loads from "get order".
