@@ -1,9 +1,11 @@
 //! A list body split into its rows without parsing them.
 //!
 //! A list page of 50 orders is hundreds of kilobytes of JSON, and a merged page keeps about a fifth of the rows
-//! it fetches. [`decode_list`] finds the rows with a structural scan (strings skipped eight bytes at a time,
-//! nothing decoded or allocated per value, about three times faster than `serde_json` skipping them), keeps each
-//! row as a slice of the body, and decodes only the rest of the body (the envelope: paging, totals) as usual.
+//! it fetches. [`decode_list`] finds the rows with a structural scan (64 bytes at a time with SSE2, see the
+//! `scan` module; nothing decoded or allocated per value: about 3 GB/s, three to four times `serde_json`
+//! skipping the same bodies), keeps each row as a slice of the body, and decodes only the rest of the body (the
+//! envelope: paging, totals) as usual. A row's key fields are found by the same scan (`object_fields`, behind
+//! `http::leading_fields`).
 //! A row is checked when it is decoded ([`decode_row`]): decoding validates it fully, so a broken row fails
 //! then, naming its path, and a row never decoded is never shown.
 
