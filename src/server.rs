@@ -18,12 +18,17 @@ use tokio::net::TcpListener;
 
 use crate::config::{Config, ServerConfig};
 use crate::engine::{Engine, IdempotencyStore};
-use crate::graphql::{OrderGraphSchema, QueryLimits, build_schema, with_loader};
+use crate::graphql::{
+    OrderGraphSchema, Prepared, QueryLimits, build_schema, build_validated_schema, with_loader,
+};
 
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
+    /// Full validation: a document's first requests.
     schema: OrderGraphSchema,
+    /// A document that has passed full validation once (see [`build_validated_schema`]).
+    validated_schema: OrderGraphSchema,
     queries: QueryLimits,
     engine: Arc<Engine>,
     limits: Arc<ServerConfig>,
@@ -34,6 +39,7 @@ pub struct AppState {
 pub fn app(engine: Arc<Engine>, limits: &ServerConfig) -> Router {
     let state = AppState {
         schema: build_schema(engine.clone(), limits),
+        validated_schema: build_validated_schema(engine.clone(), limits),
         queries: QueryLimits::new(limits),
         engine,
         limits: Arc::new(limits.clone()),
@@ -204,7 +210,14 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
         let started = Instant::now();
         let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".into());
         let response = match state.queries.prepare(&mut request).await {
-            Ok(()) => state.schema.execute(with_loader(request, &state.engine)).await,
+            Ok(Prepared::Validated) => {
+                state.validated_schema.execute(with_loader(request, &state.engine)).await
+            }
+            Ok(prepared) => {
+                let response = state.schema.execute(with_loader(request, &state.engine)).await;
+                prepared.executed(&response);
+                response
+            }
             Err(error) => async_graphql::Response::from_errors(vec![error]),
         };
         let outcome = if response.errors.is_empty() { "ok" } else { "error" };

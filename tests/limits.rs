@@ -138,3 +138,46 @@ async fn http_surface() {
     let metrics = get("/metrics").send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("ordergraph_graphql_request_duration_seconds_count"), "{metrics}");
 }
+
+// A document is validated in full until a request with it runs without error, and more cheaply after: the same
+// answers either way, and values of the wrong type in variables are still refused.
+#[tokio::test]
+async fn validated_documents_answer_as_before() {
+    let stack = stack().await;
+    let query =
+        "query($first: Int, $id: ID!) { orders(first: $first) { nodes { id } } order(id: $id) { id } }";
+    let first = stack.gql("{ orders(first: 1) { nodes { id } } }", json!({})).await;
+    let id = first["data"]["orders"]["nodes"][0]["id"].clone();
+    assert!(id.is_string(), "{first}");
+    let answers: Vec<serde_json::Value> =
+        futures::future::join_all((0..3).map(|_| stack.gql(query, json!({ "first": 2, "id": id })))).await;
+    let again = stack.gql(query, json!({ "first": 2, "id": id })).await;
+    for answer in answers.iter().chain([&again]) {
+        assert!(errors(answer).is_empty(), "{answer}");
+        assert_eq!(answer["data"], answers[0]["data"]);
+    }
+    assert_eq!(again["data"]["order"]["id"], id, "{again}");
+    // Values of the wrong type are refused before anything runs, as full validation does; a missing variable
+    // fails its field.
+    for bad in [
+        json!({ "first": "two", "id": id }),
+        json!({ "first": 2, "id": 7.5 }),
+        json!({ "first": 2, "id": [id] }),
+    ] {
+        let response = stack.gql(query, bad.clone()).await;
+        assert_eq!(code(&response), "BAD_USER_INPUT", "{bad}: {response}");
+        assert!(response["data"].is_null(), "{bad}: {response}");
+    }
+    let response = stack.gql(query, json!({ "first": 2 })).await;
+    assert_eq!(code(&response), "BAD_USER_INPUT", "{response}");
+    assert!(response["data"]["order"].is_null(), "{response}");
+    // A document that fails validation never counts as validated: it fails the same way every time.
+    let unknown = "{ orders(first: 1) { nodes { id colour } } }";
+    let refusals: Vec<serde_json::Value> =
+        futures::future::join_all((0..2).map(|_| stack.gql(unknown, json!({})))).await;
+    for response in refusals {
+        assert_eq!(code(&response), "BAD_USER_INPUT", "{response}");
+        assert!(errors(&response)[0]["message"].as_str().unwrap_or("").contains("colour"), "{response}");
+    }
+    still_serving(&stack).await;
+}
