@@ -28,9 +28,9 @@ pub fn build_schema(engine: Arc<Engine>, limits: &ServerConfig) -> OrderGraphSch
 /// The same schema for documents that have already passed full validation ([`Prepared::Validated`]):
 /// async-graphql's `ValidationMode::Fast`, which still enforces the depth, complexity and directive limits and
 /// refuses fragment cycles, and skips the rules a document passes once and for all (fields exist, fragments
-/// fit, variables are declared and used where allowed, and the like). Only the check of argument values
-/// against the variables sent is then left to execution, which refuses a value of the wrong type itself.
-/// Validation is about a third of the cost of a small cached query.
+/// fit, variables are declared and used where allowed, and the like). The one rule that reads the variables
+/// sent (argument values) is covered by `variables_fit`, which sends any request it cannot vouch for to full
+/// validation. Validation is about a third of the cost of a small cached query.
 pub fn build_validated_schema(engine: Arc<Engine>, limits: &ServerConfig) -> OrderGraphSchema {
     schema_builder(engine, limits).validation_mode(async_graphql::ValidationMode::Fast).finish()
 }
