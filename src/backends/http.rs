@@ -3,6 +3,7 @@
 //! reads only (the pure [`retry_delay`] policy), non-2xx answers turned into typed errors through the vendor's
 //! own error-body parser, and JSON decoded with the failing path named.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -338,21 +339,22 @@ pub fn decode_text<T: DeserializeOwned>(backend: &BackendName, text: &str, at: &
 
 /// Reads a few top-level fields of one order's payload without decoding the rest: fields are read in the order
 /// they come, unwanted ones skipped, and reading stops once each of `names` has been seen. A list row's key (its
-/// id and date, which vendors put first) then costs a few bytes of a payload of several kilobytes. A field that
-/// is absent is `None`; a payload that is not an object is `Malformed` at `at`. The rest of the payload is not
+/// id and date, which vendors put first) then costs a few bytes of a payload of several kilobytes. Each field
+/// found is its value's JSON text, checked when [`key_field`] decodes it; a field that is absent is `None`; a
+/// payload that is not an object is `Malformed` at `at` (formatted only then). The rest of the payload is not
 /// checked here: it is when the row is decoded.
 pub fn leading_fields<'a, const N: usize>(
     backend: &BackendName,
     raw: &'a [u8],
-    at: &str,
+    at: impl fmt::Display,
     names: [&str; N],
-) -> Result<[Option<&'a serde_json::value::RawValue>; N]> {
-    // Fast path: the structural scan finds the values, each then read (and checked) as JSON on its own.
+) -> Result<[Option<&'a str>; N]> {
+    // Fast path: the structural scan finds the values' spans; each is read (and checked) as JSON by `key_field`.
     if let Some(spans) = super::rows::object_fields(raw, names) {
         let mut found = [None; N];
         for (slot, span) in found.iter_mut().zip(spans) {
-            match serde_json::from_slice::<&serde_json::value::RawValue>(&raw[span]) {
-                Ok(value) => *slot = Some(value),
+            match std::str::from_utf8(&raw[span]) {
+                Ok(text) => *slot = Some(text),
                 Err(_) => return leading_fields_parsed(backend, raw, at, names),
             }
         }
@@ -361,28 +363,37 @@ pub fn leading_fields<'a, const N: usize>(
     leading_fields_parsed(backend, raw, at, names)
 }
 
-/// One field found by [`leading_fields`], decoded as `T`: `None` when absent, `Malformed` at `path` when it is not
-/// a `T`.
+/// One field found by [`leading_fields`] (its JSON text), decoded as `T`: `None` when absent, `Malformed` at
+/// `path` (formatted only then) when it is not a `T`.
 pub fn key_field<T: DeserializeOwned>(
     backend: &BackendName,
-    path: &str,
-    raw: Option<&serde_json::value::RawValue>,
+    path: impl fmt::Display,
+    raw: Option<&str>,
 ) -> Result<Option<T>> {
-    let malformed =
-        |message: String| Error::Malformed { backend: backend.to_string(), path: path.to_string(), message };
-    raw.map(|raw| serde_json::from_str(raw.get()).map_err(|e| malformed(shorten(&e.to_string())))).transpose()
+    raw.map(|raw| key_value(backend, &path, raw)).transpose()
 }
 
 /// [`key_field`] for a field that must be there (`Malformed` "missing" at `path` otherwise).
 pub fn required_key_field<T: DeserializeOwned>(
     backend: &BackendName,
-    path: &str,
-    raw: Option<&serde_json::value::RawValue>,
+    path: impl fmt::Display,
+    raw: Option<&str>,
 ) -> Result<T> {
-    key_field(backend, path, raw)?.ok_or_else(|| Error::Malformed {
+    match raw {
+        Some(raw) => key_value(backend, &path, raw),
+        None => Err(Error::Malformed {
+            backend: backend.to_string(),
+            path: path.to_string(),
+            message: "missing".into(),
+        }),
+    }
+}
+
+fn key_value<T: DeserializeOwned>(backend: &BackendName, path: &dyn fmt::Display, raw: &str) -> Result<T> {
+    serde_json::from_str(raw).map_err(|e| Error::Malformed {
         backend: backend.to_string(),
         path: path.to_string(),
-        message: "missing".into(),
+        message: shorten(&e.to_string()),
     })
 }
 
@@ -390,9 +401,9 @@ pub fn required_key_field<T: DeserializeOwned>(
 fn leading_fields_parsed<'a, const N: usize>(
     backend: &BackendName,
     raw: &'a [u8],
-    at: &str,
+    at: impl fmt::Display,
     names: [&str; N],
-) -> Result<[Option<&'a serde_json::value::RawValue>; N]> {
+) -> Result<[Option<&'a str>; N]> {
     let mut found = [None; N];
     let mut deserializer = serde_json::Deserializer::from_slice(raw);
     let read = serde::Deserializer::deserialize_map(
@@ -400,12 +411,17 @@ fn leading_fields_parsed<'a, const N: usize>(
         leading::Fields { names: &names, found: &mut found },
     );
     match read {
-        Ok(()) => Ok(found),
+        Ok(()) => Ok(found.map(|value| value.map(serde_json::value::RawValue::get))),
         // The visitor stops after the last wanted field, which serde_json reports as trailing content.
-        Err(_) if found.iter().all(Option::is_some) => Ok(found),
+        Err(_) if found.iter().all(Option::is_some) => {
+            Ok(found.map(|value| value.map(serde_json::value::RawValue::get)))
+        }
         Err(error) => Err(Error::Malformed {
             backend: backend.to_string(),
-            path: if at.is_empty() { "(root)".into() } else { at.to_string() },
+            path: match at.to_string() {
+                at if at.is_empty() => "(root)".into(),
+                at => at,
+            },
             message: shorten(&error.to_string()),
         }),
     }
@@ -589,19 +605,42 @@ mod tests {
         // Found early: the rest (even broken) is not read.
         let row = raw(r#"{"id": "a\"1", "skip": {"x": [1, 2]}, "date": "2026-01-01", "rest": [1, 2, 3]}"#);
         let [id, date] = leading_fields(&backend, row.get().as_bytes(), "orders[0]", ["id", "date"]).unwrap();
-        assert_eq!(serde_json::from_str::<String>(id.unwrap().get()).unwrap(), "a\"1");
-        assert_eq!(date.unwrap().get(), r#""2026-01-01""#);
+        assert_eq!(serde_json::from_str::<String>(id.unwrap()).unwrap(), "a\"1");
+        assert_eq!(date.unwrap(), r#""2026-01-01""#);
         // In any order; an escaped key still matches; the first of a repeated key wins; absent is None.
         let row = raw(r#"{"d\u0061te": 5, "id": 7, "id": 8}"#);
         let [id, date, tags] =
             leading_fields(&backend, row.get().as_bytes(), "orders[1]", ["id", "date", "tags"]).unwrap();
-        assert_eq!((id.unwrap().get(), date.unwrap().get(), tags.is_none()), ("7", "5", true));
+        assert_eq!((id.unwrap(), date.unwrap(), tags.is_none()), ("7", "5", true));
         for bad in ["[1, 2]", r#""text""#, "null"] {
             match leading_fields(&backend, raw(bad).get().as_bytes(), "orders[2]", ["id"]) {
                 Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[2]"),
                 other => panic!("{bad}: unexpected {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn key_fields_are_checked_when_decoded_and_name_their_path() {
+        let backend = BackendName::parse("b").unwrap();
+        // The scan finds the spans without checking them: a broken value is reported by `key_field`.
+        let row = br#"{"id": "a\q", "date": tru, "n": 5}"#;
+        let [id, date, n] = leading_fields(&backend, row, "orders[0]", ["id", "date", "n"]).unwrap();
+        let at = crate::backends::util::RowAt { array: "orders", index: 0 };
+        for (field, raw) in [("id", id), ("date", date)] {
+            match key_field::<String>(&backend, format_args!("{at}.{field}"), raw) {
+                Err(Error::Malformed { path, .. }) => assert_eq!(path, format!("orders[0].{field}")),
+                other => panic!("{field}: unexpected {other:?}"),
+            }
+        }
+        assert_eq!(required_key_field::<u32>(&backend, "n", n).unwrap(), 5);
+        match required_key_field::<u32>(&backend, format_args!("{at}.absent"), None) {
+            Err(Error::Malformed { path, message, .. }) => {
+                assert_eq!((path.as_str(), message.as_str()), ("orders[0].absent", "missing"))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(key_field::<u32>(&backend, "x", None).unwrap(), None);
     }
 
     #[test]

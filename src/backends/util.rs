@@ -1,6 +1,8 @@
 //! Small helpers several adapters share: date parsing for every documented format, bounded concurrent
 //! lookups for vendors without a batch endpoint, and continuation tokens.
 
+use std::fmt;
+
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
@@ -22,7 +24,7 @@ pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
         && head.ends_with(|c: char| c.is_ascii_digit())
         && offset.starts_with(['+', '-'])
         && offset[1..].bytes().all(|b| b.is_ascii_digit())
-        && let Ok(dt) = DateTime::parse_from_rfc3339(&format!("{head}{}:{}", &offset[..3], &offset[3..]))
+        && let Some(dt) = with_offset_colon(head, offset)
     {
         return Some(dt);
     }
@@ -39,8 +41,45 @@ pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
     None
 }
 
+/// `head` (a date-time up to its seconds or fraction) with a basic offset (`+0100`) as RFC 3339 (`+01:00`),
+/// assembled on the stack.
+fn with_offset_colon(head: &str, offset: &str) -> Option<DateTime<FixedOffset>> {
+    let mut buffer = [0u8; 48];
+    let (hours, minutes) = offset.split_at_checked(3)?;
+    let total = head.len() + offset.len() + 1;
+    let out = buffer.get_mut(..total)?;
+    let (start, rest) = out.split_at_mut(head.len());
+    start.copy_from_slice(head.as_bytes());
+    let (hour_part, rest) = rest.split_at_mut(hours.len());
+    hour_part.copy_from_slice(hours.as_bytes());
+    let (colon, minute_part) = rest.split_at_mut(1);
+    colon[0] = b':';
+    minute_part.copy_from_slice(minutes.as_bytes());
+    DateTime::parse_from_rfc3339(std::str::from_utf8(out).ok()?).ok()
+}
+
+/// Where a list row sits in a vendor's answer, for error paths (`orders[3]`, or `[3]` for a bare array):
+/// formatted only when an error names it.
+#[derive(Clone, Copy, Debug)]
+pub struct RowAt {
+    /// The field holding the rows (empty for a bare array).
+    pub array: &'static str,
+    /// The row's index.
+    pub index: usize,
+}
+
+impl fmt::Display for RowAt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]", self.array, self.index)
+    }
+}
+
 /// [`parse_datetime`], or a `Malformed` error naming `path`.
-pub fn require_datetime(backend: &BackendName, path: &str, text: &str) -> Result<DateTime<FixedOffset>> {
+pub fn require_datetime(
+    backend: &BackendName,
+    path: impl fmt::Display,
+    text: &str,
+) -> Result<DateTime<FixedOffset>> {
     parse_datetime(text).ok_or_else(|| Error::Malformed {
         backend: backend.to_string(),
         path: path.to_string(),
@@ -116,8 +155,18 @@ mod tests {
             parse_datetime("2015-12-17 18:19:54.250-0230").unwrap().to_rfc3339(),
             "2015-12-17T18:19:54.250-02:30"
         );
+        // A basic offset after a long fraction (longer than the stack buffer holds) still parses, by format.
+        let long = "2015-12-17T18:19:54.123456789012345678901234567890+0100";
+        assert_eq!(parse_datetime(long).unwrap().timestamp(), 1450372794);
+        assert_eq!(parse_datetime("2015-12-17T18:19:54.5-0000").unwrap().timestamp_subsec_millis(), 500);
         assert!(parse_datetime("2015-12-17T18:19:54+01000").is_none());
         assert!(parse_datetime("yesterday").is_none());
+    }
+
+    #[test]
+    fn row_paths_name_the_array_and_index() {
+        assert_eq!(RowAt { array: "orders", index: 3 }.to_string(), "orders[3]");
+        assert_eq!(RowAt { array: "", index: 0 }.to_string(), "[0]");
     }
 
     // Storeden's {sec, usec} keeps the microseconds.

@@ -15,7 +15,6 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
-use serde_json::value::RawValue;
 
 use super::status;
 use super::wire::{Flex, WireLineItem, WireOrder};
@@ -218,8 +217,8 @@ fn optional_date(
 /// A list row's key from its raw `id` and `date_created`, read exactly as [`order`] reads them.
 pub(super) fn row_key(
     backend: &BackendName,
-    id: Option<&RawValue>,
-    created: Option<&RawValue>,
+    id: Option<&str>,
+    created: Option<&str>,
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
     let id: Option<Flex> = key_field(backend, "id", id)?;
     let native_id = id

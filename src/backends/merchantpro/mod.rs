@@ -98,6 +98,7 @@ mod e2e;
 #[cfg(test)]
 mod fixtures;
 
+use crate::backends::util::RowAt;
 use async_trait::async_trait;
 use futures::future::try_join_all;
 use serde::de::IgnoredAny;
@@ -196,7 +197,7 @@ fn at_row(error: Error, index: usize) -> Error {
 /// Row `index` of a list's `data`, its key read now (`id`, `date_created`) and the order decoded on first use.
 fn lazy_row(backend: &BackendName, row: RowText, index: usize) -> Result<ListRow> {
     let [id, created] =
-        leading_fields(backend, row.bytes(), &format!("data[{index}]"), ["id", "date_created"])?;
+        leading_fields(backend, row.bytes(), RowAt { array: "data", index }, ["id", "date_created"])?;
     let (id, placed_at) = mapping::row_key(backend, id, created).map_err(|error| at_row(error, index))?;
     let id = OrderId::new(backend.clone(), id);
     let backend = backend.clone();

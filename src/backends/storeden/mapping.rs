@@ -9,7 +9,6 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
-use serde_json::value::RawValue;
 
 use super::status;
 use super::wire::{self, DateValue, FullOrder, Items, ListRow, Party, TrackingInfo};
@@ -55,9 +54,9 @@ impl Context<'_> {
 /// A list row's key from its raw `orderID`, `orderDate` and `iso`, read exactly as [`summary_order`] reads them.
 pub(super) fn row_key(
     ctx: Context<'_>,
-    id: Option<&RawValue>,
-    date: Option<&RawValue>,
-    iso: Option<&RawValue>,
+    id: Option<&str>,
+    date: Option<&str>,
+    iso: Option<&str>,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
     let id: wire::Text = http::required_key_field(ctx.backend, "orderID", id)?;
     let id = ctx.order_id(&id, "orderID")?;

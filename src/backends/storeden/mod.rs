@@ -59,6 +59,7 @@ mod fixtures;
 #[cfg(test)]
 mod mock_tests;
 
+use crate::backends::util::RowAt;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -146,9 +147,12 @@ impl StoredenBackend {
     /// Row `index` of a `list.json` page: its key (`orderID`, `orderDate`, `iso`, which Storeden sends first)
     /// read now, the summary order mapped on first use.
     fn lazy_row(&self, row: RowText, index: usize) -> Result<domain::ListRow> {
-        let at = format!("[{index}]");
-        let [id, date, iso] =
-            http::leading_fields(&self.name, row.bytes(), &at, ["orderID", "orderDate", "iso"])?;
+        let [id, date, iso] = http::leading_fields(
+            &self.name,
+            row.bytes(),
+            RowAt { array: "", index },
+            ["orderID", "orderDate", "iso"],
+        )?;
         let (id, placed_at) = mapping::row_key(self.context(), id, date, iso)?;
         let (backend, currency) = (self.name.clone(), self.currency.clone());
         Ok(domain::ListRow::deferred(id, placed_at, move || {

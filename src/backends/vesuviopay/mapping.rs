@@ -2,9 +2,9 @@
 //!
 //! VesuvioPay payloads carry no currency: every amount is in the backend's configured `currency`.
 
+use crate::backends::util::RowAt;
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
-use serde_json::value::RawValue;
 
 use super::status::NativeStatus;
 use super::wire;
@@ -38,14 +38,14 @@ pub(super) const ROW_KNOWN: Known = Known {
 /// A list row's key from its raw `id` and `placedAt` (row `path`), read exactly as [`order_from_row`] reads them.
 pub(super) fn row_key(
     backend: &BackendName,
-    id: Option<&RawValue>,
-    placed_at: Option<&RawValue>,
-    path: &str,
+    id: Option<&str>,
+    placed_at: Option<&str>,
+    at: RowAt,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
     let text =
-        |field: &str, raw| http::required_key_field::<String>(backend, &format!("{path}.{field}"), raw);
-    let id = order_id(backend, &text("id", id)?, path)?;
-    let placed_at = require_datetime(backend, &format!("{path}.placedAt"), &text("placedAt", placed_at)?)?;
+        |field: &str, raw| http::required_key_field::<String>(backend, format_args!("{at}.{field}"), raw);
+    let id = order_id(backend, &text("id", id)?, &at.to_string())?;
+    let placed_at = require_datetime(backend, format_args!("{at}.placedAt"), &text("placedAt", placed_at)?)?;
     Ok((id, placed_at))
 }
 
@@ -57,7 +57,7 @@ pub(super) fn order_from_row(
     path: &str,
 ) -> Result<Order> {
     let id = order_id(backend, &row.id, path)?;
-    let placed_at = require_datetime(backend, &format!("{path}.placedAt"), &row.placed_at)?;
+    let placed_at = require_datetime(backend, format_args!("{path}.placedAt"), &row.placed_at)?;
     let status = NativeStatus::parse(&row.status).to_status(&row.status);
     let mut order = Order::new(id, status, placed_at, currency);
     order.number = row.order_number.clone();

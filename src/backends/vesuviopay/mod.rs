@@ -55,6 +55,7 @@ mod wire;
 #[cfg(test)]
 mod fixtures;
 
+use crate::backends::util::RowAt;
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
@@ -144,9 +145,9 @@ impl VesuvioPayBackend {
 
     /// Row `index` of a list page: its key read now, the order mapped on first use.
     fn lazy_row(&self, row: RowText, index: usize) -> Result<ListRow> {
-        let path = format!("data.orders[{index}]");
-        let [id, placed_at] = http::leading_fields(&self.name, row.bytes(), &path, ["id", "placedAt"])?;
-        let (id, placed_at) = mapping::row_key(&self.name, id, placed_at, &path)?;
+        let at = RowAt { array: "data.orders", index };
+        let [id, placed_at] = http::leading_fields(&self.name, row.bytes(), at, ["id", "placedAt"])?;
+        let (id, placed_at) = mapping::row_key(&self.name, id, placed_at, at)?;
         let (backend, currency) = (self.name.clone(), self.currency.clone());
         Ok(ListRow::deferred(id, placed_at, move || {
             let path = format!("data.orders[{index}]");

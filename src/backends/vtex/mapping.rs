@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::value::RawValue;
 
 use super::countries;
 use super::status::status_of;
@@ -62,10 +61,10 @@ fn order_id(backend: &BackendName, native: &str, path: &str) -> Result<OrderId> 
 /// A list row's key from its raw `orderId` and `creationDate`, read exactly as [`order_from_row`] reads them.
 pub fn row_key(
     backend: &BackendName,
-    id: Option<&RawValue>,
-    created: Option<&RawValue>,
+    id: Option<&str>,
+    created: Option<&str>,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |path: &str, raw| http::required_key_field::<String>(backend, path, raw);
+    let text = |path: &'static str, raw| http::required_key_field::<String>(backend, path, raw);
     let id = order_id(backend, &text("list[].orderId", id)?, "list[].orderId")?;
     let placed_at = require_datetime(backend, "list[].creationDate", &text("list[].creationDate", created)?)?;
     Ok((id, placed_at))

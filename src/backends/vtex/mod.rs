@@ -59,6 +59,7 @@ mod wire;
 #[cfg(test)]
 mod fixtures;
 
+use crate::backends::util::RowAt;
 use async_trait::async_trait;
 use chrono::Utc;
 
@@ -124,9 +125,9 @@ impl VtexBackend {
         let mut seen = Vec::with_capacity(found.len());
         let mut rows = Vec::with_capacity(found.len());
         for (index, raw) in found.into_iter().enumerate() {
-            let at = format!("list[{index}]");
+            let at = RowAt { array: "list", index };
             let [id, created] =
-                http::leading_fields(&self.name, raw.bytes(), &at, ["orderId", "creationDate"])?;
+                http::leading_fields(&self.name, raw.bytes(), at, ["orderId", "creationDate"])?;
             let (id, placed_at) = mapping::row_key(&self.name, id, created)?;
             seen.push(Seen { id: id.native.as_str().to_string(), nanos: self.nanos(&placed_at)? });
             if cursor.skip.iter().any(|skipped| skipped == id.native.as_str()) {
@@ -134,8 +135,7 @@ impl VtexBackend {
             }
             let (backend, currency) = (self.name.clone(), self.currency.clone());
             rows.push(domain::ListRow::deferred(id, placed_at, move || {
-                let (row, native): (wire::ListRow, _) =
-                    rows::decode_row(&backend, &raw, &format!("list[{index}]"))?;
+                let (row, native): (wire::ListRow, _) = rows::decode_row(&backend, &raw, &at.to_string())?;
                 mapping::order_from_row(&backend, &row, native, currency.as_deref())
             }));
         }

@@ -1,5 +1,7 @@
 //! Wix wire → domain: the status table, money, addresses, line items, the whole order.
 
+use std::fmt;
+
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
@@ -255,11 +257,11 @@ fn number(raw: Option<&RawValue>) -> Option<String> {
 /// A list row's key from its raw `id` and `createdDate` (row `at`), read exactly as [`order`] reads them.
 pub fn row_key(
     backend: &BackendName,
-    at: &str,
-    id: Option<&RawValue>,
-    created: Option<&RawValue>,
+    at: impl fmt::Display,
+    id: Option<&str>,
+    created: Option<&str>,
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    let id: String = http::required_key_field(backend, &format!("{at}.id"), id)?;
+    let id: String = http::required_key_field(backend, format_args!("{at}.id"), id)?;
     if id.is_empty() {
         return Err(Error::Malformed {
             backend: backend.to_string(),
@@ -270,7 +272,7 @@ pub fn row_key(
     let placed_at = util::require_datetime(
         backend,
         "createdDate",
-        &http::required_key_field::<String>(backend, &format!("{at}.createdDate"), created)?,
+        &http::required_key_field::<String>(backend, format_args!("{at}.createdDate"), created)?,
     )?;
     Ok((NativeOrderId::new(id.as_str()), placed_at))
 }

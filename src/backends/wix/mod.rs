@@ -75,6 +75,7 @@ mod query;
 mod tags;
 mod wire;
 
+use crate::backends::util::RowAt;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -203,13 +204,13 @@ struct RowContext {
 /// Row `index` of a search answer: its key (`id`, `createdDate`, which Wix sends first) read now, the order
 /// decoded and its tags' names resolved on first use.
 fn lazy_row(context: &Arc<RowContext>, row: RowText, index: usize) -> Result<ListRow> {
-    let at = format!("orders[{index}]");
-    let [id, created] = http::leading_fields(&context.name, row.bytes(), &at, ["id", "createdDate"])?;
-    let (id, placed_at) = mapping::row_key(&context.name, &at, id, created)?;
+    let at = RowAt { array: "orders", index };
+    let [id, created] = http::leading_fields(&context.name, row.bytes(), at, ["id", "createdDate"])?;
+    let (id, placed_at) = mapping::row_key(&context.name, at, id, created)?;
     let id = OrderId::new(context.name.clone(), id);
     let context = context.clone();
     Ok(ListRow::deferred_async(id, placed_at, move || {
-        let decoded = rows::decode_row::<wire::Order>(&context.name, &row, &format!("orders[{index}]"));
+        let decoded = rows::decode_row::<wire::Order>(&context.name, &row, &at.to_string());
         let context = context.clone();
         async move {
             let (order, native) = decoded?;
