@@ -20,7 +20,11 @@
 //! p50 leaves L + 5 ms shows how many concurrent clients the machine's cores carry within the latency targets.
 //!
 //! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]
-//! [--only abcde] [--sweep 0|1]` (`--only` picks scenarios, e.g. `--only ad`).
+//! [--only abcde] [--sweep 0|1] [--breakdown 0|1]` (`--only` picks scenarios, e.g. `--only ad`).
+//!
+//! With `--breakdown 1`, (a) also asks for `backendResults { durationMs }` and prints where its time goes: the
+//! slowest backend of each request as the engine timed it, the gateway's mean list call and mean GraphQL request
+//! (from its `/metrics`), beside the client's latency.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,11 +48,19 @@ struct Args {
     render: bool,
     only: String,
     sweep: bool,
+    breakdown: bool,
 }
 
 fn args() -> Args {
-    let mut args =
-        Args { latency_ms: 20, clients: 32, seconds: 5, render: false, only: "abcde".into(), sweep: false };
+    let mut args = Args {
+        latency_ms: 20,
+        clients: 32,
+        seconds: 5,
+        render: false,
+        only: "abcde".into(),
+        sweep: false,
+        breakdown: false,
+    };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
         let value = pair.get(1).and_then(|v| v.parse::<u64>().ok());
@@ -62,6 +74,7 @@ fn args() -> Args {
             ("--seconds", Some(v)) => args.seconds = v,
             ("--render", Some(v)) => args.render = v != 0,
             ("--sweep", Some(v)) => args.sweep = v != 0,
+            ("--breakdown", Some(v)) => args.breakdown = v != 0,
             _ => eprintln!("ignoring argument {:?}", pair[0]),
         }
     }
@@ -106,6 +119,8 @@ struct Cpu {
 /// One scenario's result: sorted latencies, wall time, and CPU time used (when known).
 struct Outcome {
     latencies: Vec<Duration>,
+    /// Per answer that carried `backendResults`, its slowest backend's `durationMs` (`--breakdown 1`).
+    slowest_backend_ms: Vec<u64>,
     elapsed: Duration,
     cpu: Option<Cpu>,
 }
@@ -126,6 +141,7 @@ where
         let make = make.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
+            let mut slowest = Vec::new();
             let mut i = task;
             while Instant::now() < deadline {
                 let t = Instant::now();
@@ -140,22 +156,32 @@ where
                     String::from_utf8_lossy(&body)
                 );
                 latencies.push(t.elapsed());
+                if memchr::memmem::find(&body, b"\"durationMs\":").is_some()
+                    && let Ok(answer) = serde_json::from_slice::<Value>(&body)
+                    && let Some(results) =
+                        answer.pointer("/data/orders/backendResults").and_then(Value::as_array)
+                {
+                    slowest.push(results.iter().filter_map(|r| r["durationMs"].as_u64()).max().unwrap_or(0));
+                }
                 i += clients;
             }
-            latencies
+            (latencies, slowest)
         }));
     }
-    let mut all = Vec::new();
+    let (mut all, mut slowest_backend_ms) = (Vec::new(), Vec::new());
     for task in tasks {
-        all.extend(task.await.expect("task"));
+        let (latencies, slowest) = task.await.expect("task");
+        all.extend(latencies);
+        slowest_backend_ms.extend(slowest);
     }
+    slowest_backend_ms.sort();
     let elapsed = started.elapsed();
     let cpu = cpu_time().zip(cpu_before).map(|(after, before)| Cpu {
         total: after.total.saturating_sub(before.total),
         system: after.system.saturating_sub(before.system),
     });
     all.sort();
-    Outcome { latencies: all, elapsed, cpu }
+    Outcome { latencies: all, slowest_backend_ms, elapsed, cpu }
 }
 
 fn report(name: &str, outcome: &Outcome) -> Duration {
@@ -178,6 +204,50 @@ fn report(name: &str, outcome: &Outcome) -> Duration {
         latencies.len()
     );
     p50
+}
+
+/// Where (a)'s time goes (`--breakdown 1`): per request, its slowest backend as the engine timed it (call and
+/// splitting the body), against the client's latency; and from the gateway's `/metrics`, the mean list call
+/// (request sent to body read) and the mean GraphQL request.
+async fn print_breakdown(client: &reqwest::Client, graphql_url: &str, outcome: &Outcome) {
+    let pct = |values: &[u64], p: f64| {
+        values
+            .get(((values.len() as f64 * p) as usize).min(values.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0)
+    };
+    let slowest = &outcome.slowest_backend_ms;
+    let client_ms: Vec<u64> = outcome.latencies.iter().map(|l| l.as_millis() as u64).collect();
+    println!(
+        "    breakdown: slowest backend per request p50 {} ms p90 {} ms; client p50 {} ms p90 {} ms",
+        pct(slowest, 0.5),
+        pct(slowest, 0.9),
+        pct(&client_ms, 0.5),
+        pct(&client_ms, 0.9)
+    );
+    let metrics_url = graphql_url.replace("/graphql", "/metrics");
+    let Ok(text) = client.get(&metrics_url).send().await.and_then(|r| r.error_for_status()) else { return };
+    let Ok(text) = text.text().await else { return };
+    let mut sums: Vec<(String, f64, f64)> = Vec::new();
+    for line in text.lines() {
+        let Some((series, value)) = line.rsplit_once(' ') else { continue };
+        let Ok(value) = value.parse::<f64>() else { continue };
+        for name in
+            ["ordergraph_backend_call_duration_seconds", "ordergraph_graphql_request_duration_seconds"]
+        {
+            if let Some(labels) = series.strip_prefix(&format!("{name}_sum")) {
+                sums.push((format!("{name}{labels}"), value, 0.0));
+            } else if let Some(labels) = series.strip_prefix(&format!("{name}_count"))
+                && let Some(entry) = sums.iter_mut().find(|(key, ..)| *key == format!("{name}{labels}"))
+            {
+                entry.2 = value;
+            }
+        }
+    }
+    for (series, sum, count) in sums.iter().filter(|(_, _, count)| *count >= 10.0) {
+        let short = series.replace("ordergraph_", "").replace("_duration_seconds", "");
+        println!("    {short}: mean {:.2} ms over {count}", sum / count * 1e3);
+    }
 }
 
 fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> reqwest::RequestBuilder {
@@ -233,14 +303,18 @@ async fn main() {
     );
     let orders_query = "{ orders(first: 50) { nodes { id number placedAt status { order payment fulfillment native } \
                         totals { total { amount currencyCode } } } } }";
+    let breakdown_query = "{ orders(first: 50) { nodes { id number placedAt status { order payment fulfillment native } \
+                           totals { total { amount currencyCode } } } backendResults { durationMs } } }";
     let only = |scenario: char| args.only.contains(scenario);
     let mut a = None;
     if only('a') {
         let url = uncached_url.clone();
-        a = Some(report(
-            "(a) orders(first: 50), 5 backends, uncached",
-            &run(args.clients, args.seconds, move |c, _| gql(c, &url, orders_query, json!({}))).await,
-        ));
+        let query = if args.breakdown { breakdown_query } else { orders_query };
+        let outcome = run(args.clients, args.seconds, move |c, _| gql(c, &url, query, json!({}))).await;
+        a = Some(report("(a) orders(first: 50), 5 backends, uncached", &outcome));
+        if args.breakdown {
+            print_breakdown(&client, &uncached_url, &outcome).await;
+        }
     }
 
     if only('b') {
