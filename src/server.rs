@@ -208,6 +208,7 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
     let mut responses = Vec::with_capacity(requests.len());
     for mut request in requests {
         let started = Instant::now();
+        request.variables.values_mut().for_each(restore_numbers);
         let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".into());
         let response = match state.queries.prepare(&mut request).await {
             Ok(Prepared::Validated) => {
@@ -225,6 +226,31 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
         responses.push(response);
     }
     if single { BatchResponse::Single(responses.remove(0)) } else { BatchResponse::Batch(responses) }
+}
+
+/// What serde_json (built with `arbitrary_precision`, which the adapters need for exact money) hands another
+/// crate's deserializer for a number: a map with this one key and the number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Turns the maps serde_json leaves for numbers in a request's variables back into numbers, so that a float
+/// reaches the schema (and its error messages) as `7.5`.
+fn restore_numbers(value: &mut async_graphql::Value) {
+    match value {
+        async_graphql::Value::Object(map) => {
+            let number = match map.get(NUMBER_TOKEN) {
+                Some(async_graphql::Value::String(text)) if map.len() == 1 => {
+                    text.parse::<serde_json::Number>().ok()
+                }
+                _ => None,
+            };
+            match number {
+                Some(number) => *value = async_graphql::Value::Number(number),
+                None => map.values_mut().for_each(restore_numbers),
+            }
+        }
+        async_graphql::Value::List(items) => items.iter_mut().for_each(restore_numbers),
+        _ => {}
+    }
 }
 
 fn json_response(headers: &HeaderMap, response: BatchResponse) -> Response {
@@ -297,4 +323,20 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 async fn metrics() -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::global().render()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::restore_numbers;
+
+    // Numbers at any depth of the variables (objects, lists) come back as numbers, exactly as sent; anything
+    // else is left alone.
+    #[test]
+    fn numbers_in_variables_are_restored_at_any_depth() {
+        let sent = r#"{"a": 7.5, "b": [1, 2.25, {"c": 1e400}], "d": {"e": "7.5", "f": null}}"#;
+        let variables: async_graphql::Variables = serde_json::from_str(sent).unwrap();
+        let mut value = variables.into_value();
+        restore_numbers(&mut value);
+        assert_eq!(value.to_string(), r#"{a: 7.5, b: [1, 2.25, {c: 1e+400}], d: {e: "7.5", f: null}}"#);
+    }
 }

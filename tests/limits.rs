@@ -181,3 +181,34 @@ async fn validated_documents_answer_as_before() {
     }
     still_serving(&stack).await;
 }
+
+// Floats in a request's variables reach the schema as numbers (serde_json's arbitrary precision must not show
+// through): a float where an Int is declared is refused naming the number, over POST and GET alike.
+#[tokio::test]
+async fn float_variables_arrive_as_numbers() {
+    let stack = stack().await;
+    let by_variable =
+        "query($d: DateTime) { orders(first: 1, filter: { placedAfter: $d }) { nodes { id } } }";
+    let in_object = "query($f: OrderFilter) { orders(first: 1, filter: $f) { nodes { id } } }";
+    let answers = [
+        stack.gql(by_variable, json!({ "d": 7.5 })).await,
+        stack.gql(in_object, json!({ "f": { "placedAfter": 7.5 } })).await,
+        stack
+            .http()
+            .get(format!("{}/graphql", stack.url))
+            .query(&[("query", by_variable), ("variables", r#"{"d": 7.5}"#)])
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap(),
+    ];
+    for response in answers {
+        assert_eq!(code(&response), "BAD_USER_INPUT", "{response}");
+        let message = errors(&response)[0]["message"].as_str().unwrap_or("").to_string();
+        assert!(message.contains("found 7.5"), "{response}");
+        assert!(!message.contains("serde_json"), "{response}");
+    }
+    still_serving(&stack).await;
+}
