@@ -254,8 +254,12 @@ fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> re
     client.post(url).json(&json!({ "query": query, "variables": variables }))
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // The gateway's own runtime settings (`server::runtime`), so that the benchmark measures what ships.
+    ordergraph::server::runtime().expect("runtime").block_on(bench());
+}
+
+async fn bench() {
     let args = args();
     let latency = Duration::from_millis(args.latency_ms);
     let options = SandboxOptions { orders: 500, seed: 1, latency };
