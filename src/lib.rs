@@ -9,7 +9,8 @@
 //! - [`backends`]: one adapter per vendor (wire types, mapping, client) and the registry that routes by name.
 //! - [`engine`]: fan-out, merged pagination and cursors, filters, the cache, the DataLoaders, mutations.
 //! - [`graphql`]: thin GraphQL types over domain values, the schema builder, SDL export.
-//! - [`server`]: the axum app (`/graphql`, GraphiQL, `/healthz`, `/readyz`, `/metrics`) and `run`.
+//! - [`server`]: the axum app (`/graphql`, GraphiQL, `/healthz`, `/readyz`, `/metrics`), `run`, and the tuned
+//!   tokio `runtime`.
 //! - [`sandbox`]: one simulator per vendor, written from the vendor docs alone, for tests and `demo`.
 //! - [`demo`]: starts a sandbox of every kind and the gateway over them.
 //! - [`metrics`]: Prometheus counters and histograms.

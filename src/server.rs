@@ -1,5 +1,5 @@
 //! The HTTP server: `/graphql` (POST and GET, batches, GraphiQL for browsers), `/`, `/healthz`, `/readyz`,
-//! `/metrics`; request limits enforced before parsing; graceful shutdown.
+//! `/metrics`; request limits enforced before parsing; graceful shutdown; and the tokio runtime it runs on.
 
 use std::sync::Arc;
 use std::time::Instant;
