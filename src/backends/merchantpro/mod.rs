@@ -98,7 +98,6 @@ mod e2e;
 #[cfg(test)]
 mod fixtures;
 
-use crate::backends::util::RowAt;
 use async_trait::async_trait;
 use futures::future::try_join_all;
 use serde::de::IgnoredAny;
@@ -107,6 +106,7 @@ use serde_json::value::RawValue;
 
 use crate::backends::http::{decode_raw, leading_fields};
 use crate::backends::rows::{self, RowText};
+use crate::backends::util::RowAt;
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,

@@ -59,7 +59,6 @@ mod fixtures;
 #[cfg(test)]
 mod mock_tests;
 
-use crate::backends::util::RowAt;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -69,6 +68,7 @@ use self::client::Client;
 use self::listing::{Cursor, Plan};
 use self::mapping::Context;
 use crate::backends::rows::{self, RowText};
+use crate::backends::util::RowAt;
 use crate::backends::{http, util};
 use crate::config::BackendConfig;
 use crate::domain::{

@@ -2,14 +2,13 @@
 //!
 //! VesuvioPay payloads carry no currency: every amount is in the backend's configured `currency`.
 
-use crate::backends::util::RowAt;
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 
 use super::status::NativeStatus;
 use super::wire;
 use crate::backends::http;
-use crate::backends::util::{parse_datetime, require_datetime};
+use crate::backends::util::{RowAt, parse_datetime, require_datetime};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
     OrderTotals, Tracking,
@@ -44,7 +43,7 @@ pub(super) fn row_key(
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
     let text =
         |field: &str, raw| http::required_key_field::<String>(backend, format_args!("{at}.{field}"), raw);
-    let id = order_id(backend, &text("id", id)?, &at.to_string())?;
+    let id = order_id(backend, &text("id", id)?, at)?;
     let placed_at = require_datetime(backend, format_args!("{at}.placedAt"), &text("placedAt", placed_at)?)?;
     Ok((id, placed_at))
 }
@@ -186,7 +185,7 @@ fn address(a: &wire::WireAddress) -> Address {
     }
 }
 
-fn order_id(backend: &BackendName, id: &str, path: &str) -> Result<OrderId> {
+fn order_id(backend: &BackendName, id: &str, path: impl std::fmt::Display) -> Result<OrderId> {
     let native = NativeOrderId::parse(id).map_err(|reason| Error::Malformed {
         backend: backend.to_string(),
         path: path.to_string(),

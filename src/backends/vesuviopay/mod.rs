@@ -55,7 +55,6 @@ mod wire;
 #[cfg(test)]
 mod fixtures;
 
-use crate::backends::util::RowAt;
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
@@ -64,7 +63,7 @@ use self::paging::{Consumed, Cursor, MAX_LIMIT, Plan};
 use self::status::NativeStatus;
 use crate::backends::http;
 use crate::backends::rows::{self, RowText};
-use crate::backends::util::{decode_token, encode_token, fetch_each};
+use crate::backends::util::{RowAt, decode_token, encode_token, fetch_each};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, Link, ListPage, ListRequest,

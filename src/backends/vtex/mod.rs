@@ -59,7 +59,6 @@ mod wire;
 #[cfg(test)]
 mod fixtures;
 
-use crate::backends::util::RowAt;
 use async_trait::async_trait;
 use chrono::Utc;
 
@@ -69,7 +68,7 @@ use self::paging::Seen;
 use self::status::StatusPlan;
 use crate::backends::http;
 use crate::backends::rows::{self, RowText};
-use crate::backends::util::{self, decode_token, encode_token};
+use crate::backends::util::{self, RowAt, decode_token, encode_token};
 use crate::config::BackendConfig;
 use crate::domain::{
     self, BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,

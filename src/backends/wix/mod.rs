@@ -75,7 +75,6 @@ mod query;
 mod tags;
 mod wire;
 
-use crate::backends::util::RowAt;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -86,7 +85,7 @@ use serde_json::{Value, json};
 
 use crate::backends::http;
 use crate::backends::rows::{self, RowText};
-use crate::backends::util;
+use crate::backends::util::{self, RowAt};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,
