@@ -60,9 +60,9 @@ pub fn app(engine: Arc<Engine>, limits: &ServerConfig) -> Router {
 ///
 /// A gateway's request is a chain of short tasks woken by sockets (the client's request, one answer per backend,
 /// the list calls, the response). With 61, an answer that has arrived can wait behind 61 other tasks' polls
-/// before its task is even woken. With the benchmark's 32 clients, 7 took (a) from 699–723 to 788–898 req/s and
-/// its p50 from 44–46 to 35–40 ms, and cached `order(id:)` from 22–24k to 28–31k req/s, in three runs each
-/// alternated on one machine (session 5); 1 to 15 all did about as well.
+/// before its task is even woken. With the benchmark's 32 clients, 7 took (a) from 656–731 to 777–828 req/s and
+/// its p50 from 44–49 to 38–40 ms in four alternated pairs (session 5), one client unchanged; 1 to 15 all did
+/// about as well. Cached scenarios ((b), (e)) showed no change beyond the machine's run-to-run noise.
 pub const EVENT_INTERVAL: u32 = 7;
 
 /// The multi-threaded tokio runtime the gateway runs on (one worker per core), tuned by [`EVENT_INTERVAL`]. The
