@@ -389,6 +389,36 @@ pub fn required_key_field<T: DeserializeOwned>(
     }
 }
 
+/// A key field that must be a JSON string, borrowed from the payload when it holds no escape (ids and dates
+/// never do), so reading a row's key copies nothing; decoded by `serde_json` otherwise. `Malformed` at `path`
+/// when it is not a string, or when it is missing (`None`).
+pub fn required_key_str<'a>(
+    backend: &BackendName,
+    path: impl fmt::Display,
+    raw: Option<&'a str>,
+) -> Result<std::borrow::Cow<'a, str>> {
+    let Some(raw) = raw else {
+        return required_key_field(backend, path, None);
+    };
+    let plain = raw
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|inner| inner.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+    match plain {
+        Some(inner) => Ok(std::borrow::Cow::Borrowed(inner)),
+        None => key_value::<String>(backend, &path, raw).map(std::borrow::Cow::Owned),
+    }
+}
+
+/// [`required_key_str`] for a field that may be absent.
+pub fn key_str<'a>(
+    backend: &BackendName,
+    path: impl fmt::Display,
+    raw: Option<&'a str>,
+) -> Result<Option<std::borrow::Cow<'a, str>>> {
+    raw.map(|raw| required_key_str(backend, &path, Some(raw))).transpose()
+}
+
 fn key_value<T: DeserializeOwned>(backend: &BackendName, path: &dyn fmt::Display, raw: &str) -> Result<T> {
     serde_json::from_str(raw).map_err(|e| Error::Malformed {
         backend: backend.to_string(),
@@ -641,6 +671,25 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(key_field::<u32>(&backend, "x", None).unwrap(), None);
+    }
+
+    #[test]
+    fn key_strings_are_borrowed_unless_escaped() {
+        use std::borrow::Cow;
+        let backend = BackendName::parse("b").unwrap();
+        let read = |raw| required_key_str(&backend, "orders[0].id", raw);
+        assert!(matches!(read(Some(r#""a-1""#)).unwrap(), Cow::Borrowed("a-1")));
+        assert!(matches!(read(Some(r#""""#)).unwrap(), Cow::Borrowed("")));
+        // Escapes are decoded; a raw control character is refused as serde_json refuses it.
+        assert!(matches!(read(Some(r#""a\"b\u0041""#)).unwrap(), Cow::Owned(ref s) if s == "a\"bA"));
+        for raw in [r#"12"#, "\"a\tb\"", r#""open"#, "null"] {
+            match read(Some(raw)) {
+                Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[0].id", "{raw}"),
+                other => panic!("{raw}: unexpected {other:?}"),
+            }
+        }
+        assert!(matches!(read(None), Err(Error::Malformed { message, .. }) if message == "missing"));
+        assert_eq!(key_str(&backend, "x", None).unwrap(), None);
     }
 
     #[test]

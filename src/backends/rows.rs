@@ -10,13 +10,17 @@
 //! then, naming its path, and a row never decoded is never shown.
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use chrono::{DateTime, FixedOffset};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::http::{self, decode_bytes};
 use super::scan;
-use crate::domain::{BackendName, NativeJson};
+use crate::domain::{BackendName, ListRow, NativeJson, Order, OrderId, PageDecoder};
 use crate::error::{Error, Result};
 
 /// The bytes of a response body, shared by its rows.
@@ -67,6 +71,47 @@ pub fn decode_list<T: DeserializeOwned>(
     let mut whole: T = decode_bytes(backend, body)?;
     let rows = take(&mut whole).into_iter().map(RowText::from).collect();
     Ok((whole, rows))
+}
+
+/// Builds a page's rows: `key` reads each row's key now (`None` leaves the row out), and `decode` builds a
+/// row's order when the engine first needs it. The rows share one decoder holding the page's text, so a row
+/// costs no closure or copy of the adapter's context of its own.
+pub fn lazy_rows<K, D>(found: Vec<RowText>, mut key: K, decode: D) -> Result<Vec<ListRow>>
+where
+    K: FnMut(&RowText, usize) -> Result<Option<(OrderId, DateTime<FixedOffset>)>>,
+    D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
+{
+    let page = Arc::new(LazyPage { rows: found, decode });
+    let mut rows = Vec::with_capacity(page.rows.len());
+    for (index, row) in page.rows.iter().enumerate() {
+        if let Some((id, placed_at)) = key(row, index)? {
+            rows.push(ListRow::in_page(id, placed_at, page.clone(), index));
+        }
+    }
+    Ok(rows)
+}
+
+/// [`lazy_rows`] for a decode that needs no backend call.
+pub fn ready<T: Send + 'static>(value: T) -> BoxFuture<'static, T> {
+    futures::future::ready(value).boxed()
+}
+
+/// A page's rows and how one decodes.
+struct LazyPage<D> {
+    rows: Vec<RowText>,
+    decode: D,
+}
+
+impl<D> PageDecoder for LazyPage<D>
+where
+    D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync,
+{
+    fn decode(&self, index: usize) -> BoxFuture<'static, Result<Order>> {
+        match self.rows.get(index) {
+            Some(row) => (self.decode)(row, index),
+            None => ready(Err(Error::Internal(format!("a list page has no row {index}")))),
+        }
+    }
 }
 
 /// Decodes one row into `T` (errors name the path as `{at}.{path inside}`) and keeps its text as the order's

@@ -17,5 +17,5 @@ pub use filter::{FilterPushdown, OrderFilter};
 pub use ids::{BackendName, NativeOrderId, OrderId};
 pub use native::NativeJson;
 pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking, currency_digits};
-pub use row::ListRow;
+pub use row::{ListRow, PageDecoder};
 pub use status::{FulfillmentStatus, OrderStatus, PaymentStatus, Status};

@@ -21,12 +21,29 @@ use crate::error::{Error, Result};
 /// Decodes a row's order; called at most once when it succeeds, again after a failure.
 type Decode = Box<dyn Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync>;
 
+/// Decodes the rows of one list page on demand. The page's rows share it and each carries only its index, so
+/// a row costs no allocation of its own for what decodes it (most rows of a page are never decoded).
+pub trait PageDecoder: Send + Sync {
+    /// Decodes row `index` of the page; called at most once per row when it succeeds.
+    fn decode(&self, index: usize) -> BoxFuture<'static, Result<Order>>;
+}
+
+/// Where a row's order comes from when it is not decoded yet.
+enum Source {
+    /// Already decoded.
+    Ready,
+    /// A closure of its own.
+    Closure(Decode),
+    /// Row `index` of a page's shared decoder.
+    Page(Arc<dyn PageDecoder>, usize),
+}
+
 /// One row of a list page, newest first like the page.
 pub struct ListRow {
     id: OrderId,
     placed_at: DateTime<FixedOffset>,
     order: OnceCell<Arc<Order>>,
-    decode: Option<Decode>,
+    source: Source,
 }
 
 impl ListRow {
@@ -37,7 +54,7 @@ impl ListRow {
             id: order.id.clone(),
             placed_at: order.placed_at,
             order: OnceCell::new_with(Some(order)),
-            decode: None,
+            source: Source::Ready,
         }
     }
 
@@ -57,7 +74,18 @@ impl ListRow {
         placed_at: DateTime<FixedOffset>,
         decode: impl Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
     ) -> Self {
-        ListRow { id, placed_at, order: OnceCell::new(), decode: Some(Box::new(decode)) }
+        ListRow { id, placed_at, order: OnceCell::new(), source: Source::Closure(Box::new(decode)) }
+    }
+
+    /// Row `index` of a page whose `decoder` builds its order on first use (the same contract as
+    /// [`ListRow::deferred`] for `id` and `placed_at`).
+    pub fn in_page(
+        id: OrderId,
+        placed_at: DateTime<FixedOffset>,
+        decoder: Arc<dyn PageDecoder>,
+        index: usize,
+    ) -> Self {
+        ListRow { id, placed_at, order: OnceCell::new(), source: Source::Page(decoder, index) }
     }
 
     /// The order's id.
@@ -85,11 +113,13 @@ impl ListRow {
     pub async fn order(&self) -> Result<Arc<Order>> {
         self.order
             .get_or_try_init(|| async {
-                let decode = self
-                    .decode
-                    .as_ref()
-                    .ok_or_else(|| Error::Internal(format!("list row {} has no order", self.id)))?;
-                let order = decode().await?;
+                let order = match &self.source {
+                    Source::Ready => {
+                        return Err(Error::Internal(format!("list row {} has no order", self.id)));
+                    }
+                    Source::Closure(decode) => decode().await?,
+                    Source::Page(decoder, index) => decoder.decode(*index).await?,
+                };
                 if order.id != self.id || order.placed_at != self.placed_at {
                     return Err(Error::Malformed {
                         backend: self.id.backend.to_string(),

@@ -220,15 +220,23 @@ pub(super) fn row_key(
     id: Option<&str>,
     created: Option<&str>,
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    let id: Option<Flex> = key_field(backend, "id", id)?;
+    // A string id is read in place; a number (or anything else) as `Flex` reads it.
+    let id: Option<std::borrow::Cow<'_, str>> = match id {
+        Some(raw) if raw.starts_with('"') => crate::backends::http::key_str(backend, "id", Some(raw))?,
+        other => key_field::<Flex>(backend, "id", other)?.map(|flex| flex.0.into()),
+    };
     let native_id = id
-        .as_ref()
-        .and_then(Flex::non_empty)
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
         .ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
-    let created: Option<String> = key_field(backend, "date_created", created)?;
-    let placed_text = text(created.as_deref())
+    let created = crate::backends::http::key_str(backend, "date_created", created)?;
+    let placed_text = created
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
         .ok_or_else(|| malformed(backend, "date_created", "the order has no creation date"))?;
-    Ok((NativeOrderId::new(native_id.as_str()), require_datetime(backend, "date_created", &placed_text)?))
+    Ok((NativeOrderId::new(native_id), require_datetime(backend, "date_created", placed_text)?))
 }
 
 fn text(value: Option<&str>) -> Option<String> {

@@ -194,14 +194,16 @@ fn at_row(error: Error, index: usize) -> Error {
     }
 }
 
-/// Row `index` of a list's `data`, its key read now (`id`, `date_created`) and the order decoded on first use.
-fn lazy_row(backend: &BackendName, row: RowText, index: usize) -> Result<ListRow> {
-    let [id, created] =
-        leading_fields(backend, row.bytes(), RowAt { array: "data", index }, ["id", "date_created"])?;
-    let (id, placed_at) = mapping::row_key(backend, id, created).map_err(|error| at_row(error, index))?;
-    let id = OrderId::new(backend.clone(), id);
-    let backend = backend.clone();
-    Ok(ListRow::deferred(id, placed_at, move || order(&backend, &row, index)))
+/// A list's `data` as rows: each row's key read now (`id`, `date_created`), its order decoded on first use.
+fn lazy_rows(backend: &BackendName, found: Vec<RowText>) -> Result<Vec<ListRow>> {
+    let key = |row: &RowText, index| {
+        let [id, created] =
+            leading_fields(backend, row.bytes(), RowAt { array: "data", index }, ["id", "date_created"])?;
+        let (id, placed_at) = mapping::row_key(backend, id, created).map_err(|error| at_row(error, index))?;
+        Ok(Some((OrderId::new(backend.clone(), id), placed_at)))
+    };
+    let owner = backend.clone();
+    rows::lazy_rows(found, key, move |row, index| rows::ready(order(&owner, row, index)))
 }
 
 fn tag_names(tags: Option<Vec<WireTag>>) -> Vec<String> {
@@ -289,8 +291,7 @@ impl OrderBackend for MerchantProBackend {
             query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
         if plan.check.is_none() {
             // Nothing to re-check on the rows: each is decoded only when the engine needs it.
-            let rows = page.rows.into_iter().enumerate().map(|(i, row)| lazy_row(&self.name, row, i));
-            let rows = rows.collect::<Result<Vec<_>>>()?;
+            let rows = lazy_rows(&self.name, page.rows)?;
             return Ok(ListPage { rows, next, total: page.total });
         }
         let orders = orders(&self.name, &page.rows)?;

@@ -144,21 +144,25 @@ impl StoredenBackend {
         Ok(tags)
     }
 
-    /// Row `index` of a `list.json` page: its key (`orderID`, `orderDate`, `iso`, which Storeden sends first)
-    /// read now, the summary order mapped on first use.
-    fn lazy_row(&self, row: RowText, index: usize) -> Result<domain::ListRow> {
-        let [id, date, iso] = http::leading_fields(
-            &self.name,
-            row.bytes(),
-            RowAt { array: "", index },
-            ["orderID", "orderDate", "iso"],
-        )?;
-        let (id, placed_at) = mapping::row_key(self.context(), id, date, iso)?;
+    /// A `list.json` page as rows: each row's key (`orderID`, `orderDate`, `iso`, which Storeden sends first)
+    /// read now, its summary order mapped on first use.
+    fn lazy_rows(&self, found: Vec<RowText>) -> Result<Vec<domain::ListRow>> {
+        let key = |row: &RowText, index| {
+            let [id, date, iso] = http::leading_fields(
+                &self.name,
+                row.bytes(),
+                RowAt { array: "", index },
+                ["orderID", "orderDate", "iso"],
+            )?;
+            mapping::row_key(self.context(), id, date, iso).map(Some)
+        };
         let (backend, currency) = (self.name.clone(), self.currency.clone());
-        Ok(domain::ListRow::deferred(id, placed_at, move || {
-            let (wire, native): (wire::ListRow, _) = rows::decode_row(&backend, &row, &format!("[{index}]"))?;
-            mapping::summary_order(Context { backend: &backend, currency: &currency }, &wire, native)
-        }))
+        rows::lazy_rows(found, key, move |row, index| {
+            let decoded = rows::decode_row::<wire::ListRow>(&backend, row, &format!("[{index}]"));
+            rows::ready(decoded.and_then(|(wire, native)| {
+                mapping::summary_order(Context { backend: &backend, currency: &currency }, &wire, native)
+            }))
+        })
     }
 
     /// One `list.json` call: each row decoded (errors name `[i].field`) with its text for `native`.
@@ -226,11 +230,7 @@ impl OrderBackend for StoredenBackend {
         let filter = &request.filter;
         if filter.is_empty() {
             // Nothing to check on the rows: each is decoded only when the engine needs it.
-            let mut rows = found
-                .into_iter()
-                .enumerate()
-                .map(|(i, row)| self.lazy_row(row, i))
-                .collect::<Result<Vec<_>>>()?;
+            let mut rows = self.lazy_rows(found)?;
             rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             return Ok(ListPage { rows, next, total: None });
         }

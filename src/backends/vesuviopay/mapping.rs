@@ -41,8 +41,7 @@ pub(super) fn row_key(
     placed_at: Option<&str>,
     at: RowAt,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text =
-        |field: &str, raw| http::required_key_field::<String>(backend, format_args!("{at}.{field}"), raw);
+    let text = |field: &str, raw| http::required_key_str(backend, format_args!("{at}.{field}"), raw);
     let id = order_id(backend, &text("id", id)?, at)?;
     let placed_at = require_datetime(backend, format_args!("{at}.placedAt"), &text("placedAt", placed_at)?)?;
     Ok((id, placed_at))

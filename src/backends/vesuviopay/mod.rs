@@ -130,7 +130,7 @@ impl VesuvioPayBackend {
         // Without `hasMore`, a full page may have a successor.
         let has_more = page.has_more.unwrap_or(found.len() >= limit);
         let rows = if filter.is_empty() {
-            found.into_iter().enumerate().map(|(i, row)| self.lazy_row(row, i)).collect::<Result<Vec<_>>>()?
+            self.lazy_rows(found)?
         } else {
             let mut rows = Vec::with_capacity(found.len());
             for (row, native, path) in client::decode_rows(&self.name, &found)? {
@@ -142,17 +142,21 @@ impl VesuvioPayBackend {
         Ok((rows, has_more, page.total_count))
     }
 
-    /// Row `index` of a list page: its key read now, the order mapped on first use.
-    fn lazy_row(&self, row: RowText, index: usize) -> Result<ListRow> {
-        let at = RowAt { array: "data.orders", index };
-        let [id, placed_at] = http::leading_fields(&self.name, row.bytes(), at, ["id", "placedAt"])?;
-        let (id, placed_at) = mapping::row_key(&self.name, id, placed_at, at)?;
+    /// A list page as rows: each row's key read now, its order mapped on first use.
+    fn lazy_rows(&self, found: Vec<RowText>) -> Result<Vec<ListRow>> {
+        let key = |row: &RowText, index| {
+            let at = RowAt { array: "data.orders", index };
+            let [id, placed_at] = http::leading_fields(&self.name, row.bytes(), at, ["id", "placedAt"])?;
+            mapping::row_key(&self.name, id, placed_at, at).map(Some)
+        };
         let (backend, currency) = (self.name.clone(), self.currency.clone());
-        Ok(ListRow::deferred(id, placed_at, move || {
+        rows::lazy_rows(found, key, move |row, index| {
             let path = format!("data.orders[{index}]");
-            let (wire, native) = rows::decode_row(&backend, &row, &path)?;
-            mapping::order_from_row(&backend, &currency, &wire, native, &path)
-        }))
+            let decoded = rows::decode_row(&backend, row, &path);
+            rows::ready(decoded.and_then(|(wire, native)| {
+                mapping::order_from_row(&backend, &currency, &wire, native, &path)
+            }))
+        })
     }
 }
 

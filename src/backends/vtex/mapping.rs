@@ -64,7 +64,7 @@ pub fn row_key(
     id: Option<&str>,
     created: Option<&str>,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |path: &'static str, raw| http::required_key_field::<String>(backend, path, raw);
+    let text = |path: &'static str, raw| http::required_key_str(backend, path, raw);
     let id = order_id(backend, &text("list[].orderId", id)?, "list[].orderId")?;
     let placed_at = require_datetime(backend, "list[].creationDate", &text("list[].creationDate", created)?)?;
     Ok((id, placed_at))

@@ -122,22 +122,23 @@ impl VtexBackend {
     /// on first use: with no filter, nothing else of a row is needed to page.
     fn key_rows(&self, found: Vec<RowText>, cursor: &Cursor) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
         let mut seen = Vec::with_capacity(found.len());
-        let mut rows = Vec::with_capacity(found.len());
-        for (index, raw) in found.into_iter().enumerate() {
+        let key = |raw: &RowText, index| {
             let at = RowAt { array: "list", index };
             let [id, created] =
                 http::leading_fields(&self.name, raw.bytes(), at, ["orderId", "creationDate"])?;
             let (id, placed_at) = mapping::row_key(&self.name, id, created)?;
             seen.push(Seen { id: id.native.as_str().to_string(), nanos: self.nanos(&placed_at)? });
-            if cursor.skip.iter().any(|skipped| skipped == id.native.as_str()) {
-                continue;
-            }
-            let (backend, currency) = (self.name.clone(), self.currency.clone());
-            rows.push(domain::ListRow::deferred(id, placed_at, move || {
-                let (row, native): (wire::ListRow, _) = rows::decode_row(&backend, &raw, &at.to_string())?;
+            let skipped = cursor.skip.iter().any(|skipped| skipped == id.native.as_str());
+            Ok((!skipped).then_some((id, placed_at)))
+        };
+        let (backend, currency) = (self.name.clone(), self.currency.clone());
+        let rows = rows::lazy_rows(found, key, move |raw, index| {
+            let at = RowAt { array: "list", index };
+            let decoded = rows::decode_row::<wire::ListRow>(&backend, raw, &at.to_string());
+            rows::ready(decoded.and_then(|(row, native)| {
                 mapping::order_from_row(&backend, &row, native, currency.as_deref())
-            }));
-        }
+            }))
+        })?;
         Ok((rows, seen))
     }
 

@@ -261,7 +261,7 @@ pub fn row_key(
     id: Option<&str>,
     created: Option<&str>,
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    let id: String = http::required_key_field(backend, format_args!("{at}.id"), id)?;
+    let id = http::required_key_str(backend, format_args!("{at}.id"), id)?;
     if id.is_empty() {
         return Err(Error::Malformed {
             backend: backend.to_string(),
@@ -272,9 +272,9 @@ pub fn row_key(
     let placed_at = util::require_datetime(
         backend,
         "createdDate",
-        &http::required_key_field::<String>(backend, format_args!("{at}.createdDate"), created)?,
+        &http::required_key_str(backend, format_args!("{at}.createdDate"), created)?,
     )?;
-    Ok((NativeOrderId::new(id.as_str()), placed_at))
+    Ok((NativeOrderId::new(&*id), placed_at))
 }
 
 /// A full order from its wire form, its payload as received (kept as `native`, not parsed here) and its tags'

@@ -200,24 +200,27 @@ struct RowContext {
     tags: Arc<TagCache>,
 }
 
-/// Row `index` of a search answer: its key (`id`, `createdDate`, which Wix sends first) read now, the order
-/// decoded and its tags' names resolved on first use.
-fn lazy_row(context: &Arc<RowContext>, row: RowText, index: usize) -> Result<ListRow> {
-    let at = RowAt { array: "orders", index };
-    let [id, created] = http::leading_fields(&context.name, row.bytes(), at, ["id", "createdDate"])?;
-    let (id, placed_at) = mapping::row_key(&context.name, at, id, created)?;
-    let id = OrderId::new(context.name.clone(), id);
-    let context = context.clone();
-    Ok(ListRow::deferred_async(id, placed_at, move || {
-        let decoded = rows::decode_row::<wire::Order>(&context.name, &row, &at.to_string());
-        let context = context.clone();
+/// A search answer's orders as rows: each row's key (`id`, `createdDate`, which Wix sends first) read now, its
+/// order decoded and its tags' names resolved on first use.
+fn lazy_rows(context: Arc<RowContext>, found: Vec<RowText>) -> Result<Vec<ListRow>> {
+    let key = |row: &RowText, index| {
+        let at = RowAt { array: "orders", index };
+        let [id, created] = http::leading_fields(&context.name, row.bytes(), at, ["id", "createdDate"])?;
+        let (id, placed_at) = mapping::row_key(&context.name, at, id, created)?;
+        Ok(Some((OrderId::new(context.name.clone(), id), placed_at)))
+    };
+    let owner = context.clone();
+    rows::lazy_rows(found, key, move |row, index| {
+        let at = RowAt { array: "orders", index };
+        let decoded = rows::decode_row::<wire::Order>(&owner.name, row, &at.to_string());
+        let context = owner.clone();
         async move {
             let (order, native) = decoded?;
             let tags = context.tags.names(&context.client, &mapping::tag_ids(&order)).await?;
             mapping::order(&context.name, &order, native, tags)
         }
         .boxed()
-    }))
+    })
 }
 
 #[async_trait]
@@ -265,11 +268,7 @@ impl OrderBackend for WixBackend {
             tags: self.tags.clone(),
         });
         let (answer, found) = answer;
-        let mut rows = found
-            .into_iter()
-            .enumerate()
-            .map(|(index, row)| lazy_row(&context, row, index))
-            .collect::<Result<Vec<_>>>()?;
+        let mut rows = lazy_rows(context, found)?;
         rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let next_cursor = answer.metadata.cursors.next.filter(|c| !c.is_empty());
         let has_next = answer.metadata.has_next.unwrap_or(next_cursor.is_some());
