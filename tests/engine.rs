@@ -338,3 +338,85 @@ async fn total_count() {
     let response = stack.gql("{ orders(first: 5) { totalCount } }", json!({})).await;
     assert_eq!(response["data"]["orders"]["totalCount"], Value::Null, "Storeden lists carry no total");
 }
+
+// A listing decoded as summaries gives the same page, with the same values in every field a summary has; Wix
+// and MerchantPro rows (whole orders, line items included) then carry only the summary.
+#[tokio::test]
+async fn summary_listing_agrees_with_the_full_one() {
+    use ordergraph::backends::Registry;
+    use ordergraph::domain::{Known, OrderFilter};
+    use ordergraph::engine::{Detail, Engine};
+
+    let stack = Stack::start_with(&ALL, options(30), |c| c.cache.enabled = false).await;
+    let engine = Engine::new(Registry::from_config(&stack.demo.config).unwrap(), &stack.demo.config);
+    let (mut after, mut compared, mut summarised) = (None::<String>, 0, 0);
+    loop {
+        let full =
+            engine.orders_with(40, after.as_deref(), OrderFilter::default(), Detail::Full).await.unwrap();
+        let summary =
+            engine.orders_with(40, after.as_deref(), OrderFilter::default(), Detail::Summary).await.unwrap();
+        assert!(full.backends.iter().chain(&summary.backends).all(|b| b.error.is_none()));
+        assert_eq!(full.edges.len(), summary.edges.len());
+        for ((full, _), (summary, _)) in full.edges.iter().zip(&summary.edges) {
+            let head = |o: &ordergraph::domain::Order| {
+                (
+                    o.id.clone(),
+                    o.number.clone(),
+                    o.status.clone(),
+                    o.placed_at,
+                    o.updated_at,
+                    o.currency.clone(),
+                )
+            };
+            assert_eq!(head(full), head(summary));
+            assert_eq!(full.totals.total, summary.totals.total, "{}", full.id);
+            match full.id.backend.as_str() {
+                "wix" | "merchantpro" => {
+                    assert_eq!(summary.known, Known::SUMMARY, "{}", full.id);
+                    assert!(full.known.line_items && !full.line_items.is_empty(), "{}", full.id);
+                    assert!(summary.line_items.is_empty() && summary.native.is_null());
+                    summarised += 1;
+                }
+                _ => assert_eq!(**full, **summary, "backends without a cheaper summary decode the same"),
+            }
+            compared += 1;
+        }
+        if !full.has_next_page {
+            break;
+        }
+        after = full.end_cursor.clone();
+    }
+    assert!(compared > 100 && summarised > 40, "{compared} orders compared, {summarised} summaries");
+}
+
+// The GraphQL layer decodes summaries only when the query asks nothing more of an order, fragments included:
+// a query that asks for line items through a fragment gets them from the listed rows, with no further call.
+#[tokio::test]
+async fn a_listing_query_decodes_what_its_fragments_ask() {
+    let stack = Stack::start(&[SandboxKind::Wix, SandboxKind::Merchantpro], options(30)).await;
+    let wix = &stack.sandbox(SandboxKind::Wix).control;
+    let merchantpro = &stack.sandbox(SandboxKind::Merchantpro).control;
+    let queries = [
+        "{ orders(first: 20) { nodes { id number placedAt totals { total { amount } } } } }",
+        "{ orders(first: 20) { nodes { ...Lines } } } fragment Lines on Order { id lineItems { name } }",
+        "{ orders(first: 20) { edges { node { id ... on Order { totals { subtotal { amount } } } } } } }",
+        "{ orders(first: 20) { nodes { id customer { email } } } }",
+    ];
+    let mut answers = Vec::new();
+    for (n, query) in queries.iter().enumerate() {
+        // Distinct page sizes keep the list cache from answering, so each query lists afresh.
+        let query = query.replace("first: 20", &format!("first: {}", 20 + n));
+        wix.reset_requests();
+        merchantpro.reset_requests();
+        let response = stack.gql(&query, json!({})).await;
+        assert_no_errors(&response);
+        assert_eq!(wix.count_matching("POST", "/ecom/v1/orders/search"), 1, "{query}: {:?}", wix.requests());
+        assert_eq!(wix.count_matching("GET", "/ecom/v1/orders/"), 0, "{query}");
+        assert_eq!(merchantpro.request_count(), 1, "{query}: {:?}", merchantpro.requests());
+        answers.push(response);
+    }
+    let lines = answers[1]["data"]["orders"]["nodes"].as_array().unwrap();
+    assert!(lines.iter().all(|n| !n["lineItems"].as_array().unwrap().is_empty()), "{lines:?}");
+    let subtotals = answers[2]["data"]["orders"]["edges"].as_array().unwrap();
+    assert!(subtotals.iter().any(|e| e["node"]["totals"]["subtotal"]["amount"] != "0"), "{subtotals:?}");
+}

@@ -76,12 +76,38 @@ pub fn decode_list<T: DeserializeOwned>(
 /// Builds a page's rows: `key` reads each row's key now (`None` leaves the row out), and `decode` builds a
 /// row's order when the engine first needs it. The rows share one decoder holding the page's text, so a row
 /// costs no closure or copy of the adapter's context of its own.
-pub fn lazy_rows<K, D>(found: Vec<RowText>, mut key: K, decode: D) -> Result<Vec<ListRow>>
+pub fn lazy_rows<K, D>(found: Vec<RowText>, key: K, decode: D) -> Result<Vec<ListRow>>
 where
     K: FnMut(&RowText, usize) -> Result<Option<(OrderId, DateTime<FixedOffset>)>>,
     D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
 {
-    let page = Arc::new(LazyPage { rows: found, decode });
+    build_rows(LazyPage { rows: found, decode, summary: None::<fn(&RowText, usize) -> Result<Order>> }, key)
+}
+
+/// [`lazy_rows`] for a backend that can also decode a row's summary ([`Known::SUMMARY`]) for less than the
+/// whole order: `summary` does that when a listing's query asks for nothing more.
+///
+/// [`Known::SUMMARY`]: crate::domain::Known::SUMMARY
+pub fn lazy_rows_with_summary<K, D, S>(
+    found: Vec<RowText>,
+    key: K,
+    decode: D,
+    summary: S,
+) -> Result<Vec<ListRow>>
+where
+    K: FnMut(&RowText, usize) -> Result<Option<(OrderId, DateTime<FixedOffset>)>>,
+    D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
+    S: Fn(&RowText, usize) -> Result<Order> + Send + Sync + 'static,
+{
+    build_rows(LazyPage { rows: found, decode, summary: Some(summary) }, key)
+}
+
+fn build_rows<K, D, S>(page: LazyPage<D, S>, mut key: K) -> Result<Vec<ListRow>>
+where
+    K: FnMut(&RowText, usize) -> Result<Option<(OrderId, DateTime<FixedOffset>)>>,
+    LazyPage<D, S>: PageDecoder + 'static,
+{
+    let page = Arc::new(page);
     let mut rows = Vec::with_capacity(page.rows.len());
     for (index, row) in page.rows.iter().enumerate() {
         if let Some((id, placed_at)) = key(row, index)? {
@@ -97,20 +123,33 @@ pub fn ready<T: Send + 'static>(value: T) -> BoxFuture<'static, T> {
 }
 
 /// A page's rows and how one decodes.
-struct LazyPage<D> {
+struct LazyPage<D, S> {
     rows: Vec<RowText>,
     decode: D,
+    summary: Option<S>,
 }
 
-impl<D> PageDecoder for LazyPage<D>
+impl<D, S> LazyPage<D, S> {
+    fn row(&self, index: usize) -> Result<&RowText> {
+        self.rows.get(index).ok_or_else(|| Error::Internal(format!("a list page has no row {index}")))
+    }
+}
+
+impl<D, S> PageDecoder for LazyPage<D, S>
 where
     D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync,
+    S: Fn(&RowText, usize) -> Result<Order> + Send + Sync,
 {
     fn decode(&self, index: usize) -> BoxFuture<'static, Result<Order>> {
-        match self.rows.get(index) {
-            Some(row) => (self.decode)(row, index),
-            None => ready(Err(Error::Internal(format!("a list page has no row {index}")))),
+        match self.row(index) {
+            Ok(row) => (self.decode)(row, index),
+            Err(error) => ready(Err(error)),
         }
+    }
+
+    fn summary(&self, index: usize) -> Option<Result<Order>> {
+        let summary = self.summary.as_ref()?;
+        Some(self.row(index).and_then(|row| summary(row, index)))
     }
 }
 
@@ -121,14 +160,23 @@ pub fn decode_row<T: DeserializeOwned>(
     row: &RowText,
     at: &str,
 ) -> Result<(T, NativeJson)> {
-    let text = std::str::from_utf8(row.bytes()).map_err(|e| Error::Malformed {
-        backend: backend.to_string(),
-        path: at.to_string(),
-        message: format!("not UTF-8: {e}"),
-    })?;
+    let text = row_str(backend, row, at)?;
     let value = http::decode_text(backend, text, at)?;
     // Decoding read the whole text as one JSON value, so it is what `NativeJson` expects.
     Ok((value, NativeJson::from_json_text(text)))
+}
+
+/// [`decode_row`] without keeping the text (for a summary, which has no `native`).
+pub fn decode_row_value<T: DeserializeOwned>(backend: &BackendName, row: &RowText, at: &str) -> Result<T> {
+    http::decode_text(backend, row_str(backend, row, at)?, at)
+}
+
+fn row_str<'a>(backend: &BackendName, row: &'a RowText, at: &str) -> Result<&'a str> {
+    std::str::from_utf8(row.bytes()).map_err(|e| Error::Malformed {
+        backend: backend.to_string(),
+        path: at.to_string(),
+        message: format!("not UTF-8: {e}"),
+    })
 }
 
 /// The spans of the rows of the array at `path`, and the body with that array emptied (`[]`). `None` when the

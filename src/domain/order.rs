@@ -255,6 +255,10 @@ impl Known {
         native: false,
     };
 
+    /// A list row's summary: the core fields, `totals.total` and `updated_at`. What a listing decodes when its
+    /// query asks for nothing else, for backends whose rows cost far less to decode so.
+    pub const SUMMARY: Known = Known { total: true, updated_at: true, ..Known::CORE };
+
     /// Whether every part is known.
     pub fn is_full(&self) -> bool {
         *self == Known::FULL

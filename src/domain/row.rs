@@ -26,6 +26,13 @@ type Decode = Box<dyn Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync>;
 pub trait PageDecoder: Send + Sync {
     /// Decodes row `index` of the page; called at most once per row when it succeeds.
     fn decode(&self, index: usize) -> BoxFuture<'static, Result<Order>>;
+
+    /// Decodes only the summary of row `index` ([`Known::SUMMARY`](super::Known::SUMMARY): id, number,
+    /// status, dates, currency and total), when the backend can do that for less than the whole order and
+    /// without a call; `None` when it cannot (the full order serves then).
+    fn summary(&self, _index: usize) -> Option<Result<Order>> {
+        None
+    }
 }
 
 /// Where a row's order comes from when it is not decoded yet.
@@ -43,6 +50,8 @@ pub struct ListRow {
     id: OrderId,
     placed_at: DateTime<FixedOffset>,
     order: OnceCell<Arc<Order>>,
+    /// The summary, or `None` when the backend decodes no less than the full order.
+    summary: OnceCell<Option<Arc<Order>>>,
     source: Source,
 }
 
@@ -54,6 +63,7 @@ impl ListRow {
             id: order.id.clone(),
             placed_at: order.placed_at,
             order: OnceCell::new_with(Some(order)),
+            summary: OnceCell::new(),
             source: Source::Ready,
         }
     }
@@ -74,7 +84,13 @@ impl ListRow {
         placed_at: DateTime<FixedOffset>,
         decode: impl Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
     ) -> Self {
-        ListRow { id, placed_at, order: OnceCell::new(), source: Source::Closure(Box::new(decode)) }
+        ListRow {
+            id,
+            placed_at,
+            order: OnceCell::new(),
+            summary: OnceCell::new(),
+            source: Source::Closure(Box::new(decode)),
+        }
     }
 
     /// Row `index` of a page whose `decoder` builds its order on first use (the same contract as
@@ -85,7 +101,13 @@ impl ListRow {
         decoder: Arc<dyn PageDecoder>,
         index: usize,
     ) -> Self {
-        ListRow { id, placed_at, order: OnceCell::new(), source: Source::Page(decoder, index) }
+        ListRow {
+            id,
+            placed_at,
+            order: OnceCell::new(),
+            summary: OnceCell::new(),
+            source: Source::Page(decoder, index),
+        }
     }
 
     /// The order's id.
@@ -120,20 +142,50 @@ impl ListRow {
                     Source::Closure(decode) => decode().await?,
                     Source::Page(decoder, index) => decoder.decode(*index).await?,
                 };
-                if order.id != self.id || order.placed_at != self.placed_at {
-                    return Err(Error::Malformed {
-                        backend: self.id.backend.to_string(),
-                        path: "placedAt".into(),
-                        message: format!(
-                            "order {} decoded as {} placed at {}, listed as placed at {}",
-                            self.id, order.id, order.placed_at, self.placed_at
-                        ),
-                    });
-                }
-                Ok(Arc::new(order))
+                self.checked(order)
             })
             .await
             .cloned()
+    }
+
+    /// At least the order's summary ([`Known::SUMMARY`](super::Known::SUMMARY)): the full order when it is
+    /// decoded already or the backend cannot decode less, else the summary, decoded now if it was not yet.
+    pub async fn summary(&self) -> Result<Arc<Order>> {
+        if let Some(order) = self.order.get() {
+            return Ok(order.clone());
+        }
+        let Source::Page(decoder, index) = &self.source else {
+            return self.order().await;
+        };
+        let summary = self
+            .summary
+            .get_or_try_init(|| async {
+                match decoder.summary(*index) {
+                    Some(summary) => self.checked(summary?).map(Some),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+        match summary {
+            Some(summary) => Ok(summary.clone()),
+            None => self.order().await,
+        }
+    }
+
+    /// `order`, when it has the row's key (a row whose order disagrees fails to decode, so the merge never
+    /// orders by a wrong key).
+    fn checked(&self, order: Order) -> Result<Arc<Order>> {
+        if order.id != self.id || order.placed_at != self.placed_at {
+            return Err(Error::Malformed {
+                backend: self.id.backend.to_string(),
+                path: "placedAt".into(),
+                message: format!(
+                    "order {} decoded as {} placed at {}, listed as placed at {}",
+                    self.id, order.id, order.placed_at, self.placed_at
+                ),
+            });
+        }
+        Ok(Arc::new(order))
     }
 }
 
@@ -188,6 +240,58 @@ mod tests {
         });
         let error = wrong.order().await.expect_err("the key disagrees");
         assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
+    }
+
+    /// A page of one row placed at `at`, counting its decodes; `summary` says whether it decodes summaries
+    /// (and `wrong` makes them disagree with the row's key).
+    struct Page {
+        full: AtomicUsize,
+        summaries: AtomicUsize,
+        summary: bool,
+        wrong: bool,
+    }
+
+    impl PageDecoder for Page {
+        fn decode(&self, _index: usize) -> BoxFuture<'static, Result<Order>> {
+            self.full.fetch_add(1, Ordering::SeqCst);
+            futures::future::ready(Ok(order("1", at("2026-01-02T03:04:05Z")))).boxed()
+        }
+
+        fn summary(&self, _index: usize) -> Option<Result<Order>> {
+            self.summaries.fetch_add(1, Ordering::SeqCst);
+            let mut summary = order(if self.wrong { "2" } else { "1" }, at("2026-01-02T03:04:05Z"));
+            summary.known = crate::domain::Known::SUMMARY;
+            self.summary.then_some(Ok(summary))
+        }
+    }
+
+    fn page(summary: bool, wrong: bool) -> Arc<Page> {
+        Arc::new(Page { full: AtomicUsize::new(0), summaries: AtomicUsize::new(0), summary, wrong })
+    }
+
+    #[tokio::test]
+    async fn summaries_decode_once_and_give_way_to_the_full_order() {
+        let decoder = page(true, false);
+        let row = ListRow::in_page(id("1"), at("2026-01-02T03:04:05Z"), decoder.clone(), 0);
+        let first = row.summary().await.expect("summary");
+        assert_eq!(first.known, crate::domain::Known::SUMMARY);
+        assert!(Arc::ptr_eq(&first, &row.summary().await.expect("summary")));
+        assert_eq!((decoder.summaries.load(Ordering::SeqCst), decoder.full.load(Ordering::SeqCst)), (1, 0));
+        assert!(row.decoded().is_none(), "a summary is not the order");
+        let full = row.order().await.expect("order");
+        assert!(Arc::ptr_eq(&full, &row.summary().await.expect("the full order serves")));
+        assert_eq!(decoder.full.load(Ordering::SeqCst), 1);
+
+        // A backend without a cheaper summary decodes the whole order, once.
+        let decoder = page(false, false);
+        let row = ListRow::in_page(id("1"), at("2026-01-02T03:04:05Z"), decoder.clone(), 0);
+        let summary = row.summary().await.expect("the full order");
+        assert!(Arc::ptr_eq(&summary, &row.order().await.expect("order")));
+        assert_eq!(decoder.full.load(Ordering::SeqCst), 1);
+
+        // A summary whose key disagrees with the row's fails like a full order would.
+        let row = ListRow::in_page(id("1"), at("2026-01-02T03:04:05Z"), page(true, true), 0);
+        assert!(matches!(row.summary().await, Err(Error::Malformed { .. })));
     }
 
     #[tokio::test]

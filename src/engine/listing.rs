@@ -23,6 +23,17 @@ pub const MAX_FIRST: usize = 100;
 /// The smallest page asked of a backend (small `first`s still fetch this many, so later pages are cheap).
 const MIN_BACKEND_PAGE: usize = 20;
 
+/// How much of each order a page decodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Whole orders.
+    Full,
+    /// At least [`Known::SUMMARY`](crate::domain::Known::SUMMARY) (id, number, status, dates, currency, total),
+    /// for a query that asks nothing more: backends that can read a row's summary for less than the whole
+    /// order do (Wix, MerchantPro: their rows are whole orders, line items included).
+    Summary,
+}
+
 /// How one backend did for one `orders` page.
 #[derive(Clone, Debug)]
 pub struct BackendOutcome {
@@ -193,6 +204,17 @@ impl Engine {
     /// One page of the merged listing. `BAD_USER_INPUT` for a `first` out of range or a bad cursor; backend
     /// failures do not fail the page (they show in [`OrdersPage::backends`]).
     pub async fn orders(&self, first: i32, after: Option<&str>, filter: OrderFilter) -> Result<OrdersPage> {
+        self.orders_with(first, after, filter, Detail::Full).await
+    }
+
+    /// [`Engine::orders`], decoding as much of each order as `detail` says (the page is the same either way).
+    pub async fn orders_with(
+        &self,
+        first: i32,
+        after: Option<&str>,
+        filter: OrderFilter,
+        detail: Detail,
+    ) -> Result<OrdersPage> {
         let first = usize::try_from(first)
             .ok()
             .filter(|n| *n <= MAX_FIRST)
@@ -227,7 +249,13 @@ impl Engine {
             }
             let rows = merge(&mut streams, first);
             let fresh: Vec<bool> = rows.iter().map(|(_, row, _)| row.decoded().is_none()).collect();
-            let decoded = join_all(rows.iter().map(|(_, row, _)| row.order())).await;
+            let decoded = join_all(rows.iter().map(|(_, row, _)| async move {
+                match detail {
+                    Detail::Full => row.order().await,
+                    Detail::Summary => row.summary().await,
+                }
+            }))
+            .await;
             let mut merged = Vec::with_capacity(rows.len());
             let mut failed = false;
             for (((stream, _, at), fresh), result) in rows.into_iter().zip(fresh).zip(decoded) {

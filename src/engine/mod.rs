@@ -20,7 +20,7 @@ use crate::domain::{BackendName, NativeOrderId, Order, OrderBackend, OrderId};
 use crate::error::{Error, Result};
 use cache::Cache;
 
-pub use listing::{BackendOutcome, EdgeCursor, MAX_FIRST, OrdersPage};
+pub use listing::{BackendOutcome, Detail, EdgeCursor, MAX_FIRST, OrdersPage};
 pub use loader::{OrderLoader, new_loader};
 pub use mutations::IdempotencyStore;
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use super::types::{BackendNode, OrderNode};
 use crate::domain::{BackendName, FulfillmentStatus, OrderFilter, OrderId, OrderStatus, PaymentStatus};
 use crate::engine::loader::{self, OrderLoader};
-use crate::engine::{EdgeCursor, Engine, OrdersPage};
+use crate::engine::{Detail, EdgeCursor, Engine, OrdersPage};
 use crate::error::Error;
 
 /// An object with a global id.
@@ -242,8 +242,11 @@ impl Query {
     ) -> Result<OrderConnection> {
         let engine = ctx.data::<Arc<Engine>>()?;
         let filter = filter.unwrap_or_default().into_domain().map_err(|e| e.to_graphql())?;
-        let page =
-            engine.orders(first.unwrap_or(20), after.as_deref(), filter).await.map_err(|e| e.to_graphql())?;
+        let detail = detail_asked(ctx.field());
+        let page = engine
+            .orders_with(first.unwrap_or(20), after.as_deref(), filter, detail)
+            .await
+            .map_err(|e| e.to_graphql())?;
         for outcome in &page.backends {
             if let Some(error) = &outcome.error {
                 ctx.add_error(error.to_graphql().extend().into_server_error(ctx.item.pos));
@@ -261,6 +264,37 @@ impl Query {
         let engine = ctx.data::<Arc<Engine>>()?;
         Ok(engine.registry().iter().cloned().map(BackendNode).collect())
     }
+}
+
+/// How much of each order an `orders` selection reads: [`Detail::Summary`] when every field asked of an order
+/// is one a summary has ([`Known::SUMMARY`](crate::domain::Known::SUMMARY)), else [`Detail::Full`]. Fragments
+/// are looked into; `@skip`/`@include` are not evaluated, so a field they may drop still counts (never too
+/// little is decoded, at worst more than needed).
+fn detail_asked(connection: async_graphql::SelectionField<'_>) -> Detail {
+    use async_graphql::SelectionField;
+    const SUMMARY_FIELDS: [&str; 9] = [
+        "__typename",
+        "id",
+        "backend",
+        "nativeId",
+        "number",
+        "status",
+        "placedAt",
+        "updatedAt",
+        "currencyCode",
+    ];
+    fn order_is_summary(order: SelectionField<'_>) -> bool {
+        order.selection_set().all(|field| match field.name() {
+            "totals" => field.selection_set().all(|part| matches!(part.name(), "__typename" | "total")),
+            name => SUMMARY_FIELDS.contains(&name),
+        })
+    }
+    let summary = connection.selection_set().all(|field| match field.name() {
+        "nodes" => order_is_summary(field),
+        "edges" => field.selection_set().all(|part| part.name() != "node" || order_is_summary(part)),
+        _ => true,
+    });
+    if summary { Detail::Summary } else { Detail::Full }
 }
 
 async fn lookup(ctx: &Context<'_>, id: &str) -> Result<Option<OrderNode>> {

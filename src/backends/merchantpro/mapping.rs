@@ -17,7 +17,7 @@ use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 
 use super::status;
-use super::wire::{Flex, WireLineItem, WireOrder};
+use super::wire::{Flex, Head, WireLineItem, WireOrder};
 use crate::backends::http::key_field;
 use crate::backends::util::require_datetime;
 use crate::domain::{
@@ -26,29 +26,38 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 
-/// Builds the domain order from its wire form and the untouched payload it was decoded from (kept as text).
-pub(super) fn order(backend: &BackendName, wire: WireOrder, native: NativeJson) -> Result<Order> {
-    let native_id = wire.id.non_empty().ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
-    let currency = text(wire.currency.as_deref())
-        .ok_or_else(|| malformed(backend, "currency", "the order has no currency"))?;
-    let placed_text = text(wire.date_created.as_deref())
+/// An order's summary ([`Known::SUMMARY`]: id, status, dates, currency, total) from its head, read exactly as
+/// [`order`] reads them.
+pub(super) fn summary(backend: &BackendName, head: &Head<'_>) -> Result<Order> {
+    let native_id = head.id.non_empty().ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
+    let currency =
+        text(head.currency).ok_or_else(|| malformed(backend, "currency", "the order has no currency"))?;
+    let placed_text = text(head.date_created)
         .ok_or_else(|| malformed(backend, "date_created", "the order has no creation date"))?;
     let placed_at = require_datetime(backend, "date_created", &placed_text)?;
-    let updated_at = optional_date(backend, "date_modified", wire.date_modified.as_deref())?;
+    let updated_at = optional_date(backend, "date_modified", head.date_modified)?;
     let total_amount =
-        wire.total_amount.ok_or_else(|| malformed(backend, "total_amount", "the order has no total"))?;
-
+        head.total_amount.ok_or_else(|| malformed(backend, "total_amount", "the order has no total"))?;
     let status = status::status(
-        wire.payment_status.as_ref(),
-        wire.shipping_status.as_ref(),
-        wire.payment_status_text.as_deref(),
-        wire.shipping_status_text.as_deref(),
+        head.payment_status,
+        head.shipping_status,
+        head.payment_status_text,
+        head.shipping_status_text,
     );
     let id = OrderId::new(backend.clone(), NativeOrderId::new(native_id.as_str()));
     let mut order = Order::new(id, status, placed_at, currency.clone());
     // MerchantPro has no separate order number: the admin and the customer e-mails show the id.
     order.number = Some(native_id);
     order.updated_at = updated_at;
+    order.totals = OrderTotals::only_total(Money::new(total_amount, currency));
+    order.known = Known::SUMMARY;
+    Ok(order)
+}
+
+/// Builds the domain order from its wire form and the untouched payload it was decoded from (kept as text).
+pub(super) fn order(backend: &BackendName, wire: WireOrder, native: NativeJson) -> Result<Order> {
+    let mut order = summary(backend, &wire.head())?;
+    let (currency, total_amount) = (order.currency.clone(), order.totals.total.amount);
     order.customer = customer(&wire);
     order.billing_address = billing_address(&wire);
     order.shipping_address = shipping_address(&wire);

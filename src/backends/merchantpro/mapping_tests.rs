@@ -278,3 +278,22 @@ fn malformed_payloads_name_the_field() {
         other => panic!("{other:?}"),
     }
 }
+
+// A summary read from the documented payloads has exactly the full order's id, number, status, dates,
+// currency and total, and claims no more.
+#[test]
+fn summaries_agree_with_the_documented_orders() {
+    let list_row = serde_json::to_string(&first_row(LIST_WITH_LINE_ITEMS)).unwrap();
+    for text in [ORDER_12345001, PATCHED_12345001, list_row.as_str()] {
+        let full = map(text);
+        let wire: super::super::wire::WireSummary = serde_json::from_str(text).unwrap();
+        let summary = summary(&backend(), &wire.head()).unwrap();
+        assert_eq!(summary.known, Known::SUMMARY);
+        assert_eq!(
+            (&summary.id, &summary.number, &summary.status, summary.placed_at, summary.updated_at),
+            (&full.id, &full.number, &full.status, full.placed_at, full.updated_at)
+        );
+        assert_eq!((&summary.currency, &summary.totals.total), (&full.currency, &full.totals.total));
+        assert!(summary.line_items.is_empty() && summary.customer.is_none() && summary.native.is_null());
+    }
+}

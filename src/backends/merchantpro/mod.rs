@@ -116,7 +116,7 @@ use crate::error::{Error, Result};
 
 use client::{Client, is_wire_id, tags_body};
 use query::{MAX_LIMIT, PUSHDOWN, Token};
-use wire::{WireOrder, WireTag, WireTags};
+use wire::{WireOrder, WireSummary, WireTag, WireTags};
 
 /// A MerchantPro store.
 #[derive(Debug)]
@@ -202,8 +202,17 @@ fn lazy_rows(backend: &BackendName, found: Vec<RowText>) -> Result<Vec<ListRow>>
         let (id, placed_at) = mapping::row_key(backend, id, created).map_err(|error| at_row(error, index))?;
         Ok(Some((OrderId::new(backend.clone(), id), placed_at)))
     };
-    let owner = backend.clone();
-    rows::lazy_rows(found, key, move |row, index| rows::ready(order(&owner, row, index)))
+    let (owner, name) = (backend.clone(), backend.clone());
+    let summary = move |row: &RowText, index| {
+        let wire: WireSummary = rows::decode_row_value(&name, row, &format!("data[{index}]"))?;
+        mapping::summary(&name, &wire.head()).map_err(|error| at_row(error, index))
+    };
+    rows::lazy_rows_with_summary(
+        found,
+        key,
+        move |row, index| rows::ready(order(&owner, row, index)),
+        summary,
+    )
 }
 
 fn tag_names(tags: Option<Vec<WireTag>>) -> Vec<String> {

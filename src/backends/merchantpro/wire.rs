@@ -127,6 +127,70 @@ pub(super) struct WireOrder {
     pub line_items: Option<Vec<WireLineItem>>,
 }
 
+/// One order as far as its summary reads it ([`Known::SUMMARY`]): addresses, line items and the rest are
+/// skipped unread.
+///
+/// [`Known::SUMMARY`]: crate::domain::Known::SUMMARY
+#[derive(Debug, Deserialize)]
+pub(super) struct WireSummary {
+    pub id: Flex,
+    pub payment_status: Option<PaymentStatusValue>,
+    pub payment_status_text: Option<String>,
+    pub shipping_status: Option<ShippingStatusValue>,
+    pub shipping_status_text: Option<String>,
+    pub total_amount: Option<Decimal>,
+    pub currency: Option<String>,
+    pub date_created: Option<String>,
+    pub date_modified: Option<String>,
+}
+
+/// The fields an order's summary is built from, borrowed from either decoded shape.
+pub(super) struct Head<'a> {
+    pub id: &'a Flex,
+    pub payment_status: Option<&'a PaymentStatusValue>,
+    pub payment_status_text: Option<&'a str>,
+    pub shipping_status: Option<&'a ShippingStatusValue>,
+    pub shipping_status_text: Option<&'a str>,
+    pub total_amount: Option<Decimal>,
+    pub currency: Option<&'a str>,
+    pub date_created: Option<&'a str>,
+    pub date_modified: Option<&'a str>,
+}
+
+impl WireOrder {
+    /// The summary's fields.
+    pub fn head(&self) -> Head<'_> {
+        Head {
+            id: &self.id,
+            payment_status: self.payment_status.as_ref(),
+            payment_status_text: self.payment_status_text.as_deref(),
+            shipping_status: self.shipping_status.as_ref(),
+            shipping_status_text: self.shipping_status_text.as_deref(),
+            total_amount: self.total_amount,
+            currency: self.currency.as_deref(),
+            date_created: self.date_created.as_deref(),
+            date_modified: self.date_modified.as_deref(),
+        }
+    }
+}
+
+impl WireSummary {
+    /// The summary's fields.
+    pub fn head(&self) -> Head<'_> {
+        Head {
+            id: &self.id,
+            payment_status: self.payment_status.as_ref(),
+            payment_status_text: self.payment_status_text.as_deref(),
+            shipping_status: self.shipping_status.as_ref(),
+            shipping_status_text: self.shipping_status_text.as_deref(),
+            total_amount: self.total_amount,
+            currency: self.currency.as_deref(),
+            date_created: self.date_created.as_deref(),
+            date_modified: self.date_modified.as_deref(),
+        }
+    }
+}
+
 /// One `line_items[]` row.
 #[derive(Debug, Deserialize)]
 pub(super) struct WireLineItem {

@@ -107,18 +107,18 @@ pub fn order_axis(
 }
 
 /// The unified status with the native triple `STATUS/PAYMENT/FULFILLMENT` (`-` for an absent part).
-pub fn status(order: &wire::Order) -> Status {
+pub fn status(order: &wire::Head<'_>) -> Status {
     let part = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("-").to_string();
     let native = format!(
         "{}/{}/{}",
-        part(order.status.as_ref().map(order_status_native)),
-        part(order.payment_status.as_ref().map(payment_status_native)),
-        part(order.fulfillment_status.as_ref().map(fulfillment_status_native)),
+        part(order.status.map(order_status_native)),
+        part(order.payment_status.map(payment_status_native)),
+        part(order.fulfillment_status.map(fulfillment_status_native)),
     );
     Status::new(
-        order_axis(order.status.as_ref(), order.payment_status.as_ref(), order.fulfillment_status.as_ref()),
-        payment_axis(order.payment_status.as_ref()),
-        fulfillment_axis(order.fulfillment_status.as_ref()),
+        order_axis(order.status, order.payment_status, order.fulfillment_status),
+        payment_axis(order.payment_status),
+        fulfillment_axis(order.fulfillment_status),
         native,
     )
 }
@@ -277,6 +277,42 @@ pub fn row_key(
     Ok((NativeOrderId::new(&*id), placed_at))
 }
 
+/// An order's summary ([`Known::SUMMARY`]) from its head: id, number, status, dates, currency and totals
+/// (all of `priceSummary`, though only the total is claimed known), read exactly as [`order`] reads them.
+pub fn summary(backend: &BackendName, head: &wire::Head<'_>) -> Result<Order> {
+    if head.id.is_empty() {
+        return Err(Error::Malformed {
+            backend: backend.to_string(),
+            path: "id".into(),
+            message: "empty".into(),
+        });
+    }
+    let currency = non_empty(head.currency).ok_or_else(|| Error::Malformed {
+        backend: backend.to_string(),
+        path: "currency".into(),
+        message: "missing".into(),
+    })?;
+    let placed_at = util::require_datetime(backend, "createdDate", head.created_date)?;
+    let updated_at = match head.updated_date {
+        Some(text) => Some(util::require_datetime(backend, "updatedDate", text)?),
+        None => None,
+    };
+    let id = OrderId::new(backend.clone(), NativeOrderId::new(head.id));
+    let mut order = Order::new(id, status(head), placed_at, currency.clone());
+    let summary = head.price_summary;
+    order.totals = OrderTotals {
+        subtotal: money(summary.and_then(|s| s.subtotal.as_ref()), &currency),
+        shipping: money(summary.and_then(|s| s.shipping.as_ref()), &currency),
+        tax: money(summary.and_then(|s| s.tax.as_ref()), &currency),
+        discount: money(summary.and_then(|s| s.discount.as_ref()), &currency),
+        total: money(summary.and_then(|s| s.total.as_ref().or(s.total_price.as_ref())), &currency),
+    };
+    order.number = number(head.number);
+    order.updated_at = updated_at;
+    order.known = Known::SUMMARY;
+    Ok(order)
+}
+
 /// A full order from its wire form, its payload as received (kept as `native`, not parsed here) and its tags'
 /// names (resolved by the caller through the Tags API). Search and Get both return the full order object, so
 /// the order is `Known::FULL`.
@@ -286,35 +322,8 @@ pub fn order(
     native: NativeJson,
     tags: Vec<String>,
 ) -> Result<Order> {
-    if wire.id.is_empty() {
-        return Err(Error::Malformed {
-            backend: backend.to_string(),
-            path: "id".into(),
-            message: "empty".into(),
-        });
-    }
-    let currency = non_empty(&wire.currency).ok_or_else(|| Error::Malformed {
-        backend: backend.to_string(),
-        path: "currency".into(),
-        message: "missing".into(),
-    })?;
-    let placed_at = util::require_datetime(backend, "createdDate", &wire.created_date)?;
-    let updated_at = match &wire.updated_date {
-        Some(text) => Some(util::require_datetime(backend, "updatedDate", text)?),
-        None => None,
-    };
-    let id = OrderId::new(backend.clone(), NativeOrderId::new(wire.id.as_str()));
-    let mut order = Order::new(id, status(wire), placed_at, currency.clone());
-    let summary = wire.price_summary.as_ref();
-    order.totals = OrderTotals {
-        subtotal: money(summary.and_then(|s| s.subtotal.as_ref()), &currency),
-        shipping: money(summary.and_then(|s| s.shipping.as_ref()), &currency),
-        tax: money(summary.and_then(|s| s.tax.as_ref()), &currency),
-        discount: money(summary.and_then(|s| s.discount.as_ref()), &currency),
-        total: money(summary.and_then(|s| s.total.as_ref().or(s.total_price.as_ref())), &currency),
-    };
-    order.number = number(wire.number.as_deref());
-    order.updated_at = updated_at;
+    let mut order = summary(backend, &wire.head())?;
+    let currency = order.currency.clone();
     order.customer = customer(wire);
     order.line_items =
         wire.line_items.iter().enumerate().map(|(i, item)| line_item(item, i, &currency)).collect();

@@ -346,3 +346,22 @@ fn variants_decode_straight_from_text() {
         other => panic!("{other:?}"),
     }
 }
+
+// A summary read from the documented payloads has exactly the full order's id, number, status, dates,
+// currency and totals, and claims no more.
+#[test]
+fn summaries_agree_with_the_documented_orders() {
+    let current: Box<RawValue> = serde_json::from_str(fixtures::CURRENT_ORDER).unwrap();
+    for raw in [get_order_example(), current] {
+        let full = map_raw(&raw, Vec::new());
+        let wire: wire::OrderSummary = crate::backends::http::decode_raw(&backend(), &raw, "order").unwrap();
+        let summary = summary(&backend(), &wire.head()).unwrap();
+        assert_eq!(summary.known, Known::SUMMARY);
+        assert_eq!(
+            (&summary.id, &summary.number, &summary.status, summary.placed_at, summary.updated_at),
+            (&full.id, &full.number, &full.status, full.placed_at, full.updated_at)
+        );
+        assert_eq!((&summary.currency, &summary.totals), (&full.currency, &full.totals));
+        assert!(summary.line_items.is_empty() && summary.customer.is_none() && summary.native.is_null());
+    }
+}

@@ -209,18 +209,28 @@ fn lazy_rows(context: Arc<RowContext>, found: Vec<RowText>) -> Result<Vec<ListRo
         let (id, placed_at) = mapping::row_key(&context.name, at, id, created)?;
         Ok(Some((OrderId::new(context.name.clone(), id), placed_at)))
     };
-    let owner = context.clone();
-    rows::lazy_rows(found, key, move |row, index| {
+    let (owner, name) = (context.clone(), context.name.clone());
+    let summary = move |row: &RowText, index| {
         let at = RowAt { array: "orders", index };
-        let decoded = rows::decode_row::<wire::Order>(&owner.name, row, &at.to_string());
-        let context = owner.clone();
-        async move {
-            let (order, native) = decoded?;
-            let tags = context.tags.names(&context.client, &mapping::tag_ids(&order)).await?;
-            mapping::order(&context.name, &order, native, tags)
-        }
-        .boxed()
-    })
+        let wire: wire::OrderSummary = rows::decode_row_value(&name, row, &at.to_string())?;
+        mapping::summary(&name, &wire.head())
+    };
+    rows::lazy_rows_with_summary(
+        found,
+        key,
+        move |row, index| {
+            let at = RowAt { array: "orders", index };
+            let decoded = rows::decode_row::<wire::Order>(&owner.name, row, &at.to_string());
+            let context = owner.clone();
+            async move {
+                let (order, native) = decoded?;
+                let tags = context.tags.names(&context.client, &mapping::tag_ids(&order)).await?;
+                mapping::order(&context.name, &order, native, tags)
+            }
+            .boxed()
+        },
+        summary,
+    )
 }
 
 #[async_trait]
