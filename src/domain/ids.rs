@@ -65,7 +65,9 @@ impl NativeOrderId {
         if id.len() > 200 {
             return Err("the native part is longer than 200 characters".into());
         }
-        if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Printable ASCII (what ids nearly always are) is checked byte by byte; anything else by character.
+        let printable_ascii = id.bytes().all(|b| b.is_ascii_graphic());
+        if !printable_ascii && id.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err("the native part contains whitespace or control characters".into());
         }
         Ok(NativeOrderId(Arc::from(id)))

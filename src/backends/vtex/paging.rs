@@ -124,7 +124,9 @@ pub fn advance(cursor: &Cursor, rows: &[Seen], window_pages: Option<u32>) -> Res
     // Rows at the last row's millisecond: what a slide to that instant would serve again.
     let bucket_start = last.nanos.div_euclid(NANOS_PER_MS) * NANOS_PER_MS;
     let mut recent: Vec<(String, i64)> = Vec::new();
-    let all = cursor.recent.iter().cloned().chain(rows.iter().map(|r| (r.id.clone(), r.nanos)));
+    // Only rows inside the bucket are copied (the loop below keeps no other).
+    let in_bucket = rows.iter().filter(|r| r.nanos >= bucket_start).map(|r| (r.id.clone(), r.nanos));
+    let all = cursor.recent.iter().cloned().chain(in_bucket);
     for (id, at) in all {
         if at >= bucket_start && !recent.iter().any(|(seen, _)| *seen == id) {
             recent.push((id, at));
