@@ -196,11 +196,13 @@ pub(super) fn consume<R: PagedRow>(
         })
     };
     let mut fresh: Vec<R> = Vec::with_capacity(rows.len());
+    // Ids taken so far (a set: comparing each row with every earlier one was a measurable cost of a page).
+    let mut taken: std::collections::HashSet<OrderId> = std::collections::HashSet::with_capacity(rows.len());
     for order in rows {
         let placed_at = order.row_placed_at();
         let in_window =
             window.from.is_none_or(|from| placed_at >= from) && window.to.is_none_or(|to| placed_at <= to);
-        if in_window && !seen_before(&order) && !fresh.iter().any(|o| o.row_id() == order.row_id()) {
+        if in_window && !seen_before(&order) && taken.insert(order.row_id().clone()) {
             fresh.push(order);
         }
     }

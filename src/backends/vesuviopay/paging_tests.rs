@@ -247,3 +247,17 @@ fn too_many_ties_are_stuck() {
     let all = list_all(&store, &OrderFilter::default(), 1, false).concat();
     assert_eq!(all.len(), 50);
 }
+
+// A vendor page that repeats an order gives it once, at its first place.
+#[test]
+fn a_repeated_order_is_taken_once() {
+    let rows = vec![
+        order("a", "2026-01-03T00:00:00Z", "paid"),
+        order("b", "2026-01-02T00:00:00Z", "paid"),
+        order("a", "2026-01-03T00:00:00Z", "paid"),
+        order("c", "2026-01-01T00:00:00Z", "paid"),
+    ];
+    let window = Window { from: None, to: None };
+    let consumed = consume(rows, false, &OrderFilter::default(), &window, None, 10).expect("progress");
+    assert_eq!(ids(&consumed.orders), ["a", "b", "c"]);
+}
