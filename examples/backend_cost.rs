@@ -48,7 +48,8 @@ async fn main() {
             .find(|s| s.kind.as_str() == backend.name().as_str())
             .expect("sandbox of the backend");
         let page = backend.list(&request).await.expect("list");
-        let ids: Vec<_> = page.rows.iter().map(|row| row.id().native.clone()).collect();
+        let ids: Vec<_> =
+            page.rows.iter().filter_map(|row| row.id().ok().map(|id| id.native.clone())).collect();
         let mut figures = Vec::new();
         for memoise in [false, true] {
             sandbox.control.set_memoise(memoise);

@@ -73,41 +73,25 @@ pub fn decode_list<T: DeserializeOwned>(
     Ok((whole, rows))
 }
 
-/// Builds a page's rows: `key` reads each row's key now (`None` leaves the row out), and `decode` builds a
-/// row's order when the engine first needs it. The rows share one decoder holding the page's text, so a row
-/// costs no closure or copy of the adapter's context of its own.
-pub fn lazy_rows<K, D>(found: Vec<RowText>, key: K, decode: D) -> Result<Vec<ListRow>>
+/// A row's key: the order's id and when it was placed.
+type Key = (OrderId, DateTime<FixedOffset>);
+
+/// What reads a row's key, for pages whose rows read theirs when first asked.
+type NoKey = fn(&RowText, usize) -> Result<Key>;
+
+/// What decodes a row's summary, for pages of backends that decode none cheaper than the order.
+type NoSummary = fn(&RowText, usize) -> Result<Order>;
+
+/// Builds a page's rows with their keys read now, for backends whose paging needs every row's key (VTEX,
+/// VesuvioPay): `key` reads each (`None` leaves the row out), and `decode` builds a row's order when the
+/// engine first needs it. The rows share one decoder holding the page's text, so a row costs no closure or
+/// copy of the adapter's context of its own.
+pub fn keyed_rows<K, D>(found: Vec<RowText>, mut key: K, decode: D) -> Result<Vec<ListRow>>
 where
-    K: FnMut(&RowText, usize) -> Result<Option<(OrderId, DateTime<FixedOffset>)>>,
+    K: FnMut(&RowText, usize) -> Result<Option<Key>>,
     D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
 {
-    build_rows(LazyPage { rows: found, decode, summary: None::<fn(&RowText, usize) -> Result<Order>> }, key)
-}
-
-/// [`lazy_rows`] for a backend that can also decode a row's summary ([`Known::SUMMARY`]) for less than the
-/// whole order: `summary` does that when a listing's query asks for nothing more.
-///
-/// [`Known::SUMMARY`]: crate::domain::Known::SUMMARY
-pub fn lazy_rows_with_summary<K, D, S>(
-    found: Vec<RowText>,
-    key: K,
-    decode: D,
-    summary: S,
-) -> Result<Vec<ListRow>>
-where
-    K: FnMut(&RowText, usize) -> Result<Option<(OrderId, DateTime<FixedOffset>)>>,
-    D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
-    S: Fn(&RowText, usize) -> Result<Order> + Send + Sync + 'static,
-{
-    build_rows(LazyPage { rows: found, decode, summary: Some(summary) }, key)
-}
-
-fn build_rows<K, D, S>(page: LazyPage<D, S>, mut key: K) -> Result<Vec<ListRow>>
-where
-    K: FnMut(&RowText, usize) -> Result<Option<(OrderId, DateTime<FixedOffset>)>>,
-    LazyPage<D, S>: PageDecoder + 'static,
-{
-    let page = Arc::new(page);
+    let page = Arc::new(LazyPage { rows: found, key: None::<NoKey>, decode, summary: None::<NoSummary> });
     let mut rows = Vec::with_capacity(page.rows.len());
     for (index, row) in page.rows.iter().enumerate() {
         if let Some((id, placed_at)) = key(row, index)? {
@@ -117,29 +101,68 @@ where
     Ok(rows)
 }
 
+/// Builds a page's rows whose keys are read when first asked: `key` reads one (the merge asks only for the
+/// rows it reaches, about one in five), `decode` builds a row's order when the engine first needs it.
+pub fn lazy_rows<K, D>(found: Vec<RowText>, key: K, decode: D) -> Vec<ListRow>
+where
+    K: Fn(&RowText, usize) -> Result<Key> + Send + Sync + 'static,
+    D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
+{
+    unkeyed(LazyPage { rows: found, key: Some(key), decode, summary: None::<NoSummary> })
+}
+
+/// [`lazy_rows`] for a backend that can also decode a row's summary ([`Known::SUMMARY`]) for less than the
+/// whole order: `summary` does that when a listing's query asks for nothing more.
+///
+/// [`Known::SUMMARY`]: crate::domain::Known::SUMMARY
+pub fn lazy_rows_with_summary<K, D, S>(found: Vec<RowText>, key: K, decode: D, summary: S) -> Vec<ListRow>
+where
+    K: Fn(&RowText, usize) -> Result<Key> + Send + Sync + 'static,
+    D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
+    S: Fn(&RowText, usize) -> Result<Order> + Send + Sync + 'static,
+{
+    unkeyed(LazyPage { rows: found, key: Some(key), decode, summary: Some(summary) })
+}
+
+fn unkeyed<K, D, S>(page: LazyPage<K, D, S>) -> Vec<ListRow>
+where
+    LazyPage<K, D, S>: PageDecoder + 'static,
+{
+    let count = page.rows.len();
+    let page: Arc<dyn PageDecoder> = Arc::new(page);
+    (0..count).map(|index| ListRow::unkeyed(page.clone(), index)).collect()
+}
+
 /// [`lazy_rows`] for a decode that needs no backend call.
 pub fn ready<T: Send + 'static>(value: T) -> BoxFuture<'static, T> {
     futures::future::ready(value).boxed()
 }
 
-/// A page's rows and how one decodes.
-struct LazyPage<D, S> {
+/// A page's rows and how one's key, order and summary read.
+struct LazyPage<K, D, S> {
     rows: Vec<RowText>,
+    key: Option<K>,
     decode: D,
     summary: Option<S>,
 }
 
-impl<D, S> LazyPage<D, S> {
+impl<K, D, S> LazyPage<K, D, S> {
     fn row(&self, index: usize) -> Result<&RowText> {
         self.rows.get(index).ok_or_else(|| Error::Internal(format!("a list page has no row {index}")))
     }
 }
 
-impl<D, S> PageDecoder for LazyPage<D, S>
+impl<K, D, S> PageDecoder for LazyPage<K, D, S>
 where
+    K: Fn(&RowText, usize) -> Result<Key> + Send + Sync,
     D: Fn(&RowText, usize) -> BoxFuture<'static, Result<Order>> + Send + Sync,
     S: Fn(&RowText, usize) -> Result<Order> + Send + Sync,
 {
+    fn key(&self, index: usize) -> Result<Key> {
+        let key = self.key.as_ref().ok_or_else(|| Error::Internal(format!("list row {index} has no key")))?;
+        key(self.row(index)?, index)
+    }
+
     fn decode(&self, index: usize) -> BoxFuture<'static, Result<Order>> {
         match self.row(index) {
             Ok(row) => (self.decode)(row, index),

@@ -91,10 +91,11 @@ pub struct ListRequest {
     pub continuation: Option<String>,
 }
 
-/// One page of a backend's orders, newest first.
+/// One page of a backend's orders, newest first (orders placed at one instant in any order: the engine orders
+/// them by id).
 #[derive(Debug)]
 pub struct ListPage {
-    /// The orders, newest first, each decoded on first use.
+    /// The orders, newest first, each decoded (and its key read, for [`ListRow::unkeyed`] rows) on first use.
     pub rows: Vec<ListRow>,
     /// Token for the next page; `None` when there is none.
     pub next: Option<String>,
@@ -209,8 +210,9 @@ pub trait OrderBackend: Send + Sync + 'static {
     /// The largest page the vendor serves.
     fn max_page_size(&self) -> usize;
 
-    /// One page of orders, newest first. Rows may defer decoding their order ([`ListRow::deferred`]): the
-    /// engine decodes only the rows a merged page keeps or an engine-side filter reads.
+    /// One page of orders, newest first (ties in any order). Rows may defer decoding their order
+    /// ([`ListRow::deferred`]) and reading their key ([`ListRow::unkeyed`]): the engine reads the keys of the
+    /// rows its merge reaches and decodes only the rows a merged page keeps or an engine-side filter reads.
     async fn list(&self, request: &ListRequest) -> Result<ListPage>;
 
     /// One page with every row decoded (for tools and tests; the engine decodes only the rows it keeps).

@@ -1,13 +1,14 @@
-//! [`ListRow`]: one row of a backend's list page. What the merge needs — the id and when the order was placed —
-//! is read when the page arrives; the order itself is decoded on first use, at most once.
+//! [`ListRow`]: one row of a backend's list page. What the merge needs — the id and when the order was placed,
+//! the row's key — is read when first asked (or when the page arrives, for backends whose paging needs every
+//! key); the order itself is decoded on first use, at most once.
 //!
 //! A merged page of `first` orders asks every backend for about `first` rows, so most rows fetched are never
-//! shown: decoding and mapping only the rows a page keeps (and the rows an engine-side filter must read) is
-//! most of what listing costs the gateway.
+//! shown: reading the keys of, decoding and mapping only the rows a page reaches (and the rows an engine-side
+//! filter must read) is most of what listing costs the gateway.
 
 use std::cmp::Reverse;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
 use futures::FutureExt;
@@ -24,6 +25,12 @@ type Decode = Box<dyn Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync>;
 /// Decodes the rows of one list page on demand. The page's rows share it and each carries only its index, so
 /// a row costs no allocation of its own for what decodes it (most rows of a page are never decoded).
 pub trait PageDecoder: Send + Sync {
+    /// Reads the key of row `index` (its id and when it was placed) without decoding the rest; called at most
+    /// once per row when it succeeds, for rows made by [`ListRow::unkeyed`].
+    fn key(&self, index: usize) -> Result<(OrderId, DateTime<FixedOffset>)> {
+        Err(Error::Internal(format!("list row {index} has no key")))
+    }
+
     /// Decodes row `index` of the page; called at most once per row when it succeeds.
     fn decode(&self, index: usize) -> BoxFuture<'static, Result<Order>>;
 
@@ -47,8 +54,8 @@ enum Source {
 
 /// One row of a list page, newest first like the page.
 pub struct ListRow {
-    id: OrderId,
-    placed_at: DateTime<FixedOffset>,
+    /// The id and when the order was placed, once read.
+    key: OnceLock<(OrderId, DateTime<FixedOffset>)>,
     order: OnceCell<Arc<Order>>,
     /// The summary, or `None` when the backend decodes no less than the full order.
     summary: OnceCell<Option<Arc<Order>>>,
@@ -60,8 +67,7 @@ impl ListRow {
     pub fn ready(order: impl Into<Arc<Order>>) -> Self {
         let order = order.into();
         ListRow {
-            id: order.id.clone(),
-            placed_at: order.placed_at,
+            key: OnceLock::from((order.id.clone(), order.placed_at)),
             order: OnceCell::new_with(Some(order)),
             summary: OnceCell::new(),
             source: Source::Ready,
@@ -85,8 +91,7 @@ impl ListRow {
         decode: impl Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
     ) -> Self {
         ListRow {
-            id,
-            placed_at,
+            key: OnceLock::from((id, placed_at)),
             order: OnceCell::new(),
             summary: OnceCell::new(),
             source: Source::Closure(Box::new(decode)),
@@ -102,27 +107,57 @@ impl ListRow {
         index: usize,
     ) -> Self {
         ListRow {
-            id,
-            placed_at,
+            key: OnceLock::from((id, placed_at)),
             order: OnceCell::new(),
             summary: OnceCell::new(),
             source: Source::Page(decoder, index),
         }
     }
 
-    /// The order's id.
-    pub fn id(&self) -> &OrderId {
-        &self.id
+    /// Row `index` of a page whose `decoder` reads its key when first asked ([`PageDecoder::key`]) and builds
+    /// its order on first use: a row the merge never reaches costs nothing beyond its place in the page.
+    pub fn unkeyed(decoder: Arc<dyn PageDecoder>, index: usize) -> Self {
+        ListRow {
+            key: OnceLock::new(),
+            order: OnceCell::new(),
+            summary: OnceCell::new(),
+            source: Source::Page(decoder, index),
+        }
     }
 
-    /// When the order was placed.
-    pub fn placed_at(&self) -> DateTime<FixedOffset> {
-        self.placed_at
+    /// The row's key: the order's id and when it was placed, read now if it was not yet. A key that does not
+    /// read is the backend's `Malformed` error (not kept: a later call reads again).
+    pub fn key(&self) -> Result<(&OrderId, DateTime<FixedOffset>)> {
+        if let Some((id, placed_at)) = self.key.get() {
+            return Ok((id, *placed_at));
+        }
+        let Source::Page(decoder, index) = &self.source else {
+            return Err(Error::Internal("a list row without a key".into()));
+        };
+        let key = decoder.key(*index)?;
+        let (id, placed_at) = self.key.get_or_init(|| key);
+        Ok((id, *placed_at))
+    }
+
+    /// The key, if it has been read.
+    pub fn read_key(&self) -> Option<(&OrderId, DateTime<FixedOffset>)> {
+        self.key.get().map(|(id, placed_at)| (id, *placed_at))
+    }
+
+    /// The order's id ([`ListRow::key`]).
+    pub fn id(&self) -> Result<&OrderId> {
+        self.key().map(|(id, _)| id)
+    }
+
+    /// When the order was placed ([`ListRow::key`]).
+    pub fn placed_at(&self) -> Result<DateTime<FixedOffset>> {
+        self.key().map(|(_, placed_at)| placed_at)
     }
 
     /// The merge order: newest first, ties by id (the same key as [`Order::sort_key`]).
-    pub fn sort_key(&self) -> (Reverse<i64>, Reverse<u32>, &OrderId) {
-        (Reverse(self.placed_at.timestamp()), Reverse(self.placed_at.timestamp_subsec_nanos()), &self.id)
+    pub fn sort_key(&self) -> Result<(Reverse<i64>, Reverse<u32>, &OrderId)> {
+        let (id, placed_at) = self.key()?;
+        Ok((Reverse(placed_at.timestamp()), Reverse(placed_at.timestamp_subsec_nanos()), id))
     }
 
     /// The order, if it has been decoded.
@@ -136,9 +171,7 @@ impl ListRow {
         self.order
             .get_or_try_init(|| async {
                 let order = match &self.source {
-                    Source::Ready => {
-                        return Err(Error::Internal(format!("list row {} has no order", self.id)));
-                    }
+                    Source::Ready => return Err(Error::Internal("a list row without its order".into())),
                     Source::Closure(decode) => decode().await?,
                     Source::Page(decoder, index) => decoder.decode(*index).await?,
                 };
@@ -175,13 +208,14 @@ impl ListRow {
     /// `order`, when it has the row's key (a row whose order disagrees fails to decode, so the merge never
     /// orders by a wrong key).
     fn checked(&self, order: Order) -> Result<Arc<Order>> {
-        if order.id != self.id || order.placed_at != self.placed_at {
+        let (id, placed_at) = self.key()?;
+        if order.id != *id || order.placed_at != placed_at {
             return Err(Error::Malformed {
-                backend: self.id.backend.to_string(),
+                backend: id.backend.to_string(),
                 path: "placedAt".into(),
                 message: format!(
-                    "order {} decoded as {} placed at {}, listed as placed at {}",
-                    self.id, order.id, order.placed_at, self.placed_at
+                    "order {id} decoded as {} placed at {}, listed as placed at {placed_at}",
+                    order.id, order.placed_at
                 ),
             });
         }
@@ -192,8 +226,7 @@ impl ListRow {
 impl fmt::Debug for ListRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListRow")
-            .field("id", &self.id)
-            .field("placed_at", &self.placed_at)
+            .field("key", &self.key.get())
             .field("decoded", &self.order.initialized())
             .finish()
     }
@@ -306,7 +339,7 @@ mod tests {
         assert!(row.order().await.is_err());
         assert_eq!(calls.load(Ordering::SeqCst), 2);
         let ready = ListRow::ready(order("3", at("2026-01-02T03:04:05Z")));
-        assert_eq!(ready.id(), &id("3"));
+        assert_eq!(ready.id().expect("a ready row has its key"), &id("3"));
         assert!(ready.decoded().is_some());
     }
 }

@@ -2,9 +2,11 @@
 //! that records where each backend stands, and report per backend how it went.
 //!
 //! Backends are asked for about `first` rows each, so a merged page keeps about one row in five it fetched.
-//! The merge orders rows by their keys alone ([`ListRow::sort_key`]); only the rows the page keeps (and the
-//! rows an engine-side filter must read) are decoded. A row that does not decode fails its backend for the
-//! page, as a failed call does, and the page is merged again without it.
+//! The merge orders rows by their keys alone ([`ListRow::sort_key`]), read only for the rows it reaches
+//! (backends list newest first; the merge orders by id the orders of one instant as it reaches them); only the
+//! rows the page keeps (and the rows an engine-side filter must read) are decoded, as summaries when the query
+//! asks nothing more ([`Detail`]). A row whose key does not read or that does not decode fails its backend for
+//! the page, as a failed call does, and the page is merged again without it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -134,6 +136,64 @@ struct FetchedPage {
     token: Option<String>,
     rows: Vec<Arc<ListRow>>,
     next: Option<String>,
+    /// The rows before this index are in merge order for good ([`FetchedPage::settle`]).
+    ordered: usize,
+}
+
+impl FetchedPage {
+    fn new(token: Option<String>, rows: Vec<Arc<ListRow>>, next: Option<String>) -> Self {
+        FetchedPage { token, rows, next, ordered: 0 }
+    }
+
+    /// Makes row `index` a candidate head: the rows before it in merge order for good, its key read. A row
+    /// newer than the one before it (a backend not keeping its newest-first order) has every key of the rest
+    /// read and the rest sorted.
+    fn settle(&mut self, index: usize) -> Result<()> {
+        while self.ordered < index && self.ordered < self.rows.len() {
+            self.settle_run()?;
+        }
+        let Some(row) = self.rows.get(index) else { return Ok(()) };
+        let placed_at = row.placed_at()?;
+        if index == self.ordered && index > 0 && placed_at > self.rows[index - 1].placed_at()? {
+            return self.sort_rest();
+        }
+        Ok(())
+    }
+
+    /// Puts the run of orders placed at the instant of row `ordered` in merge order (by id), reading the keys
+    /// of the rows after it only as far as the run goes. Backends list newest first, so a page's keys are read
+    /// only as far as the merge reaches; rows past its reach are never read, so their order is not checked.
+    fn settle_run(&mut self) -> Result<()> {
+        let start = self.ordered;
+        let Some(first) = self.rows.get(start) else { return Ok(()) };
+        let instant = first.placed_at()?;
+        let mut end = start + 1;
+        while let Some(row) = self.rows.get(end) {
+            let placed_at = row.placed_at()?;
+            if placed_at > instant {
+                return self.sort_rest();
+            }
+            if placed_at != instant {
+                break;
+            }
+            end += 1;
+        }
+        // Every key of the run was read above.
+        self.rows[start..end].sort_by(|a, b| a.sort_key().ok().cmp(&b.sort_key().ok()));
+        self.ordered = end;
+        Ok(())
+    }
+
+    /// Sorts the rows not yet in order, every key read first.
+    fn sort_rest(&mut self) -> Result<()> {
+        let rest = &mut self.rows[self.ordered..];
+        for row in rest.iter() {
+            row.key()?;
+        }
+        rest.sort_by(|a, b| a.sort_key().ok().cmp(&b.sort_key().ok()));
+        self.ordered = self.rows.len();
+        Ok(())
+    }
 }
 
 /// What one backend contributed: its pages from the cursor position on, or its error.
@@ -152,6 +212,23 @@ struct BackendStream {
 impl BackendStream {
     fn head(&self) -> Option<&Arc<ListRow>> {
         self.pages.get(self.page).and_then(|p| p.rows.get(self.index))
+    }
+
+    /// Makes the head a candidate: its key read, the rows before it in order.
+    fn settle_head(&mut self) -> Result<()> {
+        match self.pages.get_mut(self.page) {
+            Some(page) => page.settle(self.index),
+            None => Ok(()),
+        }
+    }
+
+    /// Puts the head in place once it is chosen: the orders placed at its instant ordered by id, so no row
+    /// after it in the stream comes before it.
+    fn settle_head_run(&mut self) -> Result<()> {
+        match self.pages.get_mut(self.page) {
+            Some(page) if page.ordered <= self.index => page.settle_run(),
+            _ => Ok(()),
+        }
     }
 
     /// The backend failed (a call, or a row that did not decode): it contributes nothing to this page.
@@ -178,18 +255,26 @@ impl BackendStream {
 /// `(page, index)` of each stream's next row.
 type Positions = Box<[(usize, usize)]>;
 
+/// Rows merged, each with the index of its stream and the streams' positions after it.
+type Merged = Vec<(usize, Arc<ListRow>, Positions)>;
+
 /// Takes up to `first` rows from the streams, newest first, each with the index of its stream and the streams'
-/// positions after it.
-fn merge(streams: &mut [BackendStream], first: usize) -> Vec<(usize, Arc<ListRow>, Positions)> {
+/// positions after it; a row whose key does not read fails with its stream's index.
+fn merge(streams: &mut [BackendStream], first: usize) -> std::result::Result<Merged, (usize, Error)> {
     let mut merged = Vec::with_capacity(first);
     while merged.len() < first {
+        for (i, stream) in streams.iter_mut().enumerate() {
+            stream.settle_head().map_err(|error| (i, error))?;
+        }
+        // Every head is settled, so its key is read.
         let next = streams
             .iter()
             .enumerate()
             .filter_map(|(i, s)| s.head().map(|row| (i, row)))
-            .min_by(|(_, a), (_, b)| a.sort_key().cmp(&b.sort_key()))
+            .min_by(|(_, a), (_, b)| a.sort_key().ok().cmp(&b.sort_key().ok()))
             .map(|(i, _)| i);
         let Some(i) = next else { break };
+        streams[i].settle_head_run().map_err(|error| (i, error))?;
         let row = streams[i].head().cloned();
         streams[i].advance();
         if let Some(row) = row {
@@ -197,7 +282,7 @@ fn merge(streams: &mut [BackendStream], first: usize) -> Vec<(usize, Arc<ListRow
             merged.push((i, row, at));
         }
     }
-    merged
+    Ok(merged)
 }
 
 impl Engine {
@@ -247,7 +332,14 @@ impl Engine {
             for (stream, (page, index)) in streams.iter_mut().zip(&starts) {
                 (stream.page, stream.index) = (*page, *index);
             }
-            let rows = merge(&mut streams, first);
+            let rows = match merge(&mut streams, first) {
+                Ok(rows) => rows,
+                Err((stream, error)) => {
+                    self.cache.forget_lists(&streams[stream].name);
+                    streams[stream].fail(error);
+                    continue;
+                }
+            };
             let fresh: Vec<bool> = rows.iter().map(|(_, row, _)| row.decoded().is_none()).collect();
             let decoded = join_all(rows.iter().map(|(_, row, _)| async move {
                 match detail {
@@ -383,7 +475,7 @@ impl Engine {
                 let skip = if first_page { position.skip } else { 0 };
                 buffered += rows.len().saturating_sub(skip);
                 let next = page.next.clone();
-                stream.pages.push(FetchedPage { token: token.clone(), rows, next: next.clone() });
+                stream.pages.push(FetchedPage::new(token.clone(), rows, next.clone()));
                 first_page = false;
                 if buffered >= want || next.is_none() {
                     return Ok::<(), Error>(());
@@ -567,11 +659,157 @@ mod tests {
     }
 
     fn engine(backends: Vec<Rows>) -> Engine {
+        engine_of(backends.into_iter().map(|b| Arc::new(b) as Arc<dyn OrderBackend>).collect())
+    }
+
+    fn engine_of(backends: Vec<Arc<dyn OrderBackend>>) -> Engine {
         let mut registry = Registry::default();
         for backend in backends {
-            registry.insert(Arc::new(backend));
+            registry.insert(backend);
         }
         Engine::new(registry, &Config::parse("", &|_| None).unwrap())
+    }
+
+    fn status() -> Status {
+        Status::new(OrderStatus::Pending, PaymentStatus::Pending, FulfillmentStatus::Unfulfilled, "n")
+    }
+
+    /// A backend whose rows read their keys when first asked, as the adapters' do: `(day, id, key reads)`
+    /// rows in the order given (ties and disorder as a vendor may send them), counting the keys read.
+    struct Unkeyed {
+        name: BackendName,
+        rows: Vec<(u32, &'static str, bool)>,
+        reads: Arc<std::sync::Mutex<Vec<usize>>>,
+    }
+
+    struct UnkeyedPage {
+        name: BackendName,
+        rows: Vec<(u32, &'static str, bool)>,
+        reads: Arc<std::sync::Mutex<Vec<usize>>>,
+    }
+
+    impl crate::domain::PageDecoder for UnkeyedPage {
+        fn key(&self, index: usize) -> Result<(OrderId, DateTime<FixedOffset>)> {
+            self.reads.lock().unwrap().push(index);
+            match self.rows.get(index) {
+                Some(&(day, id, true)) => {
+                    Ok((OrderId::new(self.name.clone(), NativeOrderId::new(id)), placed(day)))
+                }
+                _ => Err(Error::Malformed {
+                    backend: "u".into(),
+                    path: format!("[{index}].id"),
+                    message: "x".into(),
+                }),
+            }
+        }
+        fn decode(&self, index: usize) -> futures::future::BoxFuture<'static, Result<Order>> {
+            let order = self.key(index).map(|(id, at)| Order::new(id, status(), at, "EUR"));
+            Box::pin(futures::future::ready(order))
+        }
+    }
+
+    #[async_trait]
+    impl OrderBackend for Unkeyed {
+        fn name(&self) -> &BackendName {
+            &self.name
+        }
+        fn kind(&self) -> BackendKind {
+            BackendKind::Wix
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::default()
+        }
+        fn max_page_size(&self) -> usize {
+            100
+        }
+        async fn list(&self, _: &ListRequest) -> Result<ListPage> {
+            let page: Arc<dyn crate::domain::PageDecoder> = Arc::new(UnkeyedPage {
+                name: self.name.clone(),
+                rows: self.rows.clone(),
+                reads: self.reads.clone(),
+            });
+            let rows = (0..self.rows.len()).map(|i| ListRow::unkeyed(page.clone(), i)).collect();
+            Ok(ListPage { rows, next: None, total: None })
+        }
+        async fn get_many(&self, _: &[NativeOrderId]) -> Result<Vec<Order>> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn unkeyed(
+        name: &str,
+        rows: Vec<(u32, &'static str, bool)>,
+    ) -> (Arc<dyn OrderBackend>, Arc<std::sync::Mutex<Vec<usize>>>) {
+        let reads = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let backend = Unkeyed { name: BackendName::parse(name).unwrap(), rows, reads: reads.clone() };
+        (Arc::new(backend), reads)
+    }
+
+    fn sorted_reads(reads: &std::sync::Mutex<Vec<usize>>) -> Vec<usize> {
+        let mut read = reads.lock().unwrap().clone();
+        read.sort();
+        read.dedup();
+        read
+    }
+
+    // Orders of one instant come out by id whatever order the backend sent them in, and a page reads the keys
+    // of the rows the merge reaches (plus the one after each run of an instant), no others; paging on gives
+    // every order once, in order.
+    #[tokio::test]
+    async fn ties_are_ordered_by_id_and_only_reached_keys_are_read() {
+        let rows = vec![
+            (9, "x", true),
+            (5, "c", true),
+            (5, "a", true),
+            (5, "b", true),
+            (3, "z", true),
+            (2, "y", true),
+            (1, "w", true),
+        ];
+        let (a, reads) = unkeyed("a", rows);
+        let (b, _) = unkeyed("b", vec![(6, "m", true), (4, "n", true)]);
+        let engine = engine_of(vec![a, b]);
+        let page = engine.orders(4, None, OrderFilter::default()).await.unwrap();
+        assert_eq!(ids(&page), ["a:x", "b:m", "a:a", "a:b"]);
+        assert_eq!(sorted_reads(&reads), [0, 1, 2, 3, 4], "rows 5 and 6 are never reached");
+        let mut all = ids(&page);
+        let mut after = page.end_cursor.clone();
+        while let Some(cursor) = after.take() {
+            let next = engine.orders(2, Some(&cursor), OrderFilter::default()).await.unwrap();
+            all.extend(ids(&next));
+            if next.has_next_page {
+                after = next.end_cursor.clone();
+            }
+        }
+        assert_eq!(all, ["a:x", "b:m", "a:a", "a:b", "a:c", "b:n", "a:z", "a:y", "a:w"]);
+    }
+
+    // A backend that breaks its own newest-first order has the rest of its page sorted once that is noticed.
+    #[tokio::test]
+    async fn a_page_out_of_order_is_sorted_once_noticed() {
+        let (a, _) = unkeyed("a", vec![(5, "e", true), (7, "g", true), (6, "f", true), (1, "d", true)]);
+        let engine = engine_of(vec![a]);
+        let page = engine.orders(4, None, OrderFilter::default()).await.unwrap();
+        assert_eq!(ids(&page), ["a:g", "a:f", "a:e", "a:d"]);
+    }
+
+    // A row whose key does not read fails its backend for the page once the merge reaches it, like a row that
+    // does not decode; one past the merge's reach fails nothing.
+    #[tokio::test]
+    async fn a_key_that_does_not_read_fails_its_backend_when_reached() {
+        let (a, _) = unkeyed("a", vec![(9, "x", true), (7, "broken", false), (1, "w", true)]);
+        let (b, _) = unkeyed("b", vec![(8, "m", true), (6, "n", true), (5, "o", true)]);
+        let engine = engine_of(vec![a, b]);
+        let page = engine.orders(3, None, OrderFilter::default()).await.unwrap();
+        assert_eq!(ids(&page), ["b:m", "b:n", "b:o"]);
+        let a = page.backends.iter().find(|b| b.backend.as_str() == "a").unwrap();
+        assert!(matches!(&a.error, Some(Error::Malformed { path, .. }) if path == "[1].id"), "{a:?}");
+
+        let (a, _) = unkeyed("a", vec![(9, "x", true), (7, "v", true), (1, "broken", false)]);
+        let (b, _) = unkeyed("b", vec![(8, "m", true)]);
+        let page = engine_of(vec![a, b]).orders(2, None, OrderFilter::default()).await.unwrap();
+        assert_eq!(ids(&page), ["a:x", "b:m"]);
+        assert!(page.backends.iter().all(|b| b.error.is_none()));
     }
 
     fn ids(page: &OrdersPage) -> Vec<String> {

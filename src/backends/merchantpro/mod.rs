@@ -194,13 +194,15 @@ fn at_row(error: Error, index: usize) -> Error {
     }
 }
 
-/// A list's `data` as rows: each row's key read now (`id`, `date_created`), its order decoded on first use.
-fn lazy_rows(backend: &BackendName, found: Vec<RowText>) -> Result<Vec<ListRow>> {
-    let key = |row: &RowText, index| {
+/// A list's `data` as rows: each row's key (`id`, `date_created`) read when the engine first asks, its order
+/// (or summary) decoded on first use.
+fn lazy_rows(backend: &BackendName, found: Vec<RowText>) -> Vec<ListRow> {
+    let keyed = backend.clone();
+    let key = move |row: &RowText, index| {
         let [id, created] =
-            leading_fields(backend, row.bytes(), RowAt { array: "data", index }, ["id", "date_created"])?;
-        let (id, placed_at) = mapping::row_key(backend, id, created).map_err(|error| at_row(error, index))?;
-        Ok(Some((OrderId::new(backend.clone(), id), placed_at)))
+            leading_fields(&keyed, row.bytes(), RowAt { array: "data", index }, ["id", "date_created"])?;
+        let (id, placed_at) = mapping::row_key(&keyed, id, created).map_err(|error| at_row(error, index))?;
+        Ok((OrderId::new(keyed.clone(), id), placed_at))
     };
     let (owner, name) = (backend.clone(), backend.clone());
     let summary = move |row: &RowText, index| {
@@ -300,7 +302,7 @@ impl OrderBackend for MerchantProBackend {
             query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
         if plan.check.is_none() {
             // Nothing to re-check on the rows: each is decoded only when the engine needs it.
-            let rows = lazy_rows(&self.name, page.rows)?;
+            let rows = lazy_rows(&self.name, page.rows);
             return Ok(ListPage { rows, next, total: page.total });
         }
         let orders = orders(&self.name, &page.rows)?;

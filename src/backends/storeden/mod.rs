@@ -145,16 +145,17 @@ impl StoredenBackend {
     }
 
     /// A `list.json` page as rows: each row's key (`orderID`, `orderDate`, `iso`, which Storeden sends first)
-    /// read now, its summary order mapped on first use.
-    fn lazy_rows(&self, found: Vec<RowText>) -> Result<Vec<domain::ListRow>> {
-        let key = |row: &RowText, index| {
+    /// read when the engine first asks, its summary order mapped on first use.
+    fn lazy_rows(&self, found: Vec<RowText>) -> Vec<domain::ListRow> {
+        let (name, money) = (self.name.clone(), self.currency.clone());
+        let key = move |row: &RowText, index| {
             let [id, date, iso] = http::leading_fields(
-                &self.name,
+                &name,
                 row.bytes(),
                 RowAt { array: "", index },
                 ["orderID", "orderDate", "iso"],
             )?;
-            mapping::row_key(self.context(), id, date, iso).map(Some)
+            mapping::row_key(Context { backend: &name, currency: &money }, id, date, iso)
         };
         let (backend, currency) = (self.name.clone(), self.currency.clone());
         rows::lazy_rows(found, key, move |row, index| {
@@ -230,9 +231,8 @@ impl OrderBackend for StoredenBackend {
         let filter = &request.filter;
         if filter.is_empty() {
             // Nothing to check on the rows: each is decoded only when the engine needs it.
-            let mut rows = self.lazy_rows(found)?;
-            rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            return Ok(ListPage { rows, next, total: None });
+            // Storeden lists newest first; the engine orders orders of one instant by id as it reaches them.
+            return Ok(ListPage { rows: self.lazy_rows(found), next, total: None });
         }
         let rows = client::decode_rows(self.client.backend_name(), &found)?;
         let mut orders = Vec::with_capacity(rows.len());

@@ -150,7 +150,7 @@ impl VesuvioPayBackend {
             mapping::row_key(&self.name, id, placed_at, at).map(Some)
         };
         let (backend, currency) = (self.name.clone(), self.currency.clone());
-        rows::lazy_rows(found, key, move |row, index| {
+        rows::keyed_rows(found, key, move |row, index| {
             let path = format!("data.orders[{index}]");
             let decoded = rows::decode_row(&backend, row, &path);
             rows::ready(decoded.and_then(|(wire, native)| {
@@ -214,6 +214,7 @@ impl OrderBackend for VesuvioPayBackend {
         loop {
             let query = paging::query(limit, status.as_ref(), &window);
             let (rows, has_more, total_count) = self.list_call(&query, limit, &request.filter).await?;
+            let rows = rows.into_iter().map(paging::KeyedRow::new).collect::<Result<Vec<_>>>()?;
             let consumed =
                 paging::consume(rows, has_more, &request.filter, &window, cursor.as_ref(), page_size);
             match consumed {
@@ -224,7 +225,8 @@ impl OrderBackend for VesuvioPayBackend {
                         (true, _, _, None) => Some(orders.len() as u64),
                         _ => None,
                     };
-                    return Ok(ListPage { rows: orders, next: next.as_ref().map(encode_token), total });
+                    let rows = orders.into_iter().map(|keyed| keyed.row).collect();
+                    return Ok(ListPage { rows, next: next.as_ref().map(encode_token), total });
                 }
                 // Every row was already returned: widen the page once to get past orders sharing an instant.
                 None if limit < MAX_LIMIT => limit = MAX_LIMIT,

@@ -152,20 +152,36 @@ impl PagedRow for Order {
     }
 }
 
-impl PagedRow for ListRow {
+/// A list row with its key, read when the page arrives (paging reads every row's).
+pub(super) struct KeyedRow {
+    id: OrderId,
+    placed_at: DateTime<FixedOffset>,
+    /// The row.
+    pub row: ListRow,
+}
+
+impl KeyedRow {
+    /// The row with its key read.
+    pub fn new(row: ListRow) -> crate::error::Result<Self> {
+        let (id, placed_at) = row.key()?;
+        Ok(KeyedRow { id: id.clone(), placed_at, row })
+    }
+}
+
+impl PagedRow for KeyedRow {
     fn row_id(&self) -> &OrderId {
-        self.id()
+        &self.id
     }
     fn row_placed_at(&self) -> DateTime<FixedOffset> {
-        self.placed_at()
+        self.placed_at
     }
     fn row_sort_key(&self) -> (Reverse<i64>, Reverse<u32>, &OrderId) {
-        self.sort_key()
+        (Reverse(self.placed_at.timestamp()), Reverse(self.placed_at.timestamp_subsec_nanos()), &self.id)
     }
     /// A listing with a filter decodes its rows up front (`VesuvioPayBackend::list_call`); without one, every
     /// row matches undecoded.
     fn row_matches(&self, filter: &OrderFilter) -> bool {
-        filter.is_empty() || self.decoded().is_some_and(|order| order.row_matches(filter))
+        filter.is_empty() || self.row.decoded().is_some_and(|order| order.row_matches(filter))
     }
 }
 

@@ -132,7 +132,7 @@ impl VtexBackend {
             Ok((!skipped).then_some((id, placed_at)))
         };
         let (backend, currency) = (self.name.clone(), self.currency.clone());
-        let rows = rows::lazy_rows(found, key, move |raw, index| {
+        let rows = rows::keyed_rows(found, key, move |raw, index| {
             let at = RowAt { array: "list", index };
             let decoded = rows::decode_row::<wire::ListRow>(&backend, raw, &at.to_string());
             rows::ready(decoded.and_then(|(row, native)| {

@@ -200,14 +200,15 @@ struct RowContext {
     tags: Arc<TagCache>,
 }
 
-/// A search answer's orders as rows: each row's key (`id`, `createdDate`, which Wix sends first) read now, its
-/// order decoded and its tags' names resolved on first use.
-fn lazy_rows(context: Arc<RowContext>, found: Vec<RowText>) -> Result<Vec<ListRow>> {
-    let key = |row: &RowText, index| {
+/// A search answer's orders as rows: each row's key (`id`, `createdDate`, which Wix sends first) read when the
+/// engine first asks, its order (or summary) decoded and its tags' names resolved on first use.
+fn lazy_rows(context: Arc<RowContext>, found: Vec<RowText>) -> Vec<ListRow> {
+    let keyed = context.name.clone();
+    let key = move |row: &RowText, index| {
         let at = RowAt { array: "orders", index };
-        let [id, created] = http::leading_fields(&context.name, row.bytes(), at, ["id", "createdDate"])?;
-        let (id, placed_at) = mapping::row_key(&context.name, at, id, created)?;
-        Ok(Some((OrderId::new(context.name.clone(), id), placed_at)))
+        let [id, created] = http::leading_fields(&keyed, row.bytes(), at, ["id", "createdDate"])?;
+        let (id, placed_at) = mapping::row_key(&keyed, at, id, created)?;
+        Ok((OrderId::new(keyed.clone(), id), placed_at))
     };
     let (owner, name) = (context.clone(), context.name.clone());
     let summary = move |row: &RowText, index| {
@@ -278,8 +279,8 @@ impl OrderBackend for WixBackend {
             tags: self.tags.clone(),
         });
         let (answer, found) = answer;
-        let mut rows = lazy_rows(context, found)?;
-        rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Search sorts by `createdDate`; the engine orders orders of one instant by id as it reaches them.
+        let rows = lazy_rows(context, found);
         let next_cursor = answer.metadata.cursors.next.filter(|c| !c.is_empty());
         let has_next = answer.metadata.has_next.unwrap_or(next_cursor.is_some());
         let next = match next_cursor {
