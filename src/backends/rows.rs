@@ -189,9 +189,19 @@ pub fn decode_row<T: DeserializeOwned>(
     Ok((value, NativeJson::from_json_text(text)))
 }
 
-/// [`decode_row`] without keeping the text (for a summary, which has no `native`).
-pub fn decode_row_value<T: DeserializeOwned>(backend: &BackendName, row: &RowText, at: &str) -> Result<T> {
-    http::decode_text(backend, row_str(backend, row, at)?, at)
+/// [`decode_row`] without keeping the text, for a summary (which has no `native`): read from the bytes, so
+/// only the strings `T` reads are checked to be UTF-8, not the fields it skips. `at` is formatted only for an
+/// error.
+pub fn decode_row_value<T: DeserializeOwned>(
+    backend: &BackendName,
+    row: &RowText,
+    at: impl std::fmt::Display,
+) -> Result<T> {
+    match serde_json::from_slice(row.bytes()) {
+        Ok(value) => Ok(value),
+        // The error again, with its path named.
+        Err(_) => http::decode_text(backend, row_str(backend, row, &at.to_string())?, &at.to_string()),
+    }
 }
 
 fn row_str<'a>(backend: &BackendName, row: &'a RowText, at: &str) -> Result<&'a str> {
@@ -434,6 +444,32 @@ mod tests {
     fn rows_of<'a>(body: &'a str, path: &[&str]) -> Option<(Vec<&'a str>, String)> {
         let (spans, envelope) = split(body.as_bytes(), path)?;
         Some((spans.into_iter().map(|s| &body[s]).collect(), String::from_utf8(envelope).unwrap()))
+    }
+
+    // A summary reads only what it decodes: bytes that are not UTF-8 in a field it skips do not matter, in a
+    // field it reads they fail naming the row; the full decode checks the whole row.
+    #[test]
+    fn summaries_check_what_they_read() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Head {
+            id: String,
+        }
+        let backend = BackendName::parse("b").unwrap();
+        let row = |bytes: &[u8]| RowText { body: Body::copy_from_slice(bytes), span: 0..bytes.len() };
+        let at = crate::backends::util::RowAt { array: "data", index: 2 };
+        let skipped = row(b"{\"id\": \"a\", \"note\": \"\xff\"}");
+        assert_eq!(decode_row_value::<Head>(&backend, &skipped, at).unwrap().id, "a");
+        assert!(matches!(decode_row::<Head>(&backend, &skipped, "data[2]"), Err(Error::Malformed { .. })));
+        let read = row(b"{\"id\": \"\xff\"}");
+        match decode_row_value::<Head>(&backend, &read, at) {
+            Err(Error::Malformed { path, .. }) => assert_eq!(path, "data[2]"),
+            other => panic!("unexpected {other:?}"),
+        }
+        let broken = row(br#"{"id": 5}"#);
+        match decode_row_value::<Head>(&backend, &broken, at) {
+            Err(Error::Malformed { path, .. }) => assert_eq!(path, "data[2].id"),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]
