@@ -204,6 +204,38 @@ pub fn decode_row_value<T: DeserializeOwned>(
     }
 }
 
+/// [`decode_row_value`] for a `T` that reads only the top-level fields `names` (all of them, as the payload
+/// names them): the structural scan finds their values, which alone are decoded, so the rest of the row is
+/// passed over at the scan's speed rather than parsed. A row lacking one of them (or naming one with an
+/// escape) is decoded whole, which reads it the same way.
+pub fn decode_picked<T: DeserializeOwned, const N: usize>(
+    backend: &BackendName,
+    row: &RowText,
+    at: impl std::fmt::Display,
+    names: [&str; N],
+) -> Result<T> {
+    let bytes = row.bytes();
+    if let Some(spans) = object_fields(bytes, names) {
+        let size = spans.iter().zip(names).map(|(span, name)| span.len() + name.len() + 4).sum::<usize>();
+        let mut picked = Vec::with_capacity(size + 2);
+        picked.push(b'{');
+        for (span, name) in spans.into_iter().zip(names) {
+            if picked.len() > 1 {
+                picked.push(b',');
+            }
+            picked.push(b'"');
+            picked.extend_from_slice(name.as_bytes());
+            picked.extend_from_slice(b"\":");
+            picked.extend_from_slice(&bytes[span]);
+        }
+        picked.push(b'}');
+        if let Ok(value) = serde_json::from_slice(&picked) {
+            return Ok(value);
+        }
+    }
+    decode_row_value(backend, row, at)
+}
+
 fn row_str<'a>(backend: &BackendName, row: &'a RowText, at: &str) -> Result<&'a str> {
     std::str::from_utf8(row.bytes()).map_err(|e| Error::Malformed {
         backend: backend.to_string(),
@@ -468,6 +500,33 @@ mod tests {
         let broken = row(br#"{"id": 5}"#);
         match decode_row_value::<Head>(&backend, &broken, at) {
             Err(Error::Malformed { path, .. }) => assert_eq!(path, "data[2].id"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    // Picking reads only the named fields (what lies between is passed over by the scan, unparsed); a row
+    // lacking one is decoded whole, with the same result or error.
+    #[test]
+    fn picked_fields_decode_alone() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Picked {
+            id: String,
+            n: Option<u32>,
+        }
+        let backend = BackendName::parse("b").unwrap();
+        let row = |text: &str| RowText { body: Body::copy_from_slice(text.as_bytes()), span: 0..text.len() };
+        let picked = |text| decode_picked::<Picked, 2>(&backend, &row(text), "[0]", ["id", "n"]);
+        let between = r#"{"id": "a", "junk": [1, 2 3, {"n": 9}], "n": 5}"#;
+        assert_eq!(picked(between).unwrap(), Picked { id: "a".into(), n: Some(5) });
+        assert!(
+            decode_row_value::<Picked>(&backend, &row(between), "[0]").is_err(),
+            "the whole row is not JSON"
+        );
+        assert_eq!(picked(r#"{"n": 5, "id": "b"}"#).unwrap(), Picked { id: "b".into(), n: Some(5) });
+        assert_eq!(picked(r#"{"id": "c"}"#).unwrap(), Picked { id: "c".into(), n: None });
+        assert_eq!(picked(r#"{"\u0069d": "d", "n": 1}"#).unwrap(), Picked { id: "d".into(), n: Some(1) });
+        match picked(r#"{"id": 7, "n": 1}"#) {
+            Err(Error::Malformed { path, .. }) => assert_eq!(path, "[0].id"),
             other => panic!("unexpected {other:?}"),
         }
     }

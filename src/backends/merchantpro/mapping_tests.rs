@@ -287,6 +287,15 @@ fn summaries_agree_with_the_documented_orders() {
     for text in [ORDER_12345001, PATCHED_12345001, list_row.as_str()] {
         let full = map(text);
         let wire: super::super::wire::WireSummary = serde_json::from_str(text).unwrap();
+        // Picking the summary's fields reads the same as decoding the whole payload.
+        let raw: Box<serde_json::value::RawValue> = serde_json::from_str(text).unwrap();
+        let row = crate::backends::rows::RowText::from(raw);
+        let fields = super::super::wire::WireSummary::FIELDS;
+        let picked: super::super::wire::WireSummary =
+            crate::backends::rows::decode_picked(&backend(), &row, "data[0]", fields).unwrap();
+        assert_eq!(format!("{picked:?}"), format!("{wire:?}"));
+        let found = crate::backends::rows::object_fields(row.bytes(), fields);
+        assert!(found.is_some(), "the documented orders have every summary field, found by its name");
         let summary = summary(&backend(), &wire.head()).unwrap();
         assert_eq!(summary.known, Known::SUMMARY);
         assert_eq!(

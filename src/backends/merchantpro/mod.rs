@@ -206,7 +206,8 @@ fn lazy_rows(backend: &BackendName, found: Vec<RowText>) -> Vec<ListRow> {
     };
     let (owner, name) = (backend.clone(), backend.clone());
     let summary = move |row: &RowText, index| {
-        let wire: WireSummary = rows::decode_row_value(&name, row, RowAt { array: "data", index })?;
+        let wire: WireSummary =
+            rows::decode_picked(&name, row, RowAt { array: "data", index }, WireSummary::FIELDS)?;
         mapping::summary(&name, &wire.head()).map_err(|error| at_row(error, index))
     };
     rows::lazy_rows_with_summary(

@@ -144,6 +144,21 @@ pub(super) struct WireSummary {
     pub date_modified: Option<String>,
 }
 
+impl WireSummary {
+    /// The payload's names of the fields above.
+    pub const FIELDS: [&str; 9] = [
+        "id",
+        "payment_status",
+        "payment_status_text",
+        "shipping_status",
+        "shipping_status_text",
+        "total_amount",
+        "currency",
+        "date_created",
+        "date_modified",
+    ];
+}
+
 /// The fields an order's summary is built from, borrowed from either decoded shape.
 pub(super) struct Head<'a> {
     pub id: &'a Flex,

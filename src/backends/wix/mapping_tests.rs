@@ -355,6 +355,14 @@ fn summaries_agree_with_the_documented_orders() {
     for raw in [get_order_example(), current] {
         let full = map_raw(&raw, Vec::new());
         let wire: wire::OrderSummary = crate::backends::http::decode_raw(&backend(), &raw, "order").unwrap();
+        // Picking the summary's fields reads the same as decoding the whole payload.
+        let row = crate::backends::rows::RowText::from(raw.clone());
+        let picked: wire::OrderSummary =
+            crate::backends::rows::decode_picked(&backend(), &row, "order", wire::OrderSummary::FIELDS)
+                .unwrap();
+        assert_eq!(format!("{picked:?}"), format!("{wire:?}"));
+        let fields = crate::backends::rows::object_fields(row.bytes(), wire::OrderSummary::FIELDS);
+        assert!(fields.is_some(), "the documented orders have every summary field, found by its name");
         let summary = summary(&backend(), &wire.head()).unwrap();
         assert_eq!(summary.known, Known::SUMMARY);
         assert_eq!(

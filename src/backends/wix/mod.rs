@@ -213,7 +213,7 @@ fn lazy_rows(context: Arc<RowContext>, found: Vec<RowText>) -> Vec<ListRow> {
     let (owner, name) = (context.clone(), context.name.clone());
     let summary = move |row: &RowText, index| {
         let at = RowAt { array: "orders", index };
-        let wire: wire::OrderSummary = rows::decode_row_value(&name, row, at)?;
+        let wire: wire::OrderSummary = rows::decode_picked(&name, row, at, wire::OrderSummary::FIELDS)?;
         mapping::summary(&name, &wire.head())
     };
     rows::lazy_rows_with_summary(

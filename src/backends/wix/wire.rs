@@ -442,6 +442,21 @@ pub struct OrderSummary {
     pub price_summary: Option<PriceSummary>,
 }
 
+impl OrderSummary {
+    /// The payload's names of the fields above.
+    pub const FIELDS: [&str; 9] = [
+        "id",
+        "number",
+        "createdDate",
+        "updatedDate",
+        "paymentStatus",
+        "fulfillmentStatus",
+        "status",
+        "currency",
+        "priceSummary",
+    ];
+}
+
 /// The fields an order's summary is built from, borrowed from either decoded shape.
 pub struct Head<'a> {
     /// GUID.
