@@ -420,3 +420,22 @@ async fn a_listing_query_decodes_what_its_fragments_ask() {
     let subtotals = answers[2]["data"]["orders"]["edges"].as_array().unwrap();
     assert!(subtotals.iter().any(|e| e["node"]["totals"]["subtotal"]["amount"] != "0"), "{subtotals:?}");
 }
+
+// An order's fields come back in the order the query asks for them, also when one of them loads the full order
+// first (a VTEX list row has only the grand total; `subtotal` loads the order) and another does not.
+#[tokio::test]
+async fn fields_keep_the_query_order_when_some_load() {
+    let stack = Stack::start(&[SandboxKind::Vtex], options(10)).await;
+    let query =
+        "{ orders(first: 3) { nodes { id totals { subtotal { amount } total { amount } } number } } }";
+    let response = stack.gql(query, json!({})).await;
+    assert_no_errors(&response);
+    let nodes = response["data"]["orders"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 3);
+    for node in nodes {
+        let keys: Vec<&str> = node.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["id", "totals", "number"], "{node}");
+        let totals: Vec<&str> = node["totals"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(totals, ["subtotal", "total"], "{node}");
+    }
+}

@@ -58,7 +58,10 @@ impl OrderNode {
 }
 
 /// An order from one backend, in the unified model.
-#[Object(name = "Order")]
+// `serial` (here and on the order's parts): the fields of one order resolve one after another. They share one
+// load of the full order, so nothing waits longer; the answer keeps the query's field order (async-graphql's
+// concurrent resolution writes fields as they finish), and a 50-order page costs far less CPU.
+#[Object(name = "Order", serial)]
 impl OrderNode {
     /// Global id: `<backend name>:<native id>`, e.g. `shop-br:1172452900788-01`.
     pub async fn id(&self) -> ID {
@@ -174,7 +177,7 @@ impl OrderNode {
 }
 
 /// An order's status on the three unified axes, with the backend's own value kept.
-#[Object]
+#[Object(serial)]
 impl Status {
     /// Where the order stands overall.
     async fn order(&self) -> OrderStatus {
@@ -203,7 +206,7 @@ impl Status {
 }
 
 /// An amount of money: an exact decimal and its currency.
-#[Object]
+#[Object(serial)]
 impl Money {
     /// The amount, as a decimal string in major units with at least the currency's minor digits (`"159.97"`).
     async fn amount(&self) -> DecimalScalar {
@@ -226,7 +229,7 @@ impl TotalsView {
 }
 
 /// An order's totals.
-#[Object(name = "OrderTotals")]
+#[Object(name = "OrderTotals", serial)]
 impl TotalsView {
     /// Sum of the lines before shipping, tax and order discounts.
     async fn subtotal(&self, ctx: &Context<'_>) -> Result<&Money> {
