@@ -103,7 +103,7 @@ pub struct OrderEdge {
 }
 
 /// One order of a page, with the cursor after it.
-#[Object]
+#[Object(serial)]
 impl OrderEdge {
     /// Pass as `after` to continue after this order.
     async fn cursor(&self) -> String {
@@ -143,7 +143,7 @@ pub struct BackendResult {
 }
 
 /// A page of orders, merged across backends, newest first.
-#[Object]
+#[Object(serial)]
 impl OrderConnection {
     /// The orders with their cursors.
     async fn edges(&self) -> Vec<OrderEdge> {

@@ -58,9 +58,10 @@ impl OrderNode {
 }
 
 /// An order from one backend, in the unified model.
-// `serial` (here and on the order's parts): the fields of one order resolve one after another. They share one
-// load of the full order, so nothing waits longer; the answer keeps the query's field order (async-graphql's
-// concurrent resolution writes fields as they finish), and a 50-order page costs far less CPU.
+// `serial` (here and on every output type but the roots): the fields of one object resolve one after another.
+// An order's share one load of the full order, so nothing waits longer; the answer keeps the query's field
+// order (async-graphql's concurrent resolution writes fields as they finish), and a 50-order page costs far
+// less CPU. The roots stay concurrent: their fields are independent lookups.
 #[Object(name = "Order", serial)]
 impl OrderNode {
     /// Global id: `<backend name>:<native id>`, e.g. `shop-br:1172452900788-01`.
@@ -258,7 +259,7 @@ impl TotalsView {
 }
 
 /// The buyer.
-#[Object]
+#[Object(serial)]
 impl Customer {
     /// The backend's customer id.
     async fn id(&self) -> Option<&str> {
@@ -292,7 +293,7 @@ impl Customer {
 }
 
 /// One line of an order.
-#[Object]
+#[Object(serial)]
 impl LineItem {
     /// The line's id in the backend.
     async fn id(&self) -> &str {
@@ -346,7 +347,7 @@ impl LineItem {
 }
 
 /// A postal address.
-#[Object]
+#[Object(serial)]
 impl Address {
     /// Recipient's full name.
     async fn full_name(&self) -> Option<&str> {
@@ -415,7 +416,7 @@ impl Address {
 }
 
 /// A shipment's tracking.
-#[Object]
+#[Object(serial)]
 impl Tracking {
     /// Carrier name or code.
     async fn carrier(&self) -> Option<&str> {
@@ -438,7 +439,7 @@ impl Tracking {
 pub struct BackendNode(pub Arc<dyn OrderBackend>);
 
 /// A configured backend.
-#[Object(name = "Backend")]
+#[Object(name = "Backend", serial)]
 impl BackendNode {
     /// Its configured name; the prefix of its order ids.
     async fn name(&self) -> ID {
