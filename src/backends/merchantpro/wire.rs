@@ -172,39 +172,29 @@ pub(super) struct Head<'a> {
     pub date_modified: Option<&'a str>,
 }
 
-impl WireOrder {
-    /// The summary's fields.
-    pub fn head(&self) -> Head<'_> {
-        Head {
-            id: &self.id,
-            payment_status: self.payment_status.as_ref(),
-            payment_status_text: self.payment_status_text.as_deref(),
-            shipping_status: self.shipping_status.as_ref(),
-            shipping_status_text: self.shipping_status_text.as_deref(),
-            total_amount: self.total_amount,
-            currency: self.currency.as_deref(),
-            date_created: self.date_created.as_deref(),
-            date_modified: self.date_modified.as_deref(),
+/// `head()` for the decoded shapes that carry a summary's fields (under the same names in both).
+macro_rules! heads {
+    ($($shape:ty),*) => {$(
+        impl $shape {
+            /// The summary's fields.
+            pub fn head(&self) -> Head<'_> {
+                Head {
+                    id: &self.id,
+                    payment_status: self.payment_status.as_ref(),
+                    payment_status_text: self.payment_status_text.as_deref(),
+                    shipping_status: self.shipping_status.as_ref(),
+                    shipping_status_text: self.shipping_status_text.as_deref(),
+                    total_amount: self.total_amount,
+                    currency: self.currency.as_deref(),
+                    date_created: self.date_created.as_deref(),
+                    date_modified: self.date_modified.as_deref(),
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl WireSummary {
-    /// The summary's fields.
-    pub fn head(&self) -> Head<'_> {
-        Head {
-            id: &self.id,
-            payment_status: self.payment_status.as_ref(),
-            payment_status_text: self.payment_status_text.as_deref(),
-            shipping_status: self.shipping_status.as_ref(),
-            shipping_status_text: self.shipping_status_text.as_deref(),
-            total_amount: self.total_amount,
-            currency: self.currency.as_deref(),
-            date_created: self.date_created.as_deref(),
-            date_modified: self.date_modified.as_deref(),
-        }
-    }
-}
+heads!(WireOrder, WireSummary);
 
 /// One `line_items[]` row.
 #[derive(Debug, Deserialize)]

@@ -479,39 +479,29 @@ pub struct Head<'a> {
     pub price_summary: Option<&'a PriceSummary>,
 }
 
-impl Order {
-    /// The summary's fields.
-    pub fn head(&self) -> Head<'_> {
-        Head {
-            id: &self.id,
-            number: self.number.as_deref(),
-            created_date: &self.created_date,
-            updated_date: self.updated_date.as_deref(),
-            payment_status: self.payment_status.as_ref(),
-            fulfillment_status: self.fulfillment_status.as_ref(),
-            status: self.status.as_ref(),
-            currency: &self.currency,
-            price_summary: self.price_summary.as_ref(),
+/// `head()` for the decoded shapes that carry a summary's fields (under the same names in both).
+macro_rules! heads {
+    ($($shape:ty),*) => {$(
+        impl $shape {
+            /// The summary's fields.
+            pub fn head(&self) -> Head<'_> {
+                Head {
+                    id: &self.id,
+                    number: self.number.as_deref(),
+                    created_date: &self.created_date,
+                    updated_date: self.updated_date.as_deref(),
+                    payment_status: self.payment_status.as_ref(),
+                    fulfillment_status: self.fulfillment_status.as_ref(),
+                    status: self.status.as_ref(),
+                    currency: &self.currency,
+                    price_summary: self.price_summary.as_ref(),
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl OrderSummary {
-    /// The summary's fields.
-    pub fn head(&self) -> Head<'_> {
-        Head {
-            id: &self.id,
-            number: self.number.as_deref(),
-            created_date: &self.created_date,
-            updated_date: self.updated_date.as_deref(),
-            payment_status: self.payment_status.as_ref(),
-            fulfillment_status: self.fulfillment_status.as_ref(),
-            status: self.status.as_ref(),
-            currency: &self.currency,
-            price_summary: self.price_summary.as_ref(),
-        }
-    }
-}
+heads!(Order, OrderSummary);
 
 /// A Tags API tag.
 #[derive(Debug, Deserialize)]
