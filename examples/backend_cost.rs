@@ -35,7 +35,8 @@ async fn main() {
     let options = SandboxOptions { orders: 500, seed: 1, latency: Duration::ZERO };
     let stack = start_sandboxes(&SandboxKind::ALL, &options).await.expect("sandboxes");
     let registry = Registry::from_config(&stack.config).expect("registry");
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 50, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 50, continuation: None, summaries: false };
     println!("{calls} calls each, one at a time, no added latency; µs per call (rendered / memoised)");
     println!(
         "{:<12} {:>22} {:>16} {:>22} {:>8}",

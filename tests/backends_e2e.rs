@@ -228,7 +228,8 @@ async fn lazy_rows_decode_to_what_the_eager_path_maps() {
     let since = chrono::DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").unwrap();
     let everything = OrderFilter { placed_after: Some(since), ..OrderFilter::default() };
     for backend in registry.iter() {
-        let request = |filter: OrderFilter| ListRequest { filter, page_size: 30, continuation: None };
+        let request =
+            |filter: OrderFilter| ListRequest { filter, page_size: 30, continuation: None, summaries: false };
         let page = backend.list(&request(OrderFilter::default())).await.expect("list");
         let keys: Vec<_> =
             page.rows.iter().map(|r| r.key().map(|(id, at)| (id.clone(), at)).expect("key reads")).collect();

@@ -390,7 +390,8 @@ async fn summary_listing_agrees_with_the_full_one() {
 }
 
 // The GraphQL layer decodes summaries only when the query asks nothing more of an order, fragments included:
-// a query that asks for line items through a fragment gets them from the listed rows, with no further call.
+// a query that asks for line items through a fragment gets them from the listed rows, with no further call;
+// one that asks for summaries only has MerchantPro send only their fields.
 #[tokio::test]
 async fn a_listing_query_decodes_what_its_fragments_ask() {
     let stack = Stack::start(&[SandboxKind::Wix, SandboxKind::Merchantpro], options(30)).await;
@@ -413,12 +414,58 @@ async fn a_listing_query_decodes_what_its_fragments_ask() {
         assert_eq!(wix.count_matching("POST", "/ecom/v1/orders/search"), 1, "{query}: {:?}", wix.requests());
         assert_eq!(wix.count_matching("GET", "/ecom/v1/orders/"), 0, "{query}");
         assert_eq!(merchantpro.request_count(), 1, "{query}: {:?}", merchantpro.requests());
+        // MerchantPro is asked for only a summary's fields when that is all the query reads, else for whole
+        // orders.
+        let asked = merchantpro.requests()[0].query.clone().unwrap_or_default();
+        if n == 0 {
+            assert!(asked.contains("fields=id%2Cpayment_status") && !asked.contains("include"), "{asked}");
+        } else {
+            assert!(asked.contains("include=line_items") && !asked.contains("fields="), "{query}: {asked}");
+        }
         answers.push(response);
     }
+    let summaries = answers[0]["data"]["orders"]["nodes"].as_array().unwrap();
+    assert!(summaries.iter().all(|n| n["totals"]["total"]["amount"].is_string()), "{summaries:?}");
     let lines = answers[1]["data"]["orders"]["nodes"].as_array().unwrap();
     assert!(lines.iter().all(|n| !n["lineItems"].as_array().unwrap().is_empty()), "{lines:?}");
     let subtotals = answers[2]["data"]["orders"]["edges"].as_array().unwrap();
     assert!(subtotals.iter().any(|e| e["node"]["totals"]["subtotal"]["amount"] != "0"), "{subtotals:?}");
+}
+
+// A summary listing whose filter the engine applies to MerchantPro's rows (tags: not pushed down) still asks
+// for whole orders, and finds what the full listing finds; with a filter MerchantPro applies itself
+// (payment status) it asks for summaries only.
+#[tokio::test]
+async fn summaries_are_asked_for_only_where_the_engine_filters_nothing() {
+    use ordergraph::backends::Registry;
+    use ordergraph::domain::{OrderFilter, PaymentStatus};
+    use ordergraph::engine::{Detail, Engine};
+
+    let stack =
+        Stack::start_with(&[SandboxKind::Merchantpro], options(40), |c| c.cache.enabled = false).await;
+    let merchantpro = &stack.sandbox(SandboxKind::Merchantpro).control;
+    let engine = Engine::new(Registry::from_config(&stack.demo.config).unwrap(), &stack.demo.config);
+    let all = engine.orders(100, None, OrderFilter::default()).await.unwrap();
+    let tag = all.edges.iter().find_map(|(o, _)| o.tags.first().cloned()).expect("a tagged order");
+    let filters = [
+        (OrderFilter { tags: vec![tag.to_uppercase()], ..Default::default() }, "include=line_items"),
+        (OrderFilter { payment_status: vec![PaymentStatus::Paid], ..Default::default() }, "fields="),
+    ];
+    for (filter, asked) in filters {
+        let ids = |page: &ordergraph::engine::OrdersPage| {
+            page.edges.iter().map(|(o, _)| o.id.to_string()).collect::<Vec<_>>()
+        };
+        let full = engine.orders_with(100, None, filter.clone(), Detail::Full).await.unwrap();
+        merchantpro.reset_requests();
+        let summary = engine.orders_with(100, None, filter.clone(), Detail::Summary).await.unwrap();
+        let requests = merchantpro.requests();
+        assert_eq!(requests.len(), 1, "{requests:?}");
+        let query = requests[0].query.clone().unwrap_or_default();
+        assert!(query.contains(asked), "{filter:?}: {query}");
+        assert!(!full.edges.is_empty() && full.edges.len() < all.edges.len(), "{filter:?}");
+        assert_eq!(ids(&full), ids(&summary), "{filter:?}");
+        assert!(summary.backends.iter().all(|b| b.error.is_none()));
+    }
 }
 
 // An order's fields come back in the order the query asks for them, also when one of them loads the full order

@@ -89,6 +89,11 @@ pub struct ListRequest {
     pub page_size: usize,
     /// Where to continue: a token from a previous [`ListPage::next`], or `None` for the newest orders.
     pub continuation: Option<String>,
+    /// The caller reads no more of these rows than their summaries
+    /// ([`Known::SUMMARY`](super::Known::SUMMARY)) and applies no filter of its own to them: a backend whose API
+    /// can send less than whole orders may ask for only those fields (MerchantPro `fields=`), and its rows then
+    /// decode to summaries, never to orders that claim to be full.
+    pub summaries: bool,
 }
 
 /// One page of a backend's orders, newest first (orders placed at one instant in any order: the engine orders
@@ -226,9 +231,14 @@ pub trait OrderBackend: Send + Sync + 'static {
 
     /// A cheap call proving the backend is reachable and the credentials work.
     async fn ping(&self) -> Result<()> {
-        self.list(&ListRequest { filter: OrderFilter::default(), page_size: 1, continuation: None })
-            .await
-            .map(|_| ())
+        self.list(&ListRequest {
+            filter: OrderFilter::default(),
+            page_size: 1,
+            continuation: None,
+            summaries: false,
+        })
+        .await
+        .map(|_| ())
     }
 
     /// Moves the order to another status.

@@ -21,6 +21,9 @@ pub struct ListKey {
     pub page_size: usize,
     /// Continuation token of the page.
     pub token: Option<String>,
+    /// Whether the page was asked for summaries only ([`ListRequest::summaries`](crate::domain::ListRequest)):
+    /// its rows may not decode to full orders, so it serves only summary listings.
+    pub summaries: bool,
 }
 
 /// A backend's list page as the engine keeps it: rows shared, so serving a page from the cache or handing

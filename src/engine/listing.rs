@@ -285,6 +285,14 @@ fn merge(streams: &mut [BackendStream], first: usize) -> std::result::Result<Mer
     Ok(merged)
 }
 
+/// What one `orders` page asks of every backend.
+struct Asked<'a> {
+    filter: &'a OrderFilter,
+    /// The filter, serialized (the list cache's key).
+    filter_key: Arc<str>,
+    detail: Detail,
+}
+
 impl Engine {
     /// One page of the merged listing. `BAD_USER_INPUT` for a `first` out of range or a bad cursor; backend
     /// failures do not fail the page (they show in [`OrdersPage::backends`]).
@@ -320,7 +328,8 @@ impl Engine {
                 done: false,
                 total: None,
             });
-            self.fetch_stream(backend.clone(), position, &filter, filter_key.clone(), first, deadline)
+            let asked = Asked { filter: &filter, filter_key: filter_key.clone(), detail };
+            self.fetch_stream(backend.clone(), position, asked, first, deadline)
         }))
         .await;
         let mut streams: Vec<BackendStream> = streams;
@@ -417,11 +426,11 @@ impl Engine {
         &self,
         backend: Arc<dyn OrderBackend>,
         position: BackendPosition,
-        filter: &OrderFilter,
-        filter_key: Arc<str>,
+        asked: Asked<'_>,
         want: usize,
         deadline: Instant,
     ) -> BackendStream {
+        let Asked { filter, filter_key, detail } = asked;
         let started = Instant::now();
         let name = backend.name().clone();
         let mut stream = BackendStream {
@@ -446,6 +455,9 @@ impl Engine {
         }
         let pushed = backend.pushdown();
         let engine_filters = !filter.is_empty() && !filter_fully_pushed(filter, &pushed);
+        // Rows the engine filters are read in full here; otherwise only the page's kept rows are read, and no
+        // further than `detail` says.
+        let summaries = detail == Detail::Summary && !engine_filters;
         let work = async {
             let mut token = position.token.clone();
             let mut buffered = 0usize;
@@ -456,11 +468,13 @@ impl Engine {
                     filter: filter_key.clone(),
                     page_size: position.page_size,
                     token: token.clone(),
+                    summaries,
                 };
                 let request = ListRequest {
                     filter: filter.clone(),
                     page_size: position.page_size,
                     continuation: token.clone(),
+                    summaries,
                 };
                 let (page, cached) = self.cache.list_page(key, list_on_own_task(&backend, request)).await?;
                 stream.outcome.cached &= cached;

@@ -34,6 +34,7 @@ async fn list_all(
                 filter: filter.clone(),
                 page_size,
                 continuation: continuation.clone(),
+                summaries: false,
             })
             .await
             .unwrap_or_else(|e| panic!("page {page_number} of {filter:?}: {e}"));
@@ -84,7 +85,8 @@ async fn lists_to_the_end() {
         );
     }
     // The same request gives the same page; page size is clamped to 100; a foreign token is refused.
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 500, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 500, continuation: None, summaries: false };
     let (a, b) =
         (backend.list_decoded(&request).await.unwrap(), backend.list_decoded(&request).await.unwrap());
     assert_eq!(a.orders.len(), 100);

@@ -195,8 +195,9 @@ fn at_row(error: Error, index: usize) -> Error {
 }
 
 /// A list's `data` as rows: each row's key (`id`, `date_created`) read when the engine first asks, its order
-/// (or summary) decoded on first use.
-fn lazy_rows(backend: &BackendName, found: Vec<RowText>) -> Vec<ListRow> {
+/// (or summary) decoded on first use. Rows asked with `fields=` (`summaries`) hold only a summary's fields:
+/// their order is that summary.
+fn lazy_rows(backend: &BackendName, found: Vec<RowText>, summaries: bool) -> Vec<ListRow> {
     let keyed = backend.clone();
     let key = move |row: &RowText, index| {
         let [id, created] =
@@ -205,17 +206,21 @@ fn lazy_rows(backend: &BackendName, found: Vec<RowText>) -> Vec<ListRow> {
         Ok((OrderId::new(keyed.clone(), id), placed_at))
     };
     let (owner, name) = (backend.clone(), backend.clone());
-    let summary = move |row: &RowText, index| {
-        let wire: WireSummary =
-            rows::decode_picked(&name, row, RowAt { array: "data", index }, WireSummary::FIELDS)?;
-        mapping::summary(&name, &wire.head()).map_err(|error| at_row(error, index))
-    };
     rows::lazy_rows_with_summary(
         found,
         key,
-        move |row, index| rows::ready(order(&owner, row, index)),
-        summary,
+        move |row, index| {
+            rows::ready(if summaries { summary(&owner, row, index) } else { order(&owner, row, index) })
+        },
+        move |row, index| summary(&name, row, index),
     )
+}
+
+/// The summary of row `index` of a list's `data`, decoding only the fields it reads.
+fn summary(backend: &BackendName, row: &RowText, index: usize) -> Result<Order> {
+    let wire: WireSummary =
+        rows::decode_picked(backend, row, RowAt { array: "data", index }, WireSummary::FIELDS)?;
+    mapping::summary(backend, &wire.head()).map_err(|error| at_row(error, index))
 }
 
 fn tag_names(tags: Option<Vec<WireTag>>) -> Vec<String> {
@@ -295,7 +300,9 @@ impl OrderBackend for MerchantProBackend {
         if plan.nothing {
             return Ok(ListPage::decoded(Vec::new(), None, Some(0)));
         }
-        let mut params = query::page_params(token.start, request.page_size);
+        // Summaries have what a re-check of the rows here reads, except the customer.
+        let summaries = request.summaries && plan.check.as_ref().is_none_or(|f| f.customer_email.is_none());
+        let mut params = query::page_params(token.start, request.page_size, summaries);
         params.extend(plan.params.iter().cloned());
         let page = self.client.list("list_orders", &params).await?;
         let received = page.rows.len();
@@ -303,10 +310,15 @@ impl OrderBackend for MerchantProBackend {
             query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
         if plan.check.is_none() {
             // Nothing to re-check on the rows: each is decoded only when the engine needs it.
-            let rows = lazy_rows(&self.name, page.rows);
+            let rows = lazy_rows(&self.name, page.rows, summaries);
             return Ok(ListPage { rows, next, total: page.total });
         }
-        let orders = orders(&self.name, &page.rows)?;
+        let orders = if summaries {
+            let rows = page.rows.iter().enumerate();
+            rows.map(|(index, row)| summary(&self.name, row, index)).collect::<Result<Vec<_>>>()?
+        } else {
+            orders(&self.name, &page.rows)?
+        };
         let mapped = orders.len();
         let orders: Vec<Order> = orders.into_iter().filter(|o| plan.keeps(o)).collect();
         let total = if plan.exact && orders.len() == mapped { page.total } else { None };

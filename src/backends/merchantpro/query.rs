@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::status::{native_payment_values, native_shipping_values, shipping_superset_of};
+use super::wire::WireSummary;
 use crate::backends::util::{decode_token, encode_token};
 use crate::domain::{FilterPushdown, FulfillmentStatus, Order, OrderFilter, PaymentStatus};
 use crate::error::Result;
@@ -177,13 +178,20 @@ pub(super) fn limit(page_size: usize) -> usize {
     page_size.clamp(1, MAX_LIMIT)
 }
 
-/// The paging and sorting parameters of a page starting at `start`.
-pub(super) fn page_params(start: u64, page_size: usize) -> Vec<(&'static str, String)> {
+/// The paging and sorting parameters of a page starting at `start`, and what each row carries: whole orders
+/// (`include=line_items`), or with `summaries` only the fields a summary reads (`fields=`, a fraction of the
+/// bytes: no line items, addresses or customer).
+pub(super) fn page_params(start: u64, page_size: usize, summaries: bool) -> Vec<(&'static str, String)> {
+    let rows = if summaries {
+        ("fields", WireSummary::FIELDS.join(","))
+    } else {
+        ("include", "line_items".to_string())
+    };
     vec![
         ("start", start.to_string()),
         ("limit", limit(page_size).to_string()),
         ("sort", "date_created.desc".to_string()),
-        ("include", "line_items".to_string()),
+        rows,
     ]
 }
 

@@ -29,13 +29,25 @@ fn next_offsets() {
     assert_eq!(next_start(100, 0, true), None);
 }
 
-// Page size is clamped to the documented maximum of 100 (and at least 1); newest first with line items.
+// Page size is clamped to the documented maximum of 100 (and at least 1); newest first with line items, or
+// with only a summary's fields.
 #[test]
 fn page_parameters() {
     assert_eq!(limit(0), 1);
     assert_eq!(limit(20), 20);
     assert_eq!(limit(500), 100);
-    let p = page_params(200, 1000);
+    let summaries = page_params(0, 50, true);
+    assert_eq!(
+        summaries[3],
+        (
+            "fields",
+            "id,payment_status,payment_status_text,shipping_status,shipping_status_text,total_amount,currency,\
+             date_created,date_modified"
+                .to_string()
+        )
+    );
+    assert!(!summaries.iter().any(|(name, _)| *name == "include"));
+    let p = page_params(200, 1000, false);
     assert_eq!(
         p,
         vec![

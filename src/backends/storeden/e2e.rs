@@ -26,7 +26,7 @@ async fn list_all(backend: &StoredenBackend, filter: &OrderFilter, page_size: us
     let mut continuation = None;
     let mut pages = 0;
     loop {
-        let request = ListRequest { filter: filter.clone(), page_size, continuation };
+        let request = ListRequest { filter: filter.clone(), page_size, continuation, summaries: false };
         let page = backend.list_decoded(&request).await.expect("a page");
         pages += 1;
         // No total, except the exact zero of a filter nothing can match.
@@ -59,7 +59,8 @@ async fn lists_every_order_once_newest_first() {
     assert!(orders.windows(2).all(|w| w[0].sort_key() <= w[1].sort_key()), "newest first");
     assert!(orders.iter().all(|o| o.known.total && o.known.tags && !o.known.is_full()));
 
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 10, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 10, continuation: None, summaries: false };
     let first = backend.list_decoded(&request).await.unwrap();
     let again = backend
         .list_decoded(&ListRequest { continuation: first.next.clone(), ..request.clone() })
@@ -242,7 +243,8 @@ async fn bad_credentials_are_unauthenticated() {
     let mut config = backend_config(&sandbox);
     config.credentials.insert("exchange".into(), Secret::new("wrong"));
     let backend = StoredenBackend::new(BackendName::parse("sd").unwrap(), &config).unwrap();
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None, summaries: false };
     assert!(matches!(backend.list(&request).await, Err(Error::Unauthenticated { status: 401, .. })));
     assert!(matches!(
         backend.get_many(&[NativeOrderId::new("132_x")]).await,

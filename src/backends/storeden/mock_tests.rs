@@ -129,7 +129,8 @@ fn taken(calls: &Calls) -> Vec<String> {
 #[tokio::test]
 async fn documented_list_without_nodes() {
     let (backend, calls) = mock().await;
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 20, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 20, continuation: None, summaries: false };
     let page = backend.list_decoded(&request).await.unwrap();
     let ids: Vec<&str> = page.orders.iter().map(|o| o.id.native.as_str()).collect();
     assert_eq!(ids, vec![SHIPPED_ID, DELIVERED_ID]);
@@ -146,8 +147,10 @@ async fn documented_list_without_nodes() {
 async fn email_filter_falls_back_to_full_orders() {
     let (backend, calls) = mock().await;
     let filter = OrderFilter { customer_email: Some("NO-REPLY@storeden.com".into()), ..Default::default() };
-    let page =
-        backend.list_decoded(&ListRequest { filter, page_size: 20, continuation: None }).await.unwrap();
+    let page = backend
+        .list_decoded(&ListRequest { filter, page_size: 20, continuation: None, summaries: false })
+        .await
+        .unwrap();
     assert_eq!(page.orders.len(), 1);
     let order = &page.orders[0];
     assert_eq!(order.id.native.as_str(), DELIVERED_ID);
@@ -163,8 +166,10 @@ async fn email_filter_falls_back_to_full_orders() {
 async fn tag_filter_falls_back_to_full_orders() {
     let (backend, _calls) = mock().await;
     let filter = OrderFilter { tags: vec!["GIFT".into()], ..Default::default() };
-    let page =
-        backend.list_decoded(&ListRequest { filter, page_size: 20, continuation: None }).await.unwrap();
+    let page = backend
+        .list_decoded(&ListRequest { filter, page_size: 20, continuation: None, summaries: false })
+        .await
+        .unwrap();
     let ids: Vec<&str> = page.orders.iter().map(|o| o.id.native.as_str()).collect();
     assert_eq!(ids, vec![SHIPPED_ID]);
     assert_eq!(page.orders[0].tags, vec!["gift"]);

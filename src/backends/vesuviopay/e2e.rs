@@ -34,7 +34,12 @@ async fn list_all(
     let mut continuation = None;
     let mut total = None;
     for page_number in 0..1000 {
-        let request = ListRequest { filter: filter.clone(), page_size, continuation: continuation.clone() };
+        let request = ListRequest {
+            filter: filter.clone(),
+            page_size,
+            continuation: continuation.clone(),
+            summaries: false,
+        };
         let page = backend.list_decoded(&request).await.expect("list page");
         assert!(page.orders.len() <= page_size);
         if page_number == 0 {
@@ -258,7 +263,8 @@ async fn auth_and_rate_limit_errors() {
     let mut config = backend_config(&sandbox);
     config.credentials.insert("api_key".into(), Secret::new("sk_wrong"));
     let backend = VesuvioPayBackend::new(BackendName::parse("ves").unwrap(), &config).unwrap();
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None, summaries: false };
     let err = backend.list(&request).await.unwrap_err();
     assert!(matches!(err, Error::Unauthenticated { status: 401, .. }), "{err:?}");
     assert!(!err.to_string().contains("sk_wrong"));

@@ -133,8 +133,12 @@ fn documented_mutation_answers() {
 #[tokio::test]
 async fn bad_token_is_bad_input() {
     let backend = VesuvioPayBackend::new(BackendName::parse("ves").unwrap(), &config(Some("EUR"))).unwrap();
-    let request =
-        ListRequest { filter: Default::default(), page_size: 10, continuation: Some("not a token".into()) };
+    let request = ListRequest {
+        filter: Default::default(),
+        page_size: 10,
+        continuation: Some("not a token".into()),
+        summaries: false,
+    };
     assert!(matches!(backend.list(&request).await.unwrap_err(), Error::BadUserInput(_)));
 }
 
@@ -149,8 +153,10 @@ async fn impossible_filters_make_no_call() {
             ..Default::default()
         },
     ] {
-        let page =
-            backend.list_decoded(&ListRequest { filter, page_size: 10, continuation: None }).await.unwrap();
+        let page = backend
+            .list_decoded(&ListRequest { filter, page_size: 10, continuation: None, summaries: false })
+            .await
+            .unwrap();
         assert!(page.orders.is_empty() && page.next.is_none());
         assert_eq!(page.total, Some(0));
     }

@@ -41,7 +41,7 @@ async fn list_all(
     let mut continuation = None;
     let mut total = None;
     for round in 0..5_000 {
-        let request = ListRequest { filter: filter.clone(), page_size, continuation };
+        let request = ListRequest { filter: filter.clone(), page_size, continuation, summaries: false };
         let page = backend.list_decoded(&request).await.expect("list page");
         if round == 0 {
             total = page.total;
@@ -95,7 +95,8 @@ async fn lists_everything_newest_first_past_the_page_cap() {
         .any(|q| q.contains("f_creationDate"));
     assert!(slid, "80 pages were served without a window slide");
     // Re-asking the same page gives the same page.
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 7, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 7, continuation: None, summaries: false };
     let first = backend.list_decoded(&request).await.unwrap();
     let again = backend
         .list_decoded(&ListRequest { continuation: first.next.clone(), ..request.clone() })
@@ -307,7 +308,12 @@ async fn bad_credentials_are_unauthenticated() {
     let sandbox = sandbox(5).await;
     let backend = backend_for(&sandbox, "wrong-token");
     let err = backend
-        .list(&ListRequest { filter: OrderFilter::default(), page_size: 10, continuation: None })
+        .list(&ListRequest {
+            filter: OrderFilter::default(),
+            page_size: 10,
+            continuation: None,
+            summaries: false,
+        })
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unauthenticated { status: 401, .. }), "{err:?}");

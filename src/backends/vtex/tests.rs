@@ -232,7 +232,8 @@ fn declares_capabilities() {
 #[tokio::test]
 async fn impossible_filters_make_no_call() {
     let backend = VtexBackend::new(name(), &config()).unwrap();
-    let request = |filter: OrderFilter| ListRequest { filter, page_size: 10, continuation: None };
+    let request =
+        |filter: OrderFilter| ListRequest { filter, page_size: 10, continuation: None, summaries: false };
     for filter in [
         OrderFilter { tags: vec!["vip".into()], ..OrderFilter::default() },
         OrderFilter { status: vec![OrderStatus::Returned], ..OrderFilter::default() },
@@ -246,7 +247,12 @@ async fn impossible_filters_make_no_call() {
         assert!(page.orders.is_empty() && page.next.is_none());
         assert_eq!(page.total, Some(0));
     }
-    let bad = ListRequest { filter: OrderFilter::default(), page_size: 10, continuation: Some("zzz".into()) };
+    let bad = ListRequest {
+        filter: OrderFilter::default(),
+        page_size: 10,
+        continuation: Some("zzz".into()),
+        summaries: false,
+    };
     assert!(matches!(backend.list(&bad).await, Err(Error::BadUserInput(_))));
     let out_of_range = util::encode_token(&Cursor { page: 31, ..Cursor::start(10) });
     let bad = ListRequest { continuation: Some(out_of_range), ..bad };

@@ -28,6 +28,7 @@ async fn list_all(backend: &WixBackend, filter: &OrderFilter, page_size: usize) 
                 filter: filter.clone(),
                 page_size,
                 continuation: continuation.clone(),
+                summaries: false,
             })
             .await
             .unwrap();
@@ -254,8 +255,14 @@ async fn bad_credentials_are_unauthenticated() {
     let mut config = crate::demo::backend_config(&sandbox);
     config.credentials.insert("api_key".into(), Secret::new("wrong-key"));
     let backend = WixBackend::new(BackendName::parse("wix").unwrap(), &config).unwrap();
-    let err =
-        backend.list(&ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None }).await;
+    let err = backend
+        .list(&ListRequest {
+            filter: OrderFilter::default(),
+            page_size: 5,
+            continuation: None,
+            summaries: false,
+        })
+        .await;
     let err = err.unwrap_err();
     assert!(matches!(err, Error::Unauthenticated { .. }), "{err:?}");
     assert!(!err.to_string().contains("wrong-key"));
@@ -268,7 +275,8 @@ async fn bad_credentials_are_unauthenticated() {
 async fn retries_search_and_reports_malformed_json() {
     let sandbox = sandbox().await;
     let backend = adapter(&sandbox);
-    let request = ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None };
+    let request =
+        ListRequest { filter: OrderFilter::default(), page_size: 5, continuation: None, summaries: false };
     sandbox.control.fail_next(1);
     assert_eq!(backend.list_decoded(&request).await.unwrap().orders.len(), 5);
     sandbox.control.clear_faults();
