@@ -56,7 +56,8 @@ pub struct Failure {
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     backend: BackendName,
-    base_url: String,
+    /// The base URL, parsed once: each call's URL is a copy with its path set, not a string parsed again.
+    base_url: reqwest::Url,
     client: reqwest::Client,
     timeout: Duration,
     permits: Arc<Semaphore>,
@@ -91,9 +92,13 @@ impl HttpClient {
             .user_agent(concat!("ordergraph/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let base_url = reqwest::Url::parse(config.base_url.trim_end_matches('/'))
+            .ok()
+            .filter(|url| !url.cannot_be_a_base())
+            .ok_or_else(|| Error::Config(vec![format!("backends.{backend}.base_url: not an http(s) URL")]))?;
         Ok(HttpClient {
             backend: backend.clone(),
-            base_url: config.base_url.trim_end_matches('/').to_string(),
+            base_url,
             client,
             timeout: config.timeout,
             permits: Arc::new(Semaphore::new(config.max_concurrency)),
@@ -170,7 +175,7 @@ impl HttpClient {
         query: &[(&str, String)],
         body: &Body,
     ) -> std::result::Result<Result<bytes_alias::Bytes>, Failure> {
-        let url = format!("{}{}", self.base_url, path);
+        let url = self.url(path);
         let span = tracing::info_span!(
             "backend_call",
             backend = %self.backend,
@@ -183,7 +188,7 @@ impl HttpClient {
         let started = Instant::now();
         let outcome = async {
             let _permit = self.permits.acquire().await.map_err(|_| Error::Internal("client closed".into()));
-            let mut request = self.client.request(method, &url).timeout(self.timeout);
+            let mut request = self.client.request(method, url).timeout(self.timeout);
             if !query.is_empty() {
                 request = request.query(query);
             }
@@ -224,6 +229,14 @@ impl HttpClient {
             tracing::debug!(outcome = label, duration_us = elapsed.as_micros() as u64, "backend call done")
         });
         outcome
+    }
+
+    /// The base URL followed by `path` (which starts with `/`).
+    fn url(&self, path: &str) -> reqwest::Url {
+        let mut url = self.base_url.clone();
+        let joined = [url.path().trim_end_matches('/'), path].concat();
+        url.set_path(&joined);
+        url
     }
 
     fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
@@ -579,6 +592,53 @@ mod tests {
 
     // The retry table: reads retry 5xx twice with backoff, 429 once when short, never timeouts or 4xx;
     // mutations never retry.
+    // A call's URL is the base URL (its path kept) followed by the call's path, as parsing the two joined
+    // would give; a path's `?` or `#` is part of the path, never a query or fragment.
+    #[test]
+    fn call_urls_extend_the_base_path() {
+        let client = |base: &str| {
+            let config = crate::config::BackendConfig {
+                kind: crate::domain::BackendKind::Storeden,
+                base_url: base.into(),
+                timeout: Duration::from_secs(1),
+                currency: None,
+                max_concurrency: 1,
+                credentials: Default::default(),
+            };
+            HttpClient::new(&BackendName::parse("shop").unwrap(), &config, &[], |_| None).unwrap()
+        };
+        let cases = [
+            ("http://127.0.0.1:9/v1.1", "/orders/orders.json", "http://127.0.0.1:9/v1.1/orders/orders.json"),
+            ("http://127.0.0.1:9/v1.1/", "/orders/orders.json", "http://127.0.0.1:9/v1.1/orders/orders.json"),
+            ("https://shop.example", "/api/v2/orders/17", "https://shop.example/api/v2/orders/17"),
+            (
+                "https://shop.example/",
+                "/api/oms/pvt/orders/1-01",
+                "https://shop.example/api/oms/pvt/orders/1-01",
+            ),
+            ("http://h", "/a b/%41", "http://h/a%20b/%41"),
+        ];
+        for (base, path, want) in cases {
+            let url = client(base).url(path);
+            assert_eq!(url.as_str(), want);
+            assert_eq!(url, reqwest::Url::parse(&format!("{}{path}", base.trim_end_matches('/'))).unwrap());
+        }
+        let odd = client("http://h/base").url("/x?y=1#z");
+        assert_eq!((odd.path(), odd.query(), odd.fragment()), ("/base/x%3Fy=1%23z", None, None));
+        let config = crate::config::BackendConfig {
+            kind: crate::domain::BackendKind::Storeden,
+            base_url: "not a url".into(),
+            timeout: Duration::from_secs(1),
+            currency: None,
+            max_concurrency: 1,
+            credentials: Default::default(),
+        };
+        assert!(matches!(
+            HttpClient::new(&BackendName::parse("shop").unwrap(), &config, &[], |_| None),
+            Err(Error::Config(_))
+        ));
+    }
+
     #[test]
     fn retry_policy_table() {
         let short = Error::RateLimited { backend: "b".into(), retry_after: Some(Duration::from_millis(200)) };
