@@ -19,7 +19,8 @@ use tokio::net::TcpListener;
 use crate::config::{Config, ServerConfig};
 use crate::engine::{Engine, IdempotencyStore};
 use crate::graphql::{
-    OrderGraphSchema, Prepared, QueryLimits, build_schema, build_validated_schema, with_loader,
+    OrderGraphSchema, Prepared, QueryLimits, build_schema, build_validated_schema, keep_root_order,
+    root_order, with_loader,
 };
 
 /// What the handlers share.
@@ -225,7 +226,14 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
         let started = Instant::now();
         request.variables.values_mut().for_each(restore_numbers);
         let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".into());
-        let response = match state.queries.prepare(&mut request).await {
+        let prepared = state.queries.prepare(&mut request).await;
+        let order = match (&prepared, request.operation_name.clone()) {
+            (Ok(_), name) => {
+                request.parsed_query().map(|d| root_order(d, name.as_deref())).unwrap_or_default()
+            }
+            (Err(_), _) => Vec::new(),
+        };
+        let mut response = match prepared {
             Ok(Prepared::Validated) => {
                 state.validated_schema.execute(with_loader(request, &state.engine)).await
             }
@@ -236,6 +244,7 @@ async fn execute(state: &AppState, batch: BatchRequest) -> BatchResponse {
             }
             Err(error) => async_graphql::Response::from_errors(vec![error]),
         };
+        keep_root_order(&mut response, &order);
         let outcome = if response.errors.is_empty() { "ok" } else { "error" };
         crate::metrics::global().graphql_request(&operation, outcome, started.elapsed());
         responses.push(response);

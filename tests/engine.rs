@@ -468,6 +468,24 @@ async fn summaries_are_asked_for_only_where_the_engine_filters_nothing() {
     }
 }
 
+// The root fields come back in the query's order too, fragments spread in place, though they resolve
+// concurrently and the first finishes last (its sandbox answers 40 ms late); the other operation of the document
+// is not the one run.
+#[tokio::test]
+async fn root_fields_keep_the_query_order() {
+    let stack = Stack::start_with(&[SandboxKind::Vtex], options(5), |c| c.cache.enabled = false).await;
+    stack.sandbox(SandboxKind::Vtex).control.set_latency(Duration::from_millis(40));
+    let query = "query Other { backends { name } } \
+                 query Slow { first: orders(first: 2) { totalCount } ...More __typename last: backends { kind } } \
+                 fragment More on Query { ... on Query { middle: backends { name } } }";
+    let (status, response) =
+        stack.post_json(json!({ "query": query, "operationName": "Slow", "variables": {} })).await;
+    assert_eq!(status, 200);
+    assert_no_errors(&response);
+    let keys: Vec<&str> = response["data"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["first", "middle", "__typename", "last"], "{response}");
+}
+
 // An order's fields come back in the order the query asks for them, also when one of them loads the full order
 // first (a VTEX list row has only the grand total; `subtotal` loads the order) and another does not.
 #[tokio::test]

@@ -32,7 +32,9 @@ pub enum Detail {
     Full,
     /// At least [`Known::SUMMARY`](crate::domain::Known::SUMMARY) (id, number, status, dates, currency, total),
     /// for a query that asks nothing more: backends that can read a row's summary for less than the whole
-    /// order do (Wix, MerchantPro: their rows are whole orders, line items included).
+    /// order do (Wix, MerchantPro: their rows are whole orders, line items included), and where the engine
+    /// applies no filter of its own to a backend's rows, it asks for summaries only
+    /// ([`ListRequest::summaries`]: MerchantPro then sends only their fields).
     Summary,
 }
 

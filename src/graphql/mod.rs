@@ -147,6 +147,79 @@ impl QueryLimits {
     }
 }
 
+/// The response keys of the selected operation's root fields, in the query's order (fragments spread in
+/// place; a key met again keeps its first place). Empty when the document has no such operation.
+pub fn root_order(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Vec<async_graphql::Name> {
+    use async_graphql::parser::types::{DocumentOperations, Selection, SelectionSet};
+
+    fn walk(
+        set: &SelectionSet,
+        document: &async_graphql::parser::types::ExecutableDocument,
+        spread: &mut Vec<async_graphql::Name>,
+        keys: &mut Vec<async_graphql::Name>,
+    ) {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    let key = field.node.response_key().node.clone();
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    walk(&fragment.node.selection_set.node, document, spread, keys)
+                }
+                Selection::FragmentSpread(fragment) => {
+                    let name = &fragment.node.fragment_name.node;
+                    // A fragment spread within itself is a validation error reported later; read it once.
+                    if spread.contains(name) {
+                        continue;
+                    }
+                    spread.push(name.clone());
+                    if let Some(definition) = document.fragments.get(name) {
+                        walk(&definition.node.selection_set.node, document, spread, keys);
+                    }
+                }
+            }
+        }
+    }
+
+    let operation = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next()
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    let mut keys = Vec::new();
+    if let Some(operation) = operation {
+        walk(&operation.node.selection_set.node, document, &mut Vec::new(), &mut keys);
+    }
+    keys
+}
+
+/// Puts the root fields of `response.data` in `order` ([`root_order`]). async-graphql resolves the root's
+/// fields concurrently (independent lookups, batched by the request's DataLoader) and writes each as it
+/// finishes; GraphQL answers them in the query's order. Fields `order` does not name keep theirs, last.
+pub fn keep_root_order(response: &mut async_graphql::Response, order: &[async_graphql::Name]) {
+    let async_graphql::Value::Object(map) = &mut response.data else { return };
+    let in_order = map.keys().zip(order.iter().filter(|key| map.contains_key(*key))).all(|(a, b)| a == b);
+    if in_order {
+        return;
+    }
+    let mut rest = std::mem::take(map);
+    for key in order {
+        if let Some(value) = rest.shift_remove(key) {
+            map.insert(key.clone(), value);
+        }
+    }
+    map.extend(rest);
+}
+
 /// Whether the request's variables are values their declared types accept, for an operation whose variables
 /// are all of the built-in scalar types (`Int`, `Float`, `String`, `Boolean`, `ID`, in lists or not, nullable
 /// or not). Full validation checks argument values against the variables sent, which a document validated
@@ -254,6 +327,42 @@ mod tests {
     fn fit(query: &str, operation: Option<&str>, variables: serde_json::Value) -> bool {
         let document = async_graphql::parser::parse_query(query).unwrap();
         variables_fit(&document, operation, &async_graphql::Variables::from_json(variables))
+    }
+
+    // Root keys in the query's order: aliases, fragments in place, a repeated key once, the named operation
+    // (or the only one), and a fragment that spreads itself read once.
+    #[test]
+    fn root_order_follows_the_selected_operation() {
+        let order = |query: &str, operation: Option<&str>| {
+            let document = async_graphql::parser::parse_query(query).unwrap();
+            root_order(&document, operation).iter().map(|n| n.to_string()).collect::<Vec<_>>()
+        };
+        let query = "query A { b: backends { name } order(id: \"x\") { id } ...F b: backends { name } } \
+                     query B { __typename } fragment F on Query { ... on Query { nodes(ids: []) { id } } }";
+        assert_eq!(order(query, Some("A")), ["b", "order", "nodes"]);
+        assert_eq!(order(query, Some("B")), ["__typename"]);
+        assert!(order(query, None).is_empty());
+        assert!(order(query, Some("C")).is_empty());
+        assert_eq!(
+            order("{ x: backends { name } ...G } fragment G on Query { y: __typename ...G }", None),
+            ["x", "y"]
+        );
+    }
+
+    // Root fields are put in the given order; fields it does not name keep theirs, after it.
+    #[test]
+    fn root_fields_are_put_in_order() {
+        let mut response = async_graphql::Response::new(
+            async_graphql::Value::from_json(serde_json::json!({ "c": 3, "z": 0, "a": 1, "b": 2 })).unwrap(),
+        );
+        let order: Vec<async_graphql::Name> =
+            ["a", "b", "c"].into_iter().map(async_graphql::Name::new).collect();
+        keep_root_order(&mut response, &order);
+        let async_graphql::Value::Object(map) = &response.data else { panic!("an object") };
+        assert_eq!(map.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["a", "b", "c", "z"]);
+        let mut null = async_graphql::Response::new(async_graphql::Value::Null);
+        keep_root_order(&mut null, &order);
+        assert_eq!(null.data, async_graphql::Value::Null);
     }
 
     #[test]

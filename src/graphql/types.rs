@@ -61,7 +61,8 @@ impl OrderNode {
 // `serial` (here and on every output type but the roots): the fields of one object resolve one after another.
 // An order's share one load of the full order, so nothing waits longer; the answer keeps the query's field
 // order (async-graphql's concurrent resolution writes fields as they finish), and a 50-order page costs far
-// less CPU. The roots stay concurrent: their fields are independent lookups.
+// less CPU. The roots stay concurrent: their fields are independent lookups, batched by the request's DataLoader
+// (the server puts them back in the query's order: `graphql::keep_root_order`).
 #[Object(name = "Order", serial)]
 impl OrderNode {
     /// Global id: `<backend name>:<native id>`, e.g. `shop-br:1172452900788-01`.
