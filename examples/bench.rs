@@ -20,7 +20,9 @@
 //! p50 leaves L + 5 ms shows how many concurrent clients the machine's cores carry within the latency targets.
 //!
 //! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]
-//! [--only abcde] [--sweep 0|1] [--breakdown 0|1]` (`--only` picks scenarios, e.g. `--only ad`).
+//! [--only abcde] [--sweep 0|1] [--breakdown 0|1] [--bursts 0|1]` (`--only` picks scenarios, e.g. `--only ad`).
+//!
+//! With `--bursts 1`, (a) and (d) also print whether their answers arrive in waves (see `print_bursts`).
 //!
 //! With `--breakdown 1`, (a) also asks for `backendResults { durationMs }` and prints where its time goes: the
 //! slowest backend of each request as the engine timed it, the gateway's mean list call and mean GraphQL request
@@ -49,6 +51,7 @@ struct Args {
     only: String,
     sweep: bool,
     breakdown: bool,
+    bursts: bool,
 }
 
 fn args() -> Args {
@@ -60,6 +63,7 @@ fn args() -> Args {
         only: "abcde".into(),
         sweep: false,
         breakdown: false,
+        bursts: false,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
@@ -75,6 +79,7 @@ fn args() -> Args {
             ("--render", Some(v)) => args.render = v != 0,
             ("--sweep", Some(v)) => args.sweep = v != 0,
             ("--breakdown", Some(v)) => args.breakdown = v != 0,
+            ("--bursts", Some(v)) => args.bursts = v != 0,
             _ => eprintln!("ignoring argument {:?}", pair[0]),
         }
     }
@@ -121,6 +126,8 @@ struct Outcome {
     latencies: Vec<Duration>,
     /// Per answer that carried `backendResults`, its slowest backend's `durationMs` (`--breakdown 1`).
     slowest_backend_ms: Vec<u64>,
+    /// When each answer arrived, from the scenario's start, sorted.
+    completions: Vec<Duration>,
     elapsed: Duration,
     cpu: Option<Cpu>,
 }
@@ -142,6 +149,7 @@ where
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut slowest = Vec::new();
+            let mut completions = Vec::new();
             let mut i = task;
             while Instant::now() < deadline {
                 let t = Instant::now();
@@ -156,6 +164,7 @@ where
                     String::from_utf8_lossy(&body)
                 );
                 latencies.push(t.elapsed());
+                completions.push(started.elapsed());
                 if memchr::memmem::find(&body, b"\"durationMs\":").is_some()
                     && let Ok(answer) = serde_json::from_slice::<Value>(&body)
                     && let Some(results) =
@@ -165,15 +174,17 @@ where
                 }
                 i += clients;
             }
-            (latencies, slowest)
+            (latencies, slowest, completions)
         }));
     }
-    let (mut all, mut slowest_backend_ms) = (Vec::new(), Vec::new());
+    let (mut all, mut slowest_backend_ms, mut completions) = (Vec::new(), Vec::new(), Vec::new());
     for task in tasks {
-        let (latencies, slowest) = task.await.expect("task");
+        let (latencies, slowest, done) = task.await.expect("task");
         all.extend(latencies);
         slowest_backend_ms.extend(slowest);
+        completions.extend(done);
     }
+    completions.sort();
     slowest_backend_ms.sort();
     let elapsed = started.elapsed();
     let cpu = cpu_time().zip(cpu_before).map(|(after, before)| Cpu {
@@ -181,7 +192,7 @@ where
         system: after.system.saturating_sub(before.system),
     });
     all.sort();
-    Outcome { latencies: all, slowest_backend_ms, elapsed, cpu }
+    Outcome { latencies: all, slowest_backend_ms, completions, elapsed, cpu }
 }
 
 fn report(name: &str, outcome: &Outcome) -> Duration {
@@ -204,6 +215,39 @@ fn report(name: &str, outcome: &Outcome) -> Duration {
         latencies.len()
     );
     p50
+}
+
+/// Whether answers arrive in waves (`--bursts 1`): answers counted per millisecond (after the first second),
+/// their variance against their mean (equal for arrivals independent of each other, as in a Poisson stream),
+/// and the autocorrelation of those counts at some lags. Clients that move in step, each waiting for the others'
+/// work, show a variance well above the mean and a positive autocorrelation near the latency.
+fn print_bursts(outcome: &Outcome) {
+    let skip = Duration::from_secs(1);
+    let Some(last) = outcome.completions.last().filter(|last| **last > skip + Duration::from_millis(100))
+    else {
+        return;
+    };
+    let mut counts = vec![0f64; (last.as_millis() - skip.as_millis()) as usize + 1];
+    for done in outcome.completions.iter().filter(|d| **d >= skip) {
+        counts[(done.as_millis() - skip.as_millis()) as usize] += 1.0;
+    }
+    let n = counts.len() as f64;
+    let mean = counts.iter().sum::<f64>() / n;
+    let variance = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / n;
+    let lags: Vec<String> = [1usize, 2, 5, 10, 15, 20, 25, 30, 35, 40, 50]
+        .into_iter()
+        .filter(|lag| *lag < counts.len())
+        .map(|lag| {
+            let pairs = counts.len() - lag;
+            let covariance =
+                (0..pairs).map(|i| (counts[i] - mean) * (counts[i + lag] - mean)).sum::<f64>() / pairs as f64;
+            format!("{lag} ms {:+.2}", covariance / variance.max(1e-9))
+        })
+        .collect();
+    println!(
+        "    answers per ms: mean {mean:.2}, variance {variance:.2}; autocorrelation at {}",
+        lags.join(", ")
+    );
 }
 
 /// Where (a)'s time goes (`--breakdown 1`): per request, its slowest backend as the engine timed it (call and
@@ -316,6 +360,9 @@ async fn bench() {
         let query = if args.breakdown { breakdown_query } else { orders_query };
         let outcome = run(args.clients, args.seconds, move |c, _| gql(c, &url, query, json!({}))).await;
         a = Some(report("(a) orders(first: 50), 5 backends, uncached", &outcome));
+        if args.bursts {
+            print_bursts(&outcome);
+        }
         if args.breakdown {
             print_breakdown(&client, &uncached_url, &outcome).await;
         }
@@ -356,13 +403,14 @@ async fn bench() {
             "{}/api/v1/orders?limit=50",
             stack.sandbox(SandboxKind::Vesuviopay).expect("vesuviopay sandbox").base_url
         );
-        d = Some(report(
-            "(d) one sandbox directly (VesuvioPay, 50)",
-            &run(args.clients, args.seconds, move |c, _| {
-                c.get(&direct).header("X-Api-Key", SANDBOX_CREDENTIAL)
-            })
-            .await,
-        ));
+        let outcome = run(args.clients, args.seconds, move |c, _| {
+            c.get(&direct).header("X-Api-Key", SANDBOX_CREDENTIAL)
+        })
+        .await;
+        d = Some(report("(d) one sandbox directly (VesuvioPay, 50)", &outcome));
+        if args.bursts {
+            print_bursts(&outcome);
+        }
     }
 
     if only('e') {
