@@ -20,9 +20,11 @@
 //! p50 leaves L + 5 ms shows how many concurrent clients the machine's cores carry within the latency targets.
 //!
 //! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]
-//! [--only abcde] [--sweep 0|1] [--breakdown 0|1] [--bursts 0|1]` (`--only` picks scenarios, e.g. `--only ad`).
+//! [--only abcde] [--sweep 0|1] [--breakdown 0|1] [--bursts 0|1] [--jitter 0]` (`--only` picks scenarios, e.g. `--only ad`).
 //!
-//! With `--bursts 1`, (a) and (d) also print whether their answers arrive in waves (see `print_bursts`).
+//! With `--bursts 1`, (a) and (d) also print whether their answers arrive in waves (see `print_bursts`);
+//! `--jitter J` spreads every sandbox's latency evenly over L ± J ms, a diagnostic (the targets are for a fixed
+//! L) of how much of the overhead comes from clients answered in step.
 //!
 //! With `--breakdown 1`, (a) also asks for `backendResults { durationMs }` and prints where its time goes: the
 //! slowest backend of each request as the engine timed it, the gateway's mean list call and mean GraphQL request
@@ -52,6 +54,7 @@ struct Args {
     sweep: bool,
     breakdown: bool,
     bursts: bool,
+    jitter_ms: u64,
 }
 
 fn args() -> Args {
@@ -64,6 +67,7 @@ fn args() -> Args {
         sweep: false,
         breakdown: false,
         bursts: false,
+        jitter_ms: 0,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
@@ -80,6 +84,7 @@ fn args() -> Args {
             ("--sweep", Some(v)) => args.sweep = v != 0,
             ("--breakdown", Some(v)) => args.breakdown = v != 0,
             ("--bursts", Some(v)) => args.bursts = v != 0,
+            ("--jitter", Some(v)) => args.jitter_ms = v,
             _ => eprintln!("ignoring argument {:?}", pair[0]),
         }
     }
@@ -310,6 +315,7 @@ async fn bench() {
     let stack = start_sandboxes(&SandboxKind::ALL, &options).await.expect("sandboxes");
     for sandbox in &stack.sandboxes {
         sandbox.control.set_memoise(!args.render);
+        sandbox.control.set_jitter(Duration::from_millis(args.jitter_ms));
     }
 
     // Each of the 32 clients' `orders` needs one call to every backend at once; the default per-backend bound
@@ -343,9 +349,10 @@ async fn bench() {
     let ids = Arc::new(ids);
 
     println!(
-        "ordergraph bench: 5 sandboxes ({}), added latency L = {} ms, {} concurrent clients, {} s per scenario",
+        "ordergraph bench: 5 sandboxes ({}), added latency L = {} ms{}, {} concurrent clients, {} s per scenario",
         if args.render { "rendering every answer" } else { "memoised reads" },
         args.latency_ms,
+        if args.jitter_ms > 0 { format!(" ± {} ms", args.jitter_ms) } else { String::new() },
         args.clients,
         args.seconds
     );

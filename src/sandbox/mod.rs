@@ -163,6 +163,9 @@ pub struct RecordedRequest {
 #[derive(Debug, Default)]
 pub struct Control {
     latency_ms: AtomicU64,
+    jitter_us: AtomicU64,
+    /// Draws of the jitter so far (the jitter is a fixed pseudo-random sequence).
+    jitter_draws: AtomicU64,
     fail_permille: AtomicU32,
     fail_next: AtomicU32,
     rate_limited: AtomicBool,
@@ -223,6 +226,28 @@ impl Control {
         self.latency_ms.store(latency.as_millis() as u64, Ordering::Relaxed);
     }
 
+    /// Spreads each answer's added latency evenly over `latency ± jitter` (a fixed pseudo-random sequence, never
+    /// below zero), so that clients answered in step drift apart; zero (the default) keeps it exact.
+    pub fn set_jitter(&self, jitter: Duration) {
+        self.jitter_us.store(jitter.as_micros() as u64, Ordering::Relaxed);
+    }
+
+    /// The latency to add before the next answer.
+    fn next_latency(&self) -> Duration {
+        let latency = Duration::from_millis(self.latency_ms.load(Ordering::Relaxed));
+        let jitter = self.jitter_us.load(Ordering::Relaxed);
+        if jitter == 0 {
+            return latency;
+        }
+        // splitmix64 of the draw's number: an even spread over 0..=2·jitter µs.
+        let mut x = self.jitter_draws.fetch_add(1, Ordering::Relaxed).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^= x >> 31;
+        let offset = x % (2 * jitter + 1);
+        (latency + Duration::from_micros(offset)).saturating_sub(Duration::from_micros(jitter))
+    }
+
     /// Answers this share of requests (0.0–1.0) with the vendor's 5xx.
     pub fn set_fail_rate(&self, rate: f32) {
         let permille = (rate.clamp(0.0, 1.0) * 1000.0).round() as u32;
@@ -244,9 +269,10 @@ impl Control {
         self.malformed.store(on, Ordering::Relaxed);
     }
 
-    /// Turns every fault off and sets latency to zero; the request log is kept.
+    /// Turns every fault off and sets latency and jitter to zero; the request log is kept.
     pub fn clear_faults(&self) {
         self.set_latency(Duration::ZERO);
+        self.set_jitter(Duration::ZERO);
         self.set_fail_rate(0.0);
         self.fail_next(0);
         self.set_rate_limited(false);
@@ -495,9 +521,9 @@ async fn fault_and_record(
         body: String::from_utf8_lossy(&bytes).into_owned(),
         status: 0,
     };
-    let latency = control.latency_ms.load(Ordering::Relaxed);
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    let latency = control.next_latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
     }
     let response = match control.next_fault() {
         Some(InjectedFault::Vendor(fault)) => kind.fault_response(fault),
@@ -541,6 +567,24 @@ mod tests {
 
     async fn get(client: &reqwest::Client, url: &str) -> Bytes {
         client.get(url).header("X-Api-Key", SANDBOX_CREDENTIAL).send().await.unwrap().bytes().await.unwrap()
+    }
+
+    // Jitter spreads the latency evenly over latency ± jitter, never below zero; none keeps it exact.
+    #[test]
+    fn jitter_spreads_the_latency_evenly() {
+        let control = Control::new(Duration::from_millis(20));
+        assert_eq!(control.next_latency(), Duration::from_millis(20));
+        control.set_jitter(Duration::from_millis(4));
+        let draws: Vec<Duration> = (0..20_000).map(|_| control.next_latency()).collect();
+        assert!(draws.iter().all(|d| (Duration::from_millis(16)..=Duration::from_millis(24)).contains(d)));
+        let mean = draws.iter().sum::<Duration>() / draws.len() as u32;
+        assert!(mean.abs_diff(Duration::from_millis(20)) < Duration::from_micros(100), "{mean:?}");
+        let low = draws.iter().filter(|d| **d < Duration::from_millis(18)).count();
+        assert!((4_500..5_500).contains(&low), "a quarter below 18 ms: {low}");
+        control.set_latency(Duration::from_millis(1));
+        assert!((0..1000).all(|_| control.next_latency() <= Duration::from_millis(5)));
+        control.clear_faults();
+        assert_eq!(control.next_latency(), Duration::ZERO);
     }
 
     #[tokio::test]
