@@ -14,6 +14,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
+use super::transport::{Transport, TransportError, default_tls};
 use crate::config::{BackendConfig, Secret};
 use crate::domain::BackendName;
 use crate::error::{Error, Result, shorten};
@@ -58,7 +59,9 @@ pub struct HttpClient {
     backend: BackendName,
     /// The base URL, parsed once: each call's URL is a copy with its path set, not a string parsed again.
     base_url: reqwest::Url,
-    client: reqwest::Client,
+    /// Sent on every call: `Accept`, `User-Agent` and the auth headers (marked sensitive).
+    headers: HeaderMap,
+    transport: Arc<Transport>,
     timeout: Duration,
     permits: Arc<Semaphore>,
     parse_error: ErrorParser,
@@ -84,22 +87,31 @@ impl HttpClient {
             value.set_sensitive(true);
             headers.insert(HeaderName::from_static(name), value);
         }
-        let client = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(5)))
-            .pool_max_idle_per_host(config.max_concurrency.max(8))
-            .user_agent(concat!("ordergraph/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(concat!("ordergraph/", env!("CARGO_PKG_VERSION"))),
+        );
+        let not_http = || Error::Config(vec![format!("backends.{backend}.base_url: not an http(s) URL")]);
         let base_url = reqwest::Url::parse(config.base_url.trim_end_matches('/'))
             .ok()
             .filter(|url| !url.cannot_be_a_base())
-            .ok_or_else(|| Error::Config(vec![format!("backends.{backend}.base_url: not an http(s) URL")]))?;
+            .ok_or_else(not_http)?;
+        let tls = match base_url.scheme() {
+            "https" => Some(default_tls().map_err(|e| Error::Internal(format!("cannot set up TLS: {e}")))?),
+            _ => None,
+        };
+        let transport = Transport::new(
+            &base_url,
+            tls,
+            config.timeout.min(Duration::from_secs(5)),
+            config.max_concurrency.max(8),
+        )
+        .map_err(|e| Error::Config(vec![format!("backends.{backend}.base_url: {e}")]))?;
         Ok(HttpClient {
             backend: backend.clone(),
             base_url,
-            client,
+            headers,
+            transport: Arc::new(transport),
             timeout: config.timeout,
             permits: Arc::new(Semaphore::new(config.max_concurrency)),
             parse_error,
@@ -175,7 +187,7 @@ impl HttpClient {
         query: &[(&str, String)],
         body: &Body,
     ) -> std::result::Result<Result<bytes_alias::Bytes>, Failure> {
-        let url = self.url(path);
+        let mut url = self.url(path);
         let span = tracing::info_span!(
             "backend_call",
             backend = %self.backend,
@@ -188,26 +200,24 @@ impl HttpClient {
         let started = Instant::now();
         let outcome = async {
             let _permit = self.permits.acquire().await.map_err(|_| Error::Internal("client closed".into()));
-            let mut request = self.client.request(method, url).timeout(self.timeout);
-            if !query.is_empty() {
-                request = request.query(query);
-            }
-            request = match body {
-                Body::Empty => request,
-                Body::Json(v) => request.json(v),
-                Body::Form(fields) => request.form(fields),
+            let request = match self.request(method, &mut url, query, body) {
+                Ok(request) => request,
+                Err(e) => return Ok(Err(e)),
             };
-            let response = match request.send().await {
-                Ok(r) => r,
-                Err(e) => return Ok(Err(self.transport_error(&e))),
+            let reply = match tokio::time::timeout(self.timeout, self.transport.send(request)).await {
+                Ok(Ok(reply)) => reply,
+                Ok(Err(e)) => return Ok(Err(self.transport_error(&e))),
+                Err(_) => {
+                    return Ok(Err(Error::Timeout {
+                        backend: self.backend.to_string(),
+                        timeout: self.timeout,
+                    }));
+                }
             };
-            let status = response.status();
+            let status = reply.status;
             tracing::Span::current().record("status", status.as_u16());
-            let retry_after = self.retry_after(response.headers());
-            let bytes = match response.bytes().await {
-                Ok(b) => b,
-                Err(e) => return Ok(Err(self.transport_error(&e))),
-            };
+            let retry_after = self.retry_after(&reply.headers);
+            let bytes = reply.body;
             if status.is_success() {
                 Ok(Ok(bytes))
             } else {
@@ -231,6 +241,44 @@ impl HttpClient {
         outcome
     }
 
+    /// The request for a call: `url` with `query` appended, the client's headers, and `body` encoded.
+    fn request(
+        &self,
+        method: Method,
+        url: &mut reqwest::Url,
+        query: &[(&str, String)],
+        body: &Body,
+    ) -> Result<::http::Request<http_body_util::Full<bytes_alias::Bytes>>> {
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        };
+        let internal = |e: String| Error::Internal(format!("cannot encode the request: {e}"));
+        let (bytes, content_type) = match body {
+            Body::Empty => (bytes_alias::Bytes::new(), None),
+            Body::Json(v) => {
+                (serde_json::to_vec(v).map_err(|e| internal(e.to_string()))?.into(), Some("application/json"))
+            }
+            Body::Form(fields) => (
+                serde_urlencoded::to_string(fields).map_err(|e| internal(e.to_string()))?.into(),
+                Some("application/x-www-form-urlencoded"),
+            ),
+        };
+        let mut request = ::http::Request::new(http_body_util::Full::new(bytes));
+        *request.method_mut() = method;
+        *request.uri_mut() = target.parse().map_err(|e: ::http::uri::InvalidUri| internal(e.to_string()))?;
+        *request.headers_mut() = self.headers.clone();
+        if let Some(content_type) = content_type {
+            request
+                .headers_mut()
+                .insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        Ok(request)
+    }
+
     /// The base URL followed by `path` (which starts with `/`).
     fn url(&self, path: &str) -> reqwest::Url {
         let mut url = self.base_url.clone();
@@ -247,16 +295,14 @@ impl HttpClient {
             .map(|secs| Duration::from_millis((secs * 1000.0) as u64))
     }
 
-    fn transport_error(&self, error: &reqwest::Error) -> Error {
+    fn transport_error(&self, error: &TransportError) -> Error {
         let backend = self.backend.to_string();
-        if error.is_timeout() {
-            Error::Timeout { backend, timeout: self.timeout }
-        } else if error.is_connect() {
-            Error::Unavailable { backend, status: None, message: "connection failed".into() }
-        } else {
-            // reqwest's Display may carry the URL; our URLs hold no secrets, but keep the message generic.
-            Error::Unavailable { backend, status: None, message: "the request failed in transit".into() }
-        }
+        tracing::debug!(backend, %error, "transport error");
+        let message = match error {
+            TransportError::Connect(_) => "connection failed",
+            TransportError::Transit(_) => "the request failed in transit",
+        };
+        Error::Unavailable { backend, status: None, message: message.into() }
     }
 
     /// The generic meaning of a non-2xx answer; adapters match on [`Failure`] first for vendor specifics.
