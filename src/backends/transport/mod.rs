@@ -355,3 +355,6 @@ pub fn default_tls() -> Result<Arc<rustls::ClientConfig>, String> {
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
+
+#[cfg(test)]
+mod tests;

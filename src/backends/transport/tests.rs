@@ -1,0 +1,1 @@
+//! The transport over real loopback servers: plain and TLS, keep-alive, closed and refused connections.
