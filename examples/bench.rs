@@ -13,6 +13,11 @@
 //!
 //! Each backend allows `2 × clients` calls at once (`max_concurrency`), so the bound is not what is measured.
 //!
+//! The clients send with ordergraph's own transport ([`ordergraph::backends::transport::Transport`]), whose
+//! connections are driven by the client's task: a load generator that hands each answer through a connection
+//! task of its own (as `reqwest` does) spends several run-queue trips per request on the runtime it shares with
+//! the gateway, and under load those waits count as the gateway's latency. `--reqwest 1` uses `reqwest` instead.
+//!
 //! Each line also gives the CPU time per request of the whole process (client, gateway and sandboxes all run in
 //! it), which moves less than requests/s when other tenants share the machine.
 //!
@@ -20,7 +25,7 @@
 //! p50 leaves L + 5 ms shows how many concurrent clients the machine's cores carry within the latency targets.
 //!
 //! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--render 0|1]
-//! [--only abcde] [--sweep 0|1] [--breakdown 0|1] [--bursts 0|1] [--jitter 0]` (`--only` picks scenarios, e.g. `--only ad`).
+//! [--only abcde] [--sweep 0|1] [--breakdown 0|1] [--bursts 0|1] [--jitter 0] [--reqwest 0|1]` (`--only` picks scenarios, e.g. `--only ad`).
 //!
 //! With `--bursts 1`, (a) and (d) also print whether their answers arrive in waves (see `print_bursts`);
 //! `--jitter J` spreads every sandbox's latency evenly over L ± J ms, a diagnostic (the targets are for a fixed
@@ -31,7 +36,12 @@
 //! (from its `/metrics`), beside the client's latency.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use ordergraph::backends::transport::Transport;
 
 use ordergraph::backends::Registry;
 use ordergraph::config::Config;
@@ -55,6 +65,7 @@ struct Args {
     breakdown: bool,
     bursts: bool,
     jitter_ms: u64,
+    reqwest: bool,
 }
 
 fn args() -> Args {
@@ -68,6 +79,7 @@ fn args() -> Args {
         breakdown: false,
         bursts: false,
         jitter_ms: 0,
+        reqwest: false,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
@@ -85,6 +97,7 @@ fn args() -> Args {
             ("--breakdown", Some(v)) => args.breakdown = v != 0,
             ("--bursts", Some(v)) => args.bursts = v != 0,
             ("--jitter", Some(v)) => args.jitter_ms = v,
+            ("--reqwest", Some(v)) => args.reqwest = v != 0,
             _ => eprintln!("ignoring argument {:?}", pair[0]),
         }
     }
@@ -143,6 +156,11 @@ where
     F: Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build().expect("client");
+    // The lean client: ordergraph's own transport, whose connections are driven by the client's task.
+    let lean = (!REQWEST.load(Ordering::Relaxed)).then(|| {
+        let first = make(&client, 0).build().expect("request");
+        Arc::new(Transport::new(first.url(), None, Duration::from_secs(5), clients * 2).expect("transport"))
+    });
     let make = Arc::new(make);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -151,6 +169,7 @@ where
     for task in 0..clients {
         let client = client.clone();
         let make = make.clone();
+        let lean = lean.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut slowest = Vec::new();
@@ -158,9 +177,18 @@ where
             let mut i = task;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let response = make(&client, i).send().await.expect("request");
-                let status = response.status();
-                let body = response.bytes().await.expect("body");
+                let request = make(&client, i);
+                let (status, body) = match &lean {
+                    Some(transport) => {
+                        let reply = transport.send(origin_form(request.build().expect("request"))).await;
+                        let reply = reply.expect("request");
+                        (reply.status, reply.body)
+                    }
+                    None => {
+                        let response = request.send().await.expect("request");
+                        (response.status(), response.bytes().await.expect("body"))
+                    }
+                };
                 assert!(status.is_success(), "HTTP {status}: {}", String::from_utf8_lossy(&body));
                 // A vectorised search: a byte-by-byte one cost the client more than a sandbox's whole answer.
                 assert!(
@@ -299,6 +327,24 @@ async fn print_breakdown(client: &reqwest::Client, graphql_url: &str, outcome: &
     }
 }
 
+/// `request` for ordergraph's transport: its path and query, headers and body.
+fn origin_form(request: reqwest::Request) -> http::Request<Full<Bytes>> {
+    let url = request.url();
+    let target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    };
+    let body = request.body().and_then(|b| b.as_bytes()).map(Bytes::copy_from_slice).unwrap_or_default();
+    let mut out = http::Request::new(Full::new(body));
+    *out.method_mut() = request.method().clone();
+    *out.uri_mut() = target.parse().expect("request target");
+    *out.headers_mut() = request.headers().clone();
+    out
+}
+
+/// Whether the clients use `reqwest` (`--reqwest 1`) rather than the lean client.
+static REQWEST: AtomicBool = AtomicBool::new(false);
+
 fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> reqwest::RequestBuilder {
     client.post(url).json(&json!({ "query": query, "variables": variables }))
 }
@@ -310,6 +356,7 @@ fn main() {
 
 async fn bench() {
     let args = args();
+    REQWEST.store(args.reqwest, Ordering::Relaxed);
     let latency = Duration::from_millis(args.latency_ms);
     let options = SandboxOptions { orders: 500, seed: 1, latency };
     let stack = start_sandboxes(&SandboxKind::ALL, &options).await.expect("sandboxes");
@@ -349,11 +396,12 @@ async fn bench() {
     let ids = Arc::new(ids);
 
     println!(
-        "ordergraph bench: 5 sandboxes ({}), added latency L = {} ms{}, {} concurrent clients, {} s per scenario",
+        "ordergraph bench: 5 sandboxes ({}), added latency L = {} ms{}, {} concurrent {} clients, {} s per scenario",
         if args.render { "rendering every answer" } else { "memoised reads" },
         args.latency_ms,
         if args.jitter_ms > 0 { format!(" ± {} ms", args.jitter_ms) } else { String::new() },
         args.clients,
+        if args.reqwest { "reqwest" } else { "lean" },
         args.seconds
     );
     let orders_query = "{ orders(first: 50) { nodes { id number placedAt status { order payment fulfillment native } \

@@ -15,7 +15,7 @@ pub mod merchantpro;
 pub mod rows;
 mod scan;
 pub mod storeden;
-mod transport;
+pub mod transport;
 pub mod util;
 pub mod vesuviopay;
 pub mod vtex;
