@@ -1,14 +1,15 @@
-//! The HTTP client every adapter uses: one `reqwest::Client` per backend with its auth headers (marked
-//! sensitive), a timeout on every call, bounded concurrency, a tracing span and metrics per call, retries for
-//! reads only (the pure [`retry_delay`] policy), non-2xx answers turned into typed errors through the vendor's
-//! own error-body parser, and JSON decoded with the failing path named.
+//! The HTTP client every adapter uses: one [`Transport`] (HTTP/1.1 keep-alive connections, driven by the calling
+//! task) per backend, with its auth headers (marked sensitive), a timeout on every call, bounded concurrency, a
+//! tracing span and metrics per call, retries for reads only (the pure [`retry_delay`] policy), non-2xx answers
+//! turned into typed errors through the vendor's own error-body parser, and JSON decoded with the failing path
+//! named.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use ::http::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use ::http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Semaphore;
@@ -58,7 +59,7 @@ pub struct Failure {
 pub struct HttpClient {
     backend: BackendName,
     /// The base URL, parsed once: each call's URL is a copy with its path set, not a string parsed again.
-    base_url: reqwest::Url,
+    base_url: url::Url,
     /// Sent on every call: `Accept`, `User-Agent` and the auth headers (marked sensitive).
     headers: HeaderMap,
     transport: Arc<Transport>,
@@ -77,7 +78,7 @@ impl HttpClient {
         parse_error: ErrorParser,
     ) -> Result<Self> {
         let mut headers = HeaderMap::new();
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(::http::header::ACCEPT, HeaderValue::from_static("application/json"));
         for (name, secret) in auth {
             let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
                 Error::Config(vec![format!(
@@ -88,11 +89,11 @@ impl HttpClient {
             headers.insert(HeaderName::from_static(name), value);
         }
         headers.insert(
-            reqwest::header::USER_AGENT,
+            ::http::header::USER_AGENT,
             HeaderValue::from_static(concat!("ordergraph/", env!("CARGO_PKG_VERSION"))),
         );
         let not_http = || Error::Config(vec![format!("backends.{backend}.base_url: not an http(s) URL")]);
-        let base_url = reqwest::Url::parse(config.base_url.trim_end_matches('/'))
+        let base_url = url::Url::parse(config.base_url.trim_end_matches('/'))
             .ok()
             .filter(|url| !url.cannot_be_a_base())
             .ok_or_else(not_http)?;
@@ -245,7 +246,7 @@ impl HttpClient {
     fn request(
         &self,
         method: Method,
-        url: &mut reqwest::Url,
+        url: &mut url::Url,
         query: &[(&str, String)],
         body: &Body,
     ) -> Result<::http::Request<http_body_util::Full<bytes_alias::Bytes>>> {
@@ -274,13 +275,13 @@ impl HttpClient {
         if let Some(content_type) = content_type {
             request
                 .headers_mut()
-                .insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+                .insert(::http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
         Ok(request)
     }
 
     /// The base URL followed by `path` (which starts with `/`).
-    fn url(&self, path: &str) -> reqwest::Url {
+    fn url(&self, path: &str) -> url::Url {
         let mut url = self.base_url.clone();
         let joined = [url.path().trim_end_matches('/'), path].concat();
         url.set_path(&joined);
@@ -667,7 +668,7 @@ mod tests {
         for (base, path, want) in cases {
             let url = client(base).url(path);
             assert_eq!(url.as_str(), want);
-            assert_eq!(url, reqwest::Url::parse(&format!("{}{path}", base.trim_end_matches('/'))).unwrap());
+            assert_eq!(url, url::Url::parse(&format!("{}{path}", base.trim_end_matches('/'))).unwrap());
         }
         let odd = client("http://h/base").url("/x?y=1#z");
         assert_eq!((odd.path(), odd.query(), odd.fragment()), ("/base/x%3Fy=1%23z", None, None));

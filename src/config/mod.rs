@@ -436,7 +436,7 @@ fn parse_backend(
             "kind" => {}
             "base_url" => {
                 if let Some(url) = string_value(&key_path, value, env, problems) {
-                    match reqwest::Url::parse(&url) {
+                    match url::Url::parse(&url) {
                         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
                             base_url = Some(url.trim_end_matches('/').to_string())
                         }

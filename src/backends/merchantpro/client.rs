@@ -3,7 +3,7 @@
 //! decoded straight from the body's bytes into wire types; list rows are kept as unparsed slices of the body
 //! ([`rows::decode_list`]).
 
-use reqwest::Method;
+use ::http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
+use ::http::Method;
 use axum::body::Bytes;
-use reqwest::Method;
 use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;

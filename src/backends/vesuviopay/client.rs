@@ -1,8 +1,8 @@
 //! VesuvioPay calls over [`HttpClient`]: the `X-Api-Key` header, the error body parser, vendor error codes
 //! mapped to typed errors, and the `{success, data}` envelope.
 
+use ::http::Method;
 use axum::body::Bytes;
-use reqwest::Method;
 use serde_json::Value;
 use serde_json::value::RawValue;
 

@@ -1,7 +1,7 @@
 //! The VTEX OMS calls, over the shared [`HttpClient`]: auth headers, the error-body parser, and what each
 //! non-2xx answer means for each call.
 
-use reqwest::Method;
+use ::http::Method;
 use serde_json::Value;
 use serde_json::value::RawValue;
 

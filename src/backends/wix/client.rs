@@ -1,6 +1,6 @@
 //! Calls to the Wix REST API over [`HttpClient`]: auth headers, paths, bodies, and Wix's error bodies.
 
-use reqwest::Method;
+use ::http::Method;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
