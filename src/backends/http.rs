@@ -637,6 +637,56 @@ mod tests {
         Error::Unavailable { backend: "b".into(), status: Some(503), message: "x".into() }
     }
 
+    /// The request a call sends: the query appended form-encoded to the base path, the auth headers marked
+    /// sensitive (so neither the client's nor the request's `Debug` shows them), and a JSON or form body with its
+    /// content type.
+    #[test]
+    fn requests_carry_the_query_body_and_hidden_credentials() {
+        let config = crate::config::BackendConfig {
+            kind: crate::domain::BackendKind::Storeden,
+            base_url: "https://shop.example/api/v1.1/".into(),
+            timeout: Duration::from_secs(1),
+            currency: None,
+            max_concurrency: 1,
+            credentials: Default::default(),
+        };
+        let secret = Secret::new("s3cr3t-key");
+        let client =
+            HttpClient::new(&BackendName::parse("shop").unwrap(), &config, &[("key", secret)], |_| None)
+                .unwrap();
+        assert!(!format!("{client:?}").contains("s3cr3t"), "{client:?}");
+
+        let mut url = client.url("/orders/orders.json");
+        let query = [("status", "paid & shipped".to_string()), ("limit", "50".to_string())];
+        let request = client.request(Method::GET, &mut url, &query, &Body::Empty).unwrap();
+        assert_eq!(request.uri(), "/api/v1.1/orders/orders.json?status=paid+%26+shipped&limit=50");
+        assert_eq!(request.headers()["key"], "s3cr3t-key");
+        assert!(request.headers()["key"].is_sensitive());
+        assert_eq!(request.headers()["accept"], "application/json");
+        assert!(request.headers()["user-agent"].to_str().unwrap().starts_with("ordergraph/"));
+        assert!(request.headers().get("content-type").is_none());
+        assert!(!format!("{request:?}").contains("s3cr3t"));
+
+        let mut url = client.url("/orders/1");
+        let json = Body::Json(serde_json::json!({ "status": 3 }));
+        let request = client.request(Method::PUT, &mut url, &[], &json).unwrap();
+        assert_eq!(
+            (request.method(), request.uri().to_string()),
+            (&Method::PUT, "/api/v1.1/orders/1".into())
+        );
+        assert_eq!(request.headers()["content-type"], "application/json");
+        assert_eq!(
+            hyper::body::Body::size_hint(request.body()).exact(),
+            Some(r#"{"status":3}"#.len() as u64)
+        );
+
+        let mut url = client.url("/orders/1");
+        let form = Body::Form(vec![("note".into(), "a b&c".into())]);
+        let request = client.request(Method::POST, &mut url, &[], &form).unwrap();
+        assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
+        assert_eq!(hyper::body::Body::size_hint(request.body()).exact(), Some("note=a+b%26c".len() as u64));
+    }
+
     // The retry table: reads retry 5xx twice with backoff, 429 once when short, never timeouts or 4xx;
     // mutations never retry.
     // A call's URL is the base URL (its path kept) followed by the call's path, as parsing the two joined
