@@ -31,6 +31,9 @@
 //! `--jitter J` spreads every sandbox's latency evenly over L ± J ms, a diagnostic (the targets are for a fixed
 //! L) of how much of the overhead comes from clients answered in step.
 //!
+//! Built with `RUSTFLAGS="--cfg tokio_unstable"` and `--features sched-metrics`, every scenario also prints the
+//! runtime's scheduling per request (polls, wake-ups, and how long a woken task waits): see `support/sched.rs`.
+//!
 //! With `--breakdown 1`, (a) also asks for `backendResults { durationMs }` and prints where its time goes: the
 //! slowest backend of each request as the engine timed it, the gateway's mean list call and mean GraphQL request
 //! (from its `/metrics`), beside the client's latency.
@@ -50,6 +53,10 @@ use ordergraph::engine::Engine;
 use ordergraph::sandbox::{SANDBOX_CREDENTIAL, SandboxKind, SandboxOptions};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
+
+#[cfg(all(tokio_unstable, feature = "sched-metrics"))]
+#[path = "support/sched.rs"]
+mod sched;
 
 /// The allocator the `ordergraph` binary uses.
 #[global_allocator]
@@ -165,6 +172,8 @@ where
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let cpu_before = cpu_time();
+    #[cfg(all(tokio_unstable, feature = "sched-metrics"))]
+    let sched_before = sched::Sched::now();
     let mut tasks = Vec::new();
     for task in 0..clients {
         let client = client.clone();
@@ -225,6 +234,8 @@ where
         system: after.system.saturating_sub(before.system),
     });
     all.sort();
+    #[cfg(all(tokio_unstable, feature = "sched-metrics"))]
+    sched::Sched::now().print_since(&sched_before, all.len());
     Outcome { latencies: all, slowest_backend_ms, completions, elapsed, cpu }
 }
 
@@ -351,7 +362,11 @@ fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> re
 
 fn main() {
     // The gateway's own runtime settings (`server::runtime`), so that the benchmark measures what ships.
-    ordergraph::server::runtime().expect("runtime").block_on(bench());
+    #[cfg(not(all(tokio_unstable, feature = "sched-metrics")))]
+    let runtime = ordergraph::server::runtime();
+    #[cfg(all(tokio_unstable, feature = "sched-metrics"))]
+    let runtime = sched::runtime();
+    runtime.expect("runtime").block_on(bench());
 }
 
 async fn bench() {
