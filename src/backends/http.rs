@@ -222,7 +222,10 @@ impl HttpClient {
             if status.is_success() {
                 Ok(Ok(bytes))
             } else {
-                let vendor = (self.parse_error)(&bytes).unwrap_or_default();
+                let mut vendor = (self.parse_error)(&bytes).unwrap_or_default();
+                if status.is_redirection() && vendor.message.is_none() {
+                    vendor.message = Some(redirect_message(&reply.headers));
+                }
                 Err(Failure { status: status.as_u16(), vendor, retry_after })
             }
         }
@@ -605,6 +608,17 @@ pub fn decode<T: DeserializeOwned>(backend: &BackendName, value: &Value) -> Resu
     })
 }
 
+/// What a redirect means for the operator: ordergraph does not follow redirects (a vendor API does not move
+/// without notice, and credentials must not follow a redirect to another host), so `base_url` is to be fixed.
+fn redirect_message(headers: &HeaderMap) -> String {
+    match headers.get(::http::header::LOCATION).and_then(|v| v.to_str().ok()) {
+        Some(to) => {
+            format!("redirected to {to}; ordergraph does not follow redirects: set base_url to that address")
+        }
+        None => "redirected; ordergraph does not follow redirects: check base_url".into(),
+    }
+}
+
 /// `bytes::Bytes` without depending on the crate by name.
 mod bytes_alias {
     pub type Bytes = axum::body::Bytes;
@@ -685,6 +699,53 @@ mod tests {
         let request = client.request(Method::POST, &mut url, &[], &form).unwrap();
         assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
         assert_eq!(hyper::body::Body::size_hint(request.body()).exact(), Some("note=a+b%26c".len() as u64));
+    }
+
+    /// A redirect is not followed: the call fails with a message naming where the backend points, and the
+    /// backend is asked once (a 3xx is not retried).
+    #[tokio::test]
+    async fn a_redirect_is_reported_not_followed() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let mut asked = 0;
+            while let Ok(Ok((mut socket, _))) =
+                tokio::time::timeout(Duration::from_millis(300), listener.accept()).await
+            {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = socket.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    asked += 1;
+                    let answer = "HTTP/1.1 301 Moved Permanently\r\nLocation: https://api.example/v2/orders\r\n\
+                                  Content-Length: 0\r\n\r\n";
+                    socket.write_all(answer.as_bytes()).await.unwrap();
+                }
+            }
+            asked
+        });
+        let config = crate::config::BackendConfig {
+            kind: crate::domain::BackendKind::Storeden,
+            base_url: format!("http://{addr}"),
+            timeout: Duration::from_secs(2),
+            currency: None,
+            max_concurrency: 1,
+            credentials: Default::default(),
+        };
+        let client = HttpClient::new(&BackendName::parse("shop").unwrap(), &config, &[], |_| None).unwrap();
+        let error = client.get_json("list", "/orders", &[]).await.unwrap_err();
+        match &error {
+            Error::Backend { status: 301, message, .. } => {
+                assert!(message.contains("redirected to https://api.example/v2/orders"), "{message}");
+                assert!(message.contains("set base_url"), "{message}");
+            }
+            other => panic!("expected a 301 backend error, got {other:?}"),
+        }
+        // Dropping the client closes its idle connection, which ends the server's read loop.
+        drop(client);
+        assert_eq!(server.await.unwrap(), 1);
     }
 
     // The retry table: reads retry 5xx twice with backoff, 429 once when short, never timeouts or 4xx;
