@@ -10,7 +10,7 @@
 //! directly and a call costs one wake-up when its answer arrives.
 //!
 //! Idle connections wait in the pool unpolled; one that the server closed meanwhile is noticed (and dropped)
-//! when it is next taken, and a request that such a connection refused before sending it is sent again on a
+//! when it is next taken, as is one idle for longer than [`IDLE_TIMEOUT`], and a request that such a connection refused before sending it is sent again on a
 //! fresh one.
 
 use std::fmt;
@@ -19,7 +19,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use http::header::{HOST, HeaderMap, HeaderValue};
@@ -64,8 +64,14 @@ pub struct Transport {
     tls: Option<TlsConnector>,
     connect_timeout: Duration,
     max_idle: usize,
+    /// An idle connection older than this is closed rather than used (see [`Transport::with_idle_timeout`]).
+    idle_timeout: Duration,
     idle: Mutex<Vec<Conn>>,
 }
+
+/// How long a connection may wait in the pool: under the idle timeouts of common servers and load balancers
+/// (60 s and more), so that a connection they dropped without a word is not the one a call is written on.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -85,6 +91,8 @@ struct Conn {
     driver: Driver,
     /// The driver finished (the connection closed or failed); it must not be polled again.
     done: bool,
+    /// When it was last put back in the pool.
+    idle_since: Instant,
 }
 
 impl Conn {
@@ -132,7 +140,22 @@ impl Transport {
         let authority = HeaderValue::from_str(&authority).map_err(|_| "the host is not a valid header")?;
         // `[::1]` in a URL; the socket address wants `::1`.
         let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-        Ok(Transport { host, port, authority, tls, connect_timeout, max_idle, idle: Mutex::new(Vec::new()) })
+        Ok(Transport {
+            host,
+            port,
+            authority,
+            tls,
+            connect_timeout,
+            max_idle,
+            idle_timeout: IDLE_TIMEOUT,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Closes idle connections older than `timeout` when they are next taken ([`IDLE_TIMEOUT`] by default).
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Transport {
+        self.idle_timeout = timeout;
+        self
     }
 
     /// Sends `request` (whose URI holds only the path and query) and reads the whole answer. The caller bounds
@@ -162,7 +185,9 @@ impl Transport {
     async fn checkout(&self) -> Option<Conn> {
         loop {
             let mut conn = self.idle.lock().ok()?.pop()?;
-            if poll_fn(|cx| Poll::Ready(conn.ready(cx))).await {
+            if conn.idle_since.elapsed() <= self.idle_timeout
+                && poll_fn(|cx| Poll::Ready(conn.ready(cx))).await
+            {
                 return Some(conn);
             }
         }
@@ -174,6 +199,7 @@ impl Transport {
             && let Ok(mut idle) = self.idle.lock()
             && idle.len() < self.max_idle
         {
+            conn.idle_since = Instant::now();
             idle.push(conn);
         }
     }
@@ -200,7 +226,7 @@ impl Transport {
                 .handshake(TokioIo::new(stream))
                 .await
                 .map_err(|e| TransportError::Connect(e.to_string()))?;
-            Ok(Conn { send, driver, done: false })
+            Ok(Conn { send, driver, done: false, idle_since: Instant::now() })
         };
         tokio::time::timeout(self.connect_timeout, connect)
             .await

@@ -58,6 +58,22 @@ fn patterned(len: usize) -> Vec<u8> {
 // ---- Keep-alive and framing ----
 
 // Sequential sends share one connection, and status, headers, body, Host and target all travel exactly.
+/// A connection idle for longer than the idle timeout is closed, not used: the next send opens another, and a
+/// send within the timeout reuses its connection.
+#[tokio::test]
+async fn a_connection_idle_too_long_is_not_used() {
+    let server = Server::start(|_| Answer::sized(200, b"ok")).await;
+    let transport = transport(&server.http_url(), None, 4).with_idle_timeout(Duration::from_millis(100));
+    send_ok(&transport, get("/a")).await;
+    send_ok(&transport, get("/b")).await;
+    assert_eq!(server.accepted(), 1, "a send within the idle timeout reuses the connection");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    send_ok(&transport, get("/c")).await;
+    assert_eq!(server.accepted(), 2, "a connection idle too long is replaced");
+    let conns: Vec<usize> = server.seen().iter().map(|seen| seen.conn).collect();
+    assert_eq!(conns, [0, 0, 1]);
+}
+
 #[tokio::test]
 async fn sequential_sends_reuse_one_connection() {
     let server = Server::start(|seen| {
