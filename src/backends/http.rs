@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use ::http::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use ::http::{Method, StatusCode};
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Semaphore;
@@ -159,7 +160,7 @@ impl HttpClient {
         path: &str,
         query: &[(&str, String)],
         body: Body,
-    ) -> std::result::Result<Result<bytes_alias::Bytes>, Failure> {
+    ) -> std::result::Result<Result<Bytes>, Failure> {
         let retryable = method == Method::GET;
         let mut attempt = 0;
         loop {
@@ -187,7 +188,7 @@ impl HttpClient {
         path: &str,
         query: &[(&str, String)],
         body: &Body,
-    ) -> std::result::Result<Result<bytes_alias::Bytes>, Failure> {
+    ) -> std::result::Result<Result<Bytes>, Failure> {
         let mut url = self.url(path);
         let span = tracing::info_span!(
             "backend_call",
@@ -252,7 +253,7 @@ impl HttpClient {
         url: &mut url::Url,
         query: &[(&str, String)],
         body: &Body,
-    ) -> Result<::http::Request<http_body_util::Full<bytes_alias::Bytes>>> {
+    ) -> Result<::http::Request<http_body_util::Full<Bytes>>> {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
@@ -262,7 +263,7 @@ impl HttpClient {
         };
         let internal = |e: String| Error::Internal(format!("cannot encode the request: {e}"));
         let (bytes, content_type) = match body {
-            Body::Empty => (bytes_alias::Bytes::new(), None),
+            Body::Empty => (Bytes::new(), None),
             Body::Json(v) => {
                 (serde_json::to_vec(v).map_err(|e| internal(e.to_string()))?.into(), Some("application/json"))
             }
@@ -617,11 +618,6 @@ fn redirect_message(headers: &HeaderMap) -> String {
         }
         None => "redirected; ordergraph does not follow redirects: check base_url".into(),
     }
-}
-
-/// `bytes::Bytes` without depending on the crate by name.
-mod bytes_alias {
-    pub type Bytes = axum::body::Bytes;
 }
 
 /// The retry policy, a pure function: how long to wait before retry number `attempt + 1` of a call that
