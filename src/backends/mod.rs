@@ -10,6 +10,7 @@
 //! decode their order when the engine first needs it ([`crate::domain::ListRow`]): Wix always, the other
 //! adapters when the listing has no filter for them to check on each row.
 
+pub mod decode;
 pub mod http;
 pub mod merchantpro;
 pub mod rows;

@@ -5,7 +5,7 @@
 //! `scan` module; nothing decoded or allocated per value: about 3 GB/s, three to four times `serde_json`
 //! skipping the same bodies), keeps each row as a slice of the body, and decodes only the rest of the body (the
 //! envelope: paging, totals) as usual. A row's key fields are found by the same scan (`object_fields`, behind
-//! `http::leading_fields`).
+//! `decode::leading_fields`).
 //! A row is checked when it is decoded ([`decode_row`]): decoding validates it fully, so a broken row fails
 //! then, naming its path, and a row never decoded is never shown.
 
@@ -18,7 +18,8 @@ use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::http::{self, decode_bytes};
+use super::decode;
+use super::decode::decode_bytes;
 use super::scan;
 use crate::domain::{BackendName, ListRow, NativeJson, Order, OrderId, PageDecoder};
 use crate::error::{Error, Result};
@@ -184,7 +185,7 @@ pub fn decode_row<T: DeserializeOwned>(
     at: &str,
 ) -> Result<(T, NativeJson)> {
     let text = row_str(backend, row, at)?;
-    let value = http::decode_text(backend, text, at)?;
+    let value = decode::decode_text(backend, text, at)?;
     // Decoding read the whole text as one JSON value, so it is what `NativeJson` expects.
     Ok((value, NativeJson::from_json_text(text)))
 }
@@ -200,7 +201,7 @@ pub fn decode_row_value<T: DeserializeOwned>(
     match serde_json::from_slice(row.bytes()) {
         Ok(value) => Ok(value),
         // The error again, with its path named.
-        Err(_) => http::decode_text(backend, row_str(backend, row, &at.to_string())?, &at.to_string()),
+        Err(_) => decode::decode_text(backend, row_str(backend, row, &at.to_string())?, &at.to_string()),
     }
 }
 

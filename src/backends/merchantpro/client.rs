@@ -8,7 +8,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::wire::{ListEnvelope, OkAnswer};
-use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes};
+use crate::backends::decode::decode_bytes;
+use crate::backends::http::{Body, Failure, HttpClient, VendorError};
 use crate::backends::rows::{self, RowText};
 use crate::config::{BackendConfig, Secret};
 use crate::domain::{BackendName, NativeOrderId};
@@ -161,7 +162,7 @@ fn handler_confirmed(backend: &BackendName, value: &Value) -> Result<bool> {
     if value.is_null() {
         return Ok(true);
     }
-    let answer: OkAnswer = crate::backends::http::decode(backend, value)?;
+    let answer: OkAnswer = crate::backends::decode::decode(backend, value)?;
     Ok(answer.ok != Some(false))
 }
 

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use super::status;
 use super::wire::{Flex, Head, WireLineItem, WireOrder};
-use crate::backends::http::key_field;
+use crate::backends::decode::key_field;
 use crate::backends::util::require_datetime;
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
@@ -231,7 +231,7 @@ pub(super) fn row_key(
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
     // A string id is read in place; a number (or anything else) as `Flex` reads it.
     let id: Option<std::borrow::Cow<'_, str>> = match id {
-        Some(raw) if raw.starts_with('"') => crate::backends::http::key_str(backend, "id", Some(raw))?,
+        Some(raw) if raw.starts_with('"') => crate::backends::decode::key_str(backend, "id", Some(raw))?,
         other => key_field::<Flex>(backend, "id", other)?.map(|flex| flex.0.into()),
     };
     let native_id = id
@@ -239,7 +239,7 @@ pub(super) fn row_key(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
-    let created = crate::backends::http::key_str(backend, "date_created", created)?;
+    let created = crate::backends::decode::key_str(backend, "date_created", created)?;
     let placed_text = created
         .as_deref()
         .map(str::trim)
@@ -270,7 +270,7 @@ pub(super) mod tests_support {
         let backend = BackendName::parse("mp").unwrap();
         let native: Box<serde_json::value::RawValue> =
             serde_json::from_str(super::super::fixtures::ORDER_12345001).unwrap();
-        let wire: WireOrder = crate::backends::http::decode_raw(&backend, &native, "").unwrap();
+        let wire: WireOrder = crate::backends::decode::decode_raw(&backend, &native, "").unwrap();
         order(&backend, wire, NativeJson::from_raw(&native)).unwrap()
     }
 }

@@ -3,7 +3,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::backends::http::{decode_bytes, decode_raw};
+use crate::backends::decode::{decode_bytes, decode_raw};
 use crate::backends::merchantpro::fixtures::{
     LIST_AWAITING, LIST_WITH_LINE_ITEMS, ORDER_12345001, PATCHED_12345001,
 };

@@ -107,7 +107,7 @@ use serde::de::IgnoredAny;
 use serde_json::json;
 use serde_json::value::RawValue;
 
-use crate::backends::http::{decode_raw, leading_fields};
+use crate::backends::decode::{decode_raw, leading_fields};
 use crate::backends::rows::{self, RowText};
 use crate::backends::util::RowAt;
 use crate::config::BackendConfig;

@@ -439,7 +439,7 @@ impl ShippingStatusValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backends::http::decode_bytes;
+    use crate::backends::decode::decode_bytes;
     use crate::domain::BackendName;
     use crate::error::Error;
 

@@ -12,7 +12,8 @@ use rust_decimal::Decimal;
 
 use super::status;
 use super::wire::{self, DateValue, FullOrder, Items, ListRow, Party, TrackingInfo};
-use crate::backends::{http, util};
+use crate::backends::decode;
+use crate::backends::util;
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
     OrderTotals, Tracking,
@@ -58,10 +59,10 @@ pub(super) fn row_key(
     date: Option<&str>,
     iso: Option<&str>,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let id: wire::Text = http::required_key_field(ctx.backend, "orderID", id)?;
+    let id: wire::Text = decode::required_key_field(ctx.backend, "orderID", id)?;
     let id = ctx.order_id(&id, "orderID")?;
-    let date: Option<DateValue> = http::key_field(ctx.backend, "orderDate", date)?;
-    let iso: Option<wire::Iso> = http::key_field(ctx.backend, "iso", iso)?;
+    let date: Option<DateValue> = decode::key_field(ctx.backend, "orderDate", date)?;
+    let iso: Option<wire::Iso> = decode::key_field(ctx.backend, "iso", iso)?;
     Ok((id, placed_at(ctx, date.as_ref(), iso.as_ref())?))
 }
 

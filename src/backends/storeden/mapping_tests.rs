@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::*;
-use crate::backends::http::{decode_bytes, decode_raw};
+use crate::backends::decode::{decode_bytes, decode_raw};
 use crate::backends::storeden::fixtures::{LIST_EXAMPLE, ORDER_EXAMPLE, TRACKING_EXAMPLE};
 use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
 

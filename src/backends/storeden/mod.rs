@@ -67,9 +67,10 @@ use chrono::Utc;
 use self::client::Client;
 use self::listing::{Cursor, Plan};
 use self::mapping::Context;
+use crate::backends::decode;
 use crate::backends::rows::{self, RowText};
+use crate::backends::util;
 use crate::backends::util::RowAt;
-use crate::backends::{http, util};
 use crate::config::BackendConfig;
 use crate::domain::{
     self, BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
@@ -149,7 +150,7 @@ impl StoredenBackend {
     fn lazy_rows(&self, found: Vec<RowText>) -> Vec<domain::ListRow> {
         let (name, money) = (self.name.clone(), self.currency.clone());
         let key = move |row: &RowText, index| {
-            let [id, date, iso] = http::leading_fields(
+            let [id, date, iso] = decode::leading_fields(
                 &name,
                 row.bytes(),
                 RowAt { array: "", index },

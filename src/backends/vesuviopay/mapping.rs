@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::status::NativeStatus;
 use super::wire;
-use crate::backends::http;
+use crate::backends::decode;
 use crate::backends::util::{RowAt, parse_datetime, require_datetime};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
@@ -41,7 +41,7 @@ pub(super) fn row_key(
     placed_at: Option<&str>,
     at: RowAt,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |field: &str, raw| http::required_key_str(backend, format_args!("{at}.{field}"), raw);
+    let text = |field: &str, raw| decode::required_key_str(backend, format_args!("{at}.{field}"), raw);
     let id = order_id(backend, &text("id", id)?, at)?;
     let placed_at = require_datetime(backend, format_args!("{at}.placedAt"), &text("placedAt", placed_at)?)?;
     Ok((id, placed_at))

@@ -38,7 +38,7 @@ fn get_fixture() -> (wire::OrderDetail, NativeJson) {
 /// A row decoded from its text, and the text as `native`.
 fn row(text: &str) -> (wire::OrderRow, NativeJson) {
     let raw = serde_json::value::RawValue::from_string(text.to_string()).unwrap();
-    let row = crate::backends::http::decode_raw(&backend(), &raw, "data.orders[0]").unwrap();
+    let row = crate::backends::decode::decode_raw(&backend(), &raw, "data.orders[0]").unwrap();
     (row, NativeJson::from_raw(&raw))
 }
 

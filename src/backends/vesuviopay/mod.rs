@@ -61,7 +61,7 @@ use serde_json::{Map, Value, json};
 use self::client::Client;
 use self::paging::{Consumed, Cursor, MAX_LIMIT, Plan};
 use self::status::NativeStatus;
-use crate::backends::http;
+use crate::backends::decode;
 use crate::backends::rows::{self, RowText};
 use crate::backends::util::{RowAt, decode_token, encode_token, fetch_each};
 use crate::config::BackendConfig;
@@ -146,7 +146,7 @@ impl VesuvioPayBackend {
     fn lazy_rows(&self, found: Vec<RowText>) -> Result<Vec<ListRow>> {
         let key = |row: &RowText, index| {
             let at = RowAt { array: "data.orders", index };
-            let [id, placed_at] = http::leading_fields(&self.name, row.bytes(), at, ["id", "placedAt"])?;
+            let [id, placed_at] = decode::leading_fields(&self.name, row.bytes(), at, ["id", "placedAt"])?;
             mapping::row_key(&self.name, id, placed_at, at).map(Some)
         };
         let (backend, currency) = (self.name.clone(), self.currency.clone());

@@ -122,7 +122,7 @@ fn documented_mutation_answers() {
     for text in [fixtures::CANCEL_RESPONSE, fixtures::LINK_RESPONSE] {
         let value: Value = serde_json::from_str(text).unwrap();
         let envelope: wire::Envelope<Value> =
-            crate::backends::http::decode(&BackendName::parse("ves").unwrap(), &value).unwrap();
+            crate::backends::decode::decode(&BackendName::parse("ves").unwrap(), &value).unwrap();
         assert_eq!(envelope.success, Some(true));
         assert!(envelope.message.is_some());
         assert!(envelope.data["orderId"].is_string());

@@ -6,7 +6,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::wire::{self, CancelRequest, InvoiceRequest, ListResponse, ListRow, TrackingRequest, VtexOrder};
-use crate::backends::http::{Body, Failure, HttpClient, VendorError, decode_bytes, decode_raw};
+use crate::backends::decode::{decode_bytes, decode_raw};
+use crate::backends::http::{Body, Failure, HttpClient, VendorError};
 use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeJson, NativeOrderId};

@@ -6,7 +6,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::countries;
 use super::status::status_of;
 use super::wire::{self, ListRow, VtexAddress, VtexOrder};
-use crate::backends::http;
+use crate::backends::decode;
 use crate::backends::util::require_datetime;
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
@@ -64,7 +64,7 @@ pub fn row_key(
     id: Option<&str>,
     created: Option<&str>,
 ) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |path: &'static str, raw| http::required_key_str(backend, path, raw);
+    let text = |path: &'static str, raw| decode::required_key_str(backend, path, raw);
     let id = order_id(backend, &text("list[].orderId", id)?, "list[].orderId")?;
     let placed_at = require_datetime(backend, "list[].creationDate", &text("list[].creationDate", created)?)?;
     Ok((id, placed_at))

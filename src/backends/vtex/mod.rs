@@ -66,7 +66,7 @@ use self::client::VtexClient;
 use self::paging::Cursor;
 use self::paging::Seen;
 use self::status::StatusPlan;
-use crate::backends::http;
+use crate::backends::decode;
 use crate::backends::rows::{self, RowText};
 use crate::backends::util::{self, RowAt, decode_token, encode_token};
 use crate::config::BackendConfig;
@@ -125,7 +125,7 @@ impl VtexBackend {
         let key = |raw: &RowText, index| {
             let at = RowAt { array: "list", index };
             let [id, created] =
-                http::leading_fields(&self.name, raw.bytes(), at, ["orderId", "creationDate"])?;
+                decode::leading_fields(&self.name, raw.bytes(), at, ["orderId", "creationDate"])?;
             let (id, placed_at) = mapping::row_key(&self.name, id, created)?;
             seen.push(Seen { id: id.native.as_str().to_string(), nanos: self.nanos(&placed_at)? });
             let skipped = cursor.skip.iter().any(|skipped| skipped == id.native.as_str());

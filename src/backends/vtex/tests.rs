@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use super::client::{self, Mutation};
 use super::fixtures::{ERROR_OMS003, ERROR_UNAUTHORIZED, GET_ORDER_EXAMPLE};
 use super::*;
-use crate::backends::http::{Failure, HttpClient, VendorError, decode_bytes};
+use crate::backends::decode::decode_bytes;
+use crate::backends::http::{Failure, HttpClient, VendorError};
 use crate::config::Secret;
 use crate::domain::Shipment;
 

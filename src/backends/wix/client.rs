@@ -106,7 +106,7 @@ impl WixClient {
         }
     }
 
-    /// `GET /ecom/v1/orders/{id}`: the order's raw text (decode it with [`crate::backends::http::decode_raw`]
+    /// `GET /ecom/v1/orders/{id}`: the order's raw text (decode it with [`crate::backends::decode::decode_raw`]
     /// at `order`); 404 is `NotFound`.
     pub async fn get_order(&self, id: &NativeOrderId) -> Result<Box<RawValue>> {
         let path = format!("/ecom/v1/orders/{}", path_segment(id.as_str()));

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
 use super::wire;
-use crate::backends::{http, util};
+use crate::backends::decode;
+use crate::backends::util;
 use crate::domain::{
     Address, BackendName, Customer, FulfillmentStatus, Known, LineItem, Money, NativeJson, NativeOrderId,
     Order, OrderId, OrderStatus, OrderTotals, PaymentStatus, Status,
@@ -261,7 +262,7 @@ pub fn row_key(
     id: Option<&str>,
     created: Option<&str>,
 ) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    let id = http::required_key_str(backend, format_args!("{at}.id"), id)?;
+    let id = decode::required_key_str(backend, format_args!("{at}.id"), id)?;
     if id.is_empty() {
         return Err(Error::Malformed {
             backend: backend.to_string(),
@@ -272,7 +273,7 @@ pub fn row_key(
     let placed_at = util::require_datetime(
         backend,
         "createdDate",
-        &http::required_key_str(backend, format_args!("{at}.createdDate"), created)?,
+        &decode::required_key_str(backend, format_args!("{at}.createdDate"), created)?,
     )?;
     Ok((NativeOrderId::new(&*id), placed_at))
 }

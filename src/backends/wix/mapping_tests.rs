@@ -22,7 +22,7 @@ fn raw(text: &str) -> Box<RawValue> {
 }
 
 fn decode(raw: &RawValue) -> wire::Order {
-    crate::backends::http::decode_raw(&backend(), raw, "order").unwrap()
+    crate::backends::decode::decode_raw(&backend(), raw, "order").unwrap()
 }
 
 fn map_raw(raw: &RawValue, tags: Vec<String>) -> Order {
@@ -36,7 +36,7 @@ fn map(text: &str, tags: Vec<String>) -> Order {
 /// The order of the documented Get Order answer, through the answer's envelope like the adapter reads it.
 fn get_order_example() -> Box<RawValue> {
     let answer: wire::GetOrderResponse =
-        crate::backends::http::decode_bytes(&backend(), fixtures::GET_ORDER.as_bytes()).unwrap();
+        crate::backends::decode::decode_bytes(&backend(), fixtures::GET_ORDER.as_bytes()).unwrap();
     answer.order
 }
 
@@ -284,11 +284,11 @@ fn malformed_orders_are_errors() {
     }
     let text = r#"{"id":"a","createdDate":"2024-01-02T03:04:05Z","currency":"USD","priceSummary":{"total":{"amount":"abc"}}}"#;
     let value: Value = serde_json::from_str(text).unwrap();
-    match crate::backends::http::decode::<wire::Order>(&backend(), &value) {
+    match crate::backends::decode::decode::<wire::Order>(&backend(), &value) {
         Err(Error::Malformed { path, .. }) => assert_eq!(path, "priceSummary.total.amount"),
         other => panic!("{other:?}"),
     }
-    match crate::backends::http::decode_raw::<wire::Order>(&backend(), &raw(text), "orders[3]") {
+    match crate::backends::decode::decode_raw::<wire::Order>(&backend(), &raw(text), "orders[3]") {
         Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[3].priceSummary.total.amount"),
         other => panic!("{other:?}"),
     }
@@ -341,7 +341,7 @@ fn variants_decode_straight_from_text() {
     }
     // A non-decimal amount still names its path, under the caller's prefix.
     let bad = raw(&order_with("1", "true", "1"));
-    match crate::backends::http::decode_raw::<wire::Order>(&backend(), &bad, "orders[3]") {
+    match crate::backends::decode::decode_raw::<wire::Order>(&backend(), &bad, "orders[3]") {
         Err(Error::Malformed { path, .. }) => assert_eq!(path, "orders[3].priceSummary.total.amount"),
         other => panic!("{other:?}"),
     }
@@ -354,7 +354,8 @@ fn summaries_agree_with_the_documented_orders() {
     let current: Box<RawValue> = serde_json::from_str(fixtures::CURRENT_ORDER).unwrap();
     for raw in [get_order_example(), current] {
         let full = map_raw(&raw, Vec::new());
-        let wire: wire::OrderSummary = crate::backends::http::decode_raw(&backend(), &raw, "order").unwrap();
+        let wire: wire::OrderSummary =
+            crate::backends::decode::decode_raw(&backend(), &raw, "order").unwrap();
         // Picking the summary's fields reads the same as decoding the whole payload.
         let row = crate::backends::rows::RowText::from(raw.clone());
         let picked: wire::OrderSummary =

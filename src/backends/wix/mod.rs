@@ -83,7 +83,7 @@ use futures::FutureExt;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::backends::http;
+use crate::backends::decode;
 use crate::backends::rows::{self, RowText};
 use crate::backends::util::{self, RowAt};
 use crate::config::BackendConfig;
@@ -115,7 +115,7 @@ impl WixBackend {
     /// Decodes one order's raw text (a failure names the path as `{at}.…`, e.g. `orders[3].priceSummary`)
     /// and keeps the text as its `native` payload, unparsed.
     fn decode_order(&self, raw: &RawValue, at: &str) -> Result<(wire::Order, NativeJson)> {
-        let order: wire::Order = http::decode_raw(&self.name, raw, at)?;
+        let order: wire::Order = decode::decode_raw(&self.name, raw, at)?;
         Ok((order, NativeJson::from_raw(raw)))
     }
 
@@ -206,7 +206,7 @@ fn lazy_rows(context: Arc<RowContext>, found: Vec<RowText>) -> Vec<ListRow> {
     let keyed = context.name.clone();
     let key = move |row: &RowText, index| {
         let at = RowAt { array: "orders", index };
-        let [id, created] = http::leading_fields(&keyed, row.bytes(), at, ["id", "createdDate"])?;
+        let [id, created] = decode::leading_fields(&keyed, row.bytes(), at, ["id", "createdDate"])?;
         let (id, placed_at) = mapping::row_key(&keyed, at, id, created)?;
         Ok((OrderId::new(keyed.clone(), id), placed_at))
     };
@@ -331,7 +331,7 @@ impl OrderBackend for WixBackend {
         }
         let tracking = tracking_info(change.shipment.as_ref())?;
         let raw = self.client.get_order(id).await?;
-        let order: wire::Order = http::decode_raw(&self.name, &raw, "order")?;
+        let order: wire::Order = decode::decode_raw(&self.name, &raw, "order")?;
         let refuse =
             |message: String| Error::InvalidStatusTransition { backend: self.name.to_string(), message };
         if order.status == Some(wire::OrderStatus::Canceled) {
@@ -447,7 +447,7 @@ mod tests {
         let bad = r#"{"id":"b","createdDate":"2024-01-02T03:04:05.006Z","lineItems":[{"quantity":"x"}]}"#;
         let page =
             format!(r#"{{"orders":[{good},{bad}],"metadata":{{"cursors":{{"next":"c2"}},"hasNext":true}}}}"#);
-        let answer: wire::SearchResponse = http::decode_bytes(&backend.name, page.as_bytes()).unwrap();
+        let answer: wire::SearchResponse = decode::decode_bytes(&backend.name, page.as_bytes()).unwrap();
         assert_eq!(answer.metadata.cursors.next.as_deref(), Some("c2"));
         let (order, native) = backend.decode_order(&answer.orders[0], "orders[0]").unwrap();
         assert_eq!(native.text(), Some(good));
@@ -461,12 +461,12 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let get = format!(r#"{{"order":{bad}}}"#);
-        let answer: wire::GetOrderResponse = http::decode_bytes(&backend.name, get.as_bytes()).unwrap();
+        let answer: wire::GetOrderResponse = decode::decode_bytes(&backend.name, get.as_bytes()).unwrap();
         match backend.decode_order(&answer.order, "order").unwrap_err() {
             Error::Malformed { path, .. } => assert_eq!(path, "order.lineItems[0].quantity"),
             other => panic!("{other:?}"),
         }
-        let empty: wire::SearchResponse = http::decode_bytes(&backend.name, b"{}").unwrap();
+        let empty: wire::SearchResponse = decode::decode_bytes(&backend.name, b"{}").unwrap();
         assert!(empty.orders.is_empty() && empty.metadata.has_next.is_none());
     }
 
