@@ -13,10 +13,8 @@
 //!
 //! Each backend allows `2 × clients` calls at once (`max_concurrency`), so the bound is not what is measured.
 //!
-//! The clients send with ordergraph's own transport ([`ordergraph::backends::transport::Transport`]), whose
-//! connections are driven by the client's task: a load generator that hands each answer through a connection
-//! task of its own (as `reqwest` does) spends several run-queue trips per request on the runtime it shares with
-//! the gateway, and under load those waits count as the gateway's latency. `--reqwest 1` uses `reqwest` instead.
+//! The clients send with `reqwest`, each client task with a `reqwest::Client` of its own (its own connection
+//! pool); `--reqwest 1` has all the tasks share one `reqwest::Client` instead.
 //!
 //! Each line also gives the CPU time per request of the whole process (client, gateway and sandboxes all run in
 //! it), which moves less than requests/s when other tenants share the machine.
@@ -41,10 +39,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-use bytes::Bytes;
-use http_body_util::Full;
-use ordergraph::backends::transport::Transport;
 
 use ordergraph::backends::Registry;
 use ordergraph::config::Config;
@@ -163,11 +157,7 @@ where
     F: Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients * 2).build().expect("client");
-    // The lean client: ordergraph's own transport, whose connections are driven by the client's task.
-    let lean = (!REQWEST.load(Ordering::Relaxed)).then(|| {
-        let first = make(&client, 0).build().expect("request");
-        Arc::new(Transport::new(first.url(), None, Duration::from_secs(5), clients * 2).expect("transport"))
-    });
+    let shared = REQWEST.load(Ordering::Relaxed);
     let make = Arc::new(make);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -176,9 +166,9 @@ where
     let sched_before = sched::Sched::now();
     let mut tasks = Vec::new();
     for task in 0..clients {
-        let client = client.clone();
+        // Unless shared (`--reqwest 1`), each task has a client and connections of its own.
+        let client = if shared { client.clone() } else { reqwest::Client::new() };
         let make = make.clone();
-        let lean = lean.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut slowest = Vec::new();
@@ -187,17 +177,8 @@ where
             while Instant::now() < deadline {
                 let t = Instant::now();
                 let request = make(&client, i);
-                let (status, body) = match &lean {
-                    Some(transport) => {
-                        let reply = transport.send(origin_form(request.build().expect("request"))).await;
-                        let reply = reply.expect("request");
-                        (reply.status, reply.body)
-                    }
-                    None => {
-                        let response = request.send().await.expect("request");
-                        (response.status(), response.bytes().await.expect("body"))
-                    }
-                };
+                let response = request.send().await.expect("request");
+                let (status, body) = (response.status(), response.bytes().await.expect("body"));
                 assert!(status.is_success(), "HTTP {status}: {}", String::from_utf8_lossy(&body));
                 // A vectorised search: a byte-by-byte one cost the client more than a sandbox's whole answer.
                 assert!(
@@ -338,22 +319,7 @@ async fn print_breakdown(client: &reqwest::Client, graphql_url: &str, outcome: &
     }
 }
 
-/// `request` for ordergraph's transport: its path and query, headers and body.
-fn origin_form(request: reqwest::Request) -> http::Request<Full<Bytes>> {
-    let url = request.url();
-    let target = match url.query() {
-        Some(query) => format!("{}?{query}", url.path()),
-        None => url.path().to_string(),
-    };
-    let body = request.body().and_then(|b| b.as_bytes()).map(Bytes::copy_from_slice).unwrap_or_default();
-    let mut out = http::Request::new(Full::new(body));
-    *out.method_mut() = request.method().clone();
-    *out.uri_mut() = target.parse().expect("request target");
-    *out.headers_mut() = request.headers().clone();
-    out
-}
-
-/// Whether the clients use `reqwest` (`--reqwest 1`) rather than the lean client.
+/// Whether the client tasks share one `reqwest::Client` (`--reqwest 1`) rather than each having its own.
 static REQWEST: AtomicBool = AtomicBool::new(false);
 
 fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> reqwest::RequestBuilder {
@@ -416,7 +382,7 @@ async fn bench() {
         args.latency_ms,
         if args.jitter_ms > 0 { format!(" ± {} ms", args.jitter_ms) } else { String::new() },
         args.clients,
-        if args.reqwest { "reqwest" } else { "lean" },
+        if args.reqwest { "shared-reqwest" } else { "per-task-reqwest" },
         args.seconds
     );
     let orders_query = "{ orders(first: 50) { nodes { id number placedAt status { order payment fulfillment native } \

@@ -44,6 +44,7 @@ pub fn backend_config(sandbox: &Sandbox) -> BackendConfig {
         timeout: crate::config::DEFAULT_BACKEND_TIMEOUT,
         currency: needs_currency(kind).then(|| "EUR".to_string()),
         max_concurrency: 8,
+        max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         credentials: credential_keys(kind)
             .iter()
             .map(|k| (k.to_string(), Secret::new(SANDBOX_CREDENTIAL)))

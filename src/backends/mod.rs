@@ -16,7 +16,6 @@ pub mod merchantpro;
 pub mod rows;
 mod scan;
 pub mod storeden;
-pub mod transport;
 pub mod util;
 pub mod vesuviopay;
 pub mod vtex;

@@ -15,6 +15,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default per-call timeout of a backend.
 pub const DEFAULT_BACKEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default `backends.<name>.max_response_bytes`: the largest answer read from a backend (16 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// Default time-to-live of cached orders.
 pub const DEFAULT_ORDER_TTL: Duration = Duration::from_secs(30);
 /// Default time-to-live of cached list pages.
@@ -140,6 +142,8 @@ pub struct BackendConfig {
     pub currency: Option<String>,
     /// At most this many calls at once to this backend.
     pub max_concurrency: usize,
+    /// The largest answer read from this backend, in bytes after decompression; a larger one fails the call.
+    pub max_response_bytes: usize,
     /// Credentials by key (`app_key`, `api_key`, …), as the kind needs.
     pub credentials: BTreeMap<String, Secret>,
 }
@@ -180,7 +184,8 @@ const SERVER_KEYS: &[&str] = &[
     "graphiql",
 ];
 const CACHE_KEYS: &[&str] = &["order_ttl", "list_ttl", "max_orders", "enabled"];
-const BACKEND_KEYS: &[&str] = &["kind", "base_url", "timeout", "currency", "max_concurrency"];
+const BACKEND_KEYS: &[&str] =
+    &["kind", "base_url", "timeout", "currency", "max_concurrency", "max_response_bytes"];
 
 impl Config {
     /// Reads and validates a config file.
@@ -428,6 +433,7 @@ fn parse_backend(
     let mut timeout = DEFAULT_BACKEND_TIMEOUT;
     let mut currency = None;
     let mut max_concurrency = 8;
+    let mut max_response_bytes = DEFAULT_MAX_RESPONSE_BYTES;
     let mut credentials = BTreeMap::new();
     let cred_keys = kind.map(credential_keys).unwrap_or(&[]);
     for (key, value) in table {
@@ -448,6 +454,11 @@ fn parse_backend(
             "max_concurrency" => match int_value(&key_path, value, problems) {
                 Some(0) => problems.push(format!("{key_path}: must be at least 1")),
                 Some(n) => max_concurrency = n as usize,
+                None => {}
+            },
+            "max_response_bytes" => match int_value(&key_path, value, problems) {
+                Some(0) => problems.push(format!("{key_path}: must be at least 1")),
+                Some(n) => max_response_bytes = usize::try_from(n).unwrap_or(usize::MAX),
                 None => {}
             },
             "currency" => {
@@ -501,7 +512,15 @@ fn parse_backend(
     if problems.len() > before {
         return None;
     }
-    Some(BackendConfig { kind: kind?, base_url: base_url?, timeout, currency, max_concurrency, credentials })
+    Some(BackendConfig {
+        kind: kind?,
+        base_url: base_url?,
+        timeout,
+        currency,
+        max_concurrency,
+        max_response_bytes,
+        credentials,
+    })
 }
 
 #[cfg(test)]

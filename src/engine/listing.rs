@@ -478,9 +478,9 @@ impl Engine {
                     continuation: token.clone(),
                     summaries,
                 };
-                // The call runs in the request's task: its connection's readiness wakes that task directly (see
-                // `backends::transport`). On a task of its own, each answer cost one more trip through the run
-                // queue, and under load that trip's wait showed in every request's latency.
+                // The call runs in the request's task rather than on a task of its own: a spawned call cost each
+                // answer one more trip through the run queue, and under load that trip's wait showed in every
+                // request's latency.
                 let list = async { backend.list(&request).await };
                 let (page, cached) = self.cache.list_page(key, list).await?;
                 stream.outcome.cached &= cached;
