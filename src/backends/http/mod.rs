@@ -386,7 +386,7 @@ impl HttpClient {
 
     /// Decodes a body straight into a wire type (no intermediate `Value`), naming the JSON path that broke.
     /// An empty body decodes as `null`. Keep an order's payload as `Box<RawValue>` in the wire type and
-    /// decode it with [`decode_raw`]: the text is then kept for [`crate::domain::NativeJson`] as it came.
+    /// decode it with [`decode_raw`](super::decode::decode_raw): the text is then kept for [`crate::domain::NativeJson`] as it came.
     pub fn decode_bytes<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T> {
         super::decode::decode_bytes(&self.backend, bytes)
     }
