@@ -1,4 +1,5 @@
-//! What a query loads: DataLoader batching, the cache, summary listings, and the order in which fields come back.
+//! What a query loads and how its answer is laid out: DataLoader batching, the cache, summary listings, and
+//! fields in the query's order.
 
 use super::*;
 
