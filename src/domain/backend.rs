@@ -15,7 +15,7 @@ use super::status::OrderStatus;
 use crate::error::{Error, Result};
 
 /// The vendor API a backend speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendKind {
     /// VTEX OMS.

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use rust_decimal::Decimal;
 
 use super::Engine;
@@ -178,7 +179,7 @@ pub struct Remembered {
     /// SHA-256 of the request body.
     pub body_hash: [u8; 32],
     /// The first answer's body.
-    pub response: axum::body::Bytes,
+    pub response: Bytes,
 }
 
 /// Keys of `Idempotency-Key` requests, kept at least 24 h, bounded in number.
@@ -203,9 +204,9 @@ impl IdempotencyStore {
 
     /// Runs `execute` once per key: a repeat with the same body gets the first answer without running it
     /// again (concurrent repeats wait for the first); the same key with another body is `CONFLICT`.
-    pub async fn run<F>(&self, key: &str, body_hash: [u8; 32], execute: F) -> Result<axum::body::Bytes>
+    pub async fn run<F>(&self, key: &str, body_hash: [u8; 32], execute: F) -> Result<Bytes>
     where
-        F: std::future::Future<Output = axum::body::Bytes>,
+        F: std::future::Future<Output = Bytes>,
     {
         let entry = self
             .entries
@@ -248,7 +249,7 @@ mod tests {
         let runs = std::sync::atomic::AtomicUsize::new(0);
         let run = || async {
             runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            axum::body::Bytes::from_static(b"first")
+            Bytes::from_static(b"first")
         };
         assert_eq!(store.run("k", [1; 32], run()).await.unwrap(), "first");
         assert_eq!(store.run("k", [1; 32], run()).await.unwrap(), "first");

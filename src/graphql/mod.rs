@@ -1,6 +1,7 @@
 //! The GraphQL layer: thin types over domain values ([`types`]), the roots ([`query`], [`mutation`]), the
 //! schema builder with its request limits, and the SDL export. Errors become GraphQL errors here, once.
 
+pub mod enums;
 pub mod mutation;
 pub mod query;
 pub mod scalars;

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
+use super::enums::OrderStatus;
 use super::scalars::DecimalScalar;
 use super::types::OrderNode;
-use crate::domain::{Cancellation, Link, Order, OrderStatus, Shipment, StatusChange};
+use crate::domain::{Cancellation, Link, Order, Shipment, StatusChange};
 use crate::engine::Engine;
 use crate::error::{Error, UserErrorCode};
 
@@ -136,7 +137,7 @@ impl Mutation {
             invoice_number: s.invoice_number,
             shipped_at: s.shipped_at,
         });
-        let change = StatusChange { status: input.status, reason: input.reason, shipment };
+        let change = StatusChange { status: input.status.into(), reason: input.reason, shipment };
         Ok(OrderPayload::from_result(engine.update_status(&input.id, change).await))
     }
 

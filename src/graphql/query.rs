@@ -5,8 +5,9 @@ use std::sync::Arc;
 use async_graphql::{Context, ErrorExtensions, ID, InputObject, Interface, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
+use super::enums::{FulfillmentStatus, OrderStatus, PaymentStatus};
 use super::types::{BackendNode, OrderNode};
-use crate::domain::{BackendName, FulfillmentStatus, OrderFilter, OrderId, OrderStatus, PaymentStatus};
+use crate::domain::{self, BackendName, OrderFilter, OrderId};
 use crate::engine::loader::{self, OrderLoader};
 use crate::engine::{Detail, EdgeCursor, Engine, OrdersPage};
 use crate::error::Error;
@@ -55,9 +56,9 @@ impl OrderFilterInput {
                     .collect::<Result<Vec<_>, _>>()?,
             ),
         };
-        let status = normalized(self.status.unwrap_or_default());
-        let payment_status = normalized(self.payment_status.unwrap_or_default());
-        let fulfillment_status = normalized(self.fulfillment_status.unwrap_or_default());
+        let status = normalized::<_, domain::OrderStatus>(self.status);
+        let payment_status = normalized::<_, domain::PaymentStatus>(self.payment_status);
+        let fulfillment_status = normalized::<_, domain::FulfillmentStatus>(self.fulfillment_status);
         if let (Some(after), Some(before)) = (self.placed_after, self.placed_before)
             && after > before
         {
@@ -86,8 +87,10 @@ impl OrderFilterInput {
     }
 }
 
-/// Sorted by name without duplicates, so equal filters give equal cursors.
-fn normalized<T: std::fmt::Debug + PartialEq>(mut values: Vec<T>) -> Vec<T> {
+/// The domain's values of an input list, sorted by name without duplicates, so equal filters give equal
+/// cursors.
+fn normalized<A, D: From<A> + std::fmt::Debug + PartialEq>(values: Option<Vec<A>>) -> Vec<D> {
+    let mut values: Vec<D> = values.unwrap_or_default().into_iter().map(D::from).collect();
     values.sort_by_key(|s| format!("{s:?}"));
     values.dedup();
     values

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
+use super::enums::{BackendKind, FulfillmentStatus, OrderStatus, PaymentStatus};
 use super::scalars::{DecimalScalar, JsonScalar};
 use crate::domain::{
-    Address, BackendKind, Capabilities, Customer, FulfillmentStatus, LineItem, Money, Order, OrderBackend,
-    OrderStatus, OrderTotals, PaymentStatus, Status, Tracking,
+    Address, Capabilities, Customer, LineItem, Money, Order, OrderBackend, OrderTotals, Status, Tracking,
 };
 use crate::engine::loader::{self, OrderLoader};
 use crate::error::Error;
@@ -183,17 +183,17 @@ impl OrderNode {
 impl Status {
     /// Where the order stands overall.
     async fn order(&self) -> OrderStatus {
-        self.order
+        self.order.into()
     }
 
     /// Where the money stands.
     async fn payment(&self) -> PaymentStatus {
-        self.payment
+        self.payment.into()
     }
 
     /// Where the goods stand.
     async fn fulfillment(&self) -> FulfillmentStatus {
-        self.fulfillment
+        self.fulfillment.into()
     }
 
     /// The backend's own value(s), e.g. `ready-for-handling`, `3`, `paid/in_process`.
@@ -449,7 +449,7 @@ impl BackendNode {
 
     /// The vendor API it speaks.
     async fn kind(&self) -> BackendKind {
-        self.0.kind()
+        self.0.kind().into()
     }
 
     /// What its mutations can do.
@@ -478,7 +478,7 @@ pub struct BackendCapabilities {
 impl From<Capabilities> for BackendCapabilities {
     fn from(c: Capabilities) -> Self {
         BackendCapabilities {
-            update_status_to: c.update_status_to,
+            update_status_to: c.update_status_to.into_iter().map(OrderStatus::from).collect(),
             cancel: c.cancel,
             refund_on_cancel: c.refund_on_cancel,
             add_tags: c.add_tags,

@@ -97,8 +97,6 @@ mod status;
 mod wire;
 
 #[cfg(test)]
-mod e2e;
-#[cfg(test)]
 mod fixtures;
 
 use async_trait::async_trait;

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use ::http::Method;
-use axum::body::Bytes;
+use bytes::Bytes;
 use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;

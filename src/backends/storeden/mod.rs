@@ -53,11 +53,7 @@ mod status;
 mod wire;
 
 #[cfg(test)]
-mod e2e;
-#[cfg(test)]
 mod fixtures;
-#[cfg(test)]
-mod mock_tests;
 
 use std::collections::HashMap;
 

@@ -2,7 +2,7 @@
 //! mapped to typed errors, and the `{success, data}` envelope.
 
 use ::http::Method;
-use axum::body::Bytes;
+use bytes::Bytes;
 use serde_json::Value;
 use serde_json::value::RawValue;
 

@@ -350,6 +350,3 @@ fn cancel_body(cancellation: &Cancellation) -> Result<Value> {
 
 #[cfg(test)]
 mod tests;
-
-#[cfg(test)]
-mod e2e;

@@ -1,4 +1,4 @@
-//! Request bodies, capabilities and construction (calls over HTTP are in `e2e.rs`).
+//! Request bodies, capabilities and construction (calls over HTTP are in `tests/adapters/vesuviopay.rs`).
 
 use chrono::DateTime;
 use pretty_assertions::assert_eq;

@@ -343,6 +343,3 @@ impl OrderBackend for VtexBackend {
 
 #[cfg(test)]
 mod tests;
-
-#[cfg(test)]
-mod e2e;

@@ -67,8 +67,6 @@
 
 mod client;
 #[cfg(test)]
-mod e2e;
-#[cfg(test)]
 mod fixtures;
 mod mapping;
 mod query;

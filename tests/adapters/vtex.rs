@@ -6,10 +6,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::*;
-use crate::config::Secret;
-use crate::domain::{FulfillmentStatus, PaymentStatus, Shipment};
-use crate::sandbox::{SANDBOX_CREDENTIAL, Sandbox, SandboxKind, SandboxOptions, start_local};
+use ordergraph::backends::vtex::VtexBackend;
+use ordergraph::config::{BackendConfig, Secret};
+use ordergraph::domain::{
+    BackendKind, BackendName, Cancellation, FilterPushdown, FulfillmentStatus, ListRequest, NativeOrderId,
+    Order, OrderBackend, OrderFilter, OrderStatus, PaymentStatus, Shipment, StatusChange,
+};
+use ordergraph::error::Error;
+use ordergraph::sandbox::{SANDBOX_CREDENTIAL, Sandbox, SandboxKind, SandboxOptions, start_local};
 
 async fn sandbox(orders: usize) -> Sandbox {
     let opts = SandboxOptions { orders, seed: 7, latency: Duration::ZERO };

@@ -5,11 +5,16 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::*;
-use crate::config::Secret;
-use crate::demo::backend_config;
-use crate::domain::{FulfillmentStatus, OrderFilter, PaymentStatus, Shipment};
-use crate::sandbox::{Sandbox, SandboxKind, SandboxOptions, start_local};
+use ordergraph::backends::merchantpro::MerchantProBackend;
+use ordergraph::config::Secret;
+use ordergraph::demo::backend_config;
+use ordergraph::domain::{
+    BackendName, Cancellation, FilterPushdown, FulfillmentStatus, ListRequest, NativeOrderId, Order,
+    OrderBackend, OrderFilter, OrderStatus, PaymentStatus, Shipment, StatusChange,
+};
+use ordergraph::error::Error;
+use ordergraph::sandbox::{Sandbox, SandboxKind, SandboxOptions, start_local};
+use serde_json::json;
 
 async fn setup(orders: usize) -> (Sandbox, MerchantProBackend) {
     let options = SandboxOptions { orders, seed: 7, latency: std::time::Duration::ZERO };
@@ -155,12 +160,13 @@ async fn pushed_filters_match_engine_filtering() {
         filters.push(OrderFilter { tags: vec![tags[0].clone(), other.clone()], ..Default::default() });
     }
     let none = FilterPushdown::default();
+    let pushdown = backend.pushdown();
     for filter in filters {
         let expected: Vec<String> =
             ids(&all.iter().filter(|o| filter.matches(o, &none)).cloned().collect::<Vec<_>>());
         let (pushed, total) = list_all(&backend, &filter, 25).await;
         // What the engine still applies: the fields not declared (the order status).
-        let kept: Vec<Order> = pushed.into_iter().filter(|o| filter.matches(o, &PUSHDOWN)).collect();
+        let kept: Vec<Order> = pushed.into_iter().filter(|o| filter.matches(o, &pushdown)).collect();
         assert_eq!(ids(&kept), expected, "{filter:?}");
         // A total counts what the adapter applied; the engine uses it only when nothing is left for it.
         let fully_pushed = filter.status.is_empty() && filter.tags.is_empty();

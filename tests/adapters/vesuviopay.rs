@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 
-use super::VesuvioPayBackend;
-use crate::config::Secret;
-use crate::demo::backend_config;
-use crate::domain::{
+use ordergraph::backends::vesuviopay::VesuvioPayBackend;
+use ordergraph::config::Secret;
+use ordergraph::demo::backend_config;
+use ordergraph::domain::{
     BackendName, Cancellation, FilterPushdown, FulfillmentStatus, Link, ListRequest, NativeOrderId, Order,
     OrderBackend, OrderFilter, OrderStatus, PaymentStatus, Shipment, StatusChange,
 };
-use crate::error::Error;
-use crate::sandbox::{Sandbox, SandboxKind, SandboxOptions, start_local};
+use ordergraph::error::Error;
+use ordergraph::sandbox::{Sandbox, SandboxKind, SandboxOptions, start_local};
 
 async fn setup(orders: usize) -> (Sandbox, VesuvioPayBackend) {
     let opts = SandboxOptions { orders, seed: 7, latency: Duration::ZERO };

@@ -12,10 +12,15 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::fixtures::{LIST_EXAMPLE, ORDER_EXAMPLE, TRACKING_EXAMPLE};
-use super::*;
-use crate::config::Secret;
-use crate::domain::{Known, OrderFilter};
+use ordergraph::backends::storeden::StoredenBackend;
+use ordergraph::config::{BackendConfig, Secret};
+use ordergraph::domain::{
+    BackendKind, BackendName, Known, ListRequest, NativeOrderId, OrderBackend, OrderFilter, OrderStatus,
+    StatusChange,
+};
+use ordergraph::error::Error;
+
+use crate::storeden_fixtures::{LIST_EXAMPLE, ORDER_EXAMPLE, TRACKING_EXAMPLE};
 
 type Calls = Arc<Mutex<Vec<String>>>;
 

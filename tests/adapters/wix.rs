@@ -5,17 +5,22 @@ use std::collections::HashSet;
 use pretty_assertions::assert_eq;
 use rust_decimal::Decimal;
 
-use super::*;
-use crate::config::Secret;
-use crate::domain::{FulfillmentStatus, Known, OrderFilter, PaymentStatus};
-use crate::sandbox::{Sandbox, SandboxKind, SandboxOptions, start_local};
+use ordergraph::backends::wix::WixBackend;
+use ordergraph::config::Secret;
+use ordergraph::domain::{
+    BackendName, Cancellation, FilterPushdown, FulfillmentStatus, Known, ListRequest, NativeOrderId, Order,
+    OrderBackend, OrderFilter, OrderStatus, PaymentStatus, Shipment, StatusChange,
+};
+use ordergraph::error::Error;
+use ordergraph::sandbox::{Sandbox, SandboxKind, SandboxOptions, start_local};
+use serde_json::json;
 
 async fn sandbox() -> Sandbox {
     start_local(SandboxKind::Wix, SandboxOptions::default()).await.unwrap()
 }
 
 fn adapter(sandbox: &Sandbox) -> WixBackend {
-    let config = crate::demo::backend_config(sandbox);
+    let config = ordergraph::demo::backend_config(sandbox);
     WixBackend::new(BackendName::parse("wix").unwrap(), &config).unwrap()
 }
 
@@ -81,7 +86,7 @@ async fn gets_by_id() {
     let wanted: Vec<NativeOrderId> = listed.iter().take(3).map(|o| o.id.native.clone()).collect();
     let mut asked = wanted.clone();
     asked.push(NativeOrderId::new("00000000-0000-0000-0000-00000000dead"));
-    let initialized = crate::sandbox::wix::seeded_order_ids(&SandboxOptions::default(), "INITIALIZED");
+    let initialized = ordergraph::sandbox::wix::seeded_order_ids(&SandboxOptions::default(), "INITIALIZED");
     let initialized =
         NativeOrderId::new(initialized.first().expect("the sandbox seeds INITIALIZED orders").as_str());
     asked.push(initialized.clone());
@@ -252,7 +257,7 @@ async fn adds_and_removes_tags() {
 #[tokio::test]
 async fn bad_credentials_are_unauthenticated() {
     let sandbox = sandbox().await;
-    let mut config = crate::demo::backend_config(&sandbox);
+    let mut config = ordergraph::demo::backend_config(&sandbox);
     config.credentials.insert("api_key".into(), Secret::new("wrong-key"));
     let backend = WixBackend::new(BackendName::parse("wix").unwrap(), &config).unwrap();
     let err = backend
