@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{BackendConfig, Config, Secret, credential_keys, needs_currency};
+use crate::config::{
+    BackendConfig, CacheConfig, Config, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RESPONSE_BYTES, Secret,
+    ServerConfig, credential_keys, needs_currency,
+};
 use crate::domain::{BackendKind, BackendName};
 use crate::error::{Error, Result};
 use crate::sandbox::{SANDBOX_CREDENTIAL, Sandbox, SandboxKind, SandboxOptions, start_local};
@@ -43,7 +46,8 @@ pub fn backend_config(sandbox: &Sandbox) -> BackendConfig {
         base_url: sandbox.base_url.clone(),
         timeout: crate::config::DEFAULT_BACKEND_TIMEOUT,
         currency: needs_currency(kind).then(|| "EUR".to_string()),
-        max_concurrency: 8,
+        max_concurrency: DEFAULT_MAX_CONCURRENCY,
+        max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         credentials: credential_keys(kind)
             .iter()
             .map(|k| (k.to_string(), Secret::new(SANDBOX_CREDENTIAL)))
@@ -67,35 +71,46 @@ pub async fn start_sandboxes(kinds: &[SandboxKind], options: &SandboxOptions) ->
     Ok(DemoStack { sandboxes, config })
 }
 
-/// The config as TOML, credentials included (they are the public sandbox value), for `demo --print-config`.
-pub fn config_toml(config: &Config) -> String {
-    let mut out = String::new();
-    out.push_str(&format!("[server]\nlisten = \"{}\"\n\n", config.server.listen));
-    out.push_str(&format!(
-        "[cache]\norder_ttl = \"{}\"\nlist_ttl = \"{}\"\nmax_orders = {}\nenabled = {}\n",
-        duration(config.cache.order_ttl),
-        duration(config.cache.list_ttl),
-        config.cache.max_orders,
-        config.cache.enabled
-    ));
-    for (name, backend) in &config.backends {
-        out.push_str(&format!("\n[backends.{name}]\nkind = \"{}\"\n", backend.kind));
-        out.push_str(&format!("base_url = \"{}\"\n", backend.base_url));
-        out.push_str(&format!("timeout = \"{}\"\n", duration(backend.timeout)));
-        if let Some(currency) = &backend.currency {
-            out.push_str(&format!("currency = \"{currency}\"\n"));
-        }
-        for key in credential_keys(backend.kind) {
-            out.push_str(&format!("{key} = \"{}\"\n", backend.credential(key).expose()));
-        }
+/// The config as TOML, credentials included (they are the public sandbox value), for `demo --print-config`:
+/// every `[server]` and `[cache]` key, and each backend's keys, so that `check-config` and `serve --config` read
+/// back the same config.
+pub fn config_toml(config: &Config) -> Result<String> {
+    /// The file's shape; backends as plain tables because [`Secret`] is deliberately not serializable.
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        server: &'a ServerConfig,
+        cache: &'a CacheConfig,
+        backends: BTreeMap<&'a str, toml::Table>,
     }
-    out
+    let backends =
+        config.backends.iter().map(|(name, backend)| (name.as_str(), backend_table(backend))).collect();
+    let file = File { server: &config.server, cache: &config.cache, backends };
+    toml::to_string(&file).map_err(|e| Error::Internal(format!("cannot write the demo config as TOML: {e}")))
 }
 
-/// A duration as config text: `"30s"` when whole seconds, else `"250ms"`.
-fn duration(d: std::time::Duration) -> String {
-    let ms = d.as_millis();
-    if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
+/// One `[backends.<name>]` table with every key of the backend.
+fn backend_table(backend: &BackendConfig) -> toml::Table {
+    let mut table = toml::Table::new();
+    let mut put = |key: &str, value: toml::Value| {
+        table.insert(key.to_string(), value);
+    };
+    put("kind", backend.kind.as_str().into());
+    put("base_url", backend.base_url.as_str().into());
+    put("timeout", humantime::format_duration(backend.timeout).to_string().into());
+    if let Some(currency) = &backend.currency {
+        put("currency", currency.as_str().into());
+    }
+    put("max_concurrency", count(backend.max_concurrency));
+    put("max_response_bytes", count(backend.max_response_bytes));
+    for key in credential_keys(backend.kind) {
+        put(key, backend.credential(key).expose().into());
+    }
+    table
+}
+
+/// A count as a TOML integer (TOML integers are i64; counts this large are not configurable anyway).
+fn count(n: usize) -> toml::Value {
+    toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -108,7 +123,7 @@ mod tests {
         let stack = start_sandboxes(&[SandboxKind::Vesuviopay, SandboxKind::Storeden], &Default::default())
             .await
             .unwrap();
-        let text = config_toml(&stack.config);
+        let text = config_toml(&stack.config).unwrap();
         assert!(text.contains("order_ttl = \"30s\""), "{text}");
         let parsed = Config::parse(&text, &|_| None).unwrap();
         assert_eq!(parsed, stack.config);

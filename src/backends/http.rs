@@ -406,6 +406,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             currency: None,
             max_concurrency: 1,
+            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
             credentials: Default::default(),
         };
         let secret = Secret::new("s3cr3t-key");
@@ -476,6 +477,7 @@ mod tests {
             timeout: Duration::from_secs(2),
             currency: None,
             max_concurrency: 1,
+            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
             credentials: Default::default(),
         };
         let client = HttpClient::new(&BackendName::parse("shop").unwrap(), &config, &[], |_| None).unwrap();
@@ -505,6 +507,7 @@ mod tests {
                 timeout: Duration::from_secs(1),
                 currency: None,
                 max_concurrency: 1,
+                max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
                 credentials: Default::default(),
             };
             HttpClient::new(&BackendName::parse("shop").unwrap(), &config, &[], |_| None).unwrap()
@@ -533,6 +536,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             currency: None,
             max_concurrency: 1,
+            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
             credentials: Default::default(),
         };
         assert!(matches!(

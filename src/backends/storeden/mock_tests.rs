@@ -112,6 +112,7 @@ async fn mock() -> (StoredenBackend, Calls) {
         timeout: Duration::from_secs(5),
         currency: Some("EUR".into()),
         max_concurrency: 4,
+        max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         credentials: [("key", "k"), ("exchange", "e")]
             .into_iter()
             .map(|(k, v)| (k.to_string(), Secret::new(v)))

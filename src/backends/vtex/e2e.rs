@@ -23,6 +23,7 @@ fn backend_for(sandbox: &Sandbox, token: &str) -> VtexBackend {
         timeout: Duration::from_secs(10),
         currency: None,
         max_concurrency: 8,
+        max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         credentials: BTreeMap::from([
             ("app_key".to_string(), Secret::new(SANDBOX_CREDENTIAL)),
             ("app_token".to_string(), Secret::new(token)),

@@ -26,6 +26,7 @@ fn config() -> BackendConfig {
         timeout: Duration::from_secs(1),
         currency: None,
         max_concurrency: 4,
+        max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         credentials: BTreeMap::from([
             ("app_key".to_string(), Secret::new("key")),
             ("app_token".to_string(), Secret::new("token")),

@@ -14,6 +14,7 @@ fn client() -> WixClient {
         timeout: Duration::from_secs(1),
         currency: None,
         max_concurrency: 2,
+        max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         credentials: BTreeMap::from([
             ("api_key".to_string(), Secret::new("key")),
             ("site_id".to_string(), Secret::new("site")),

@@ -430,6 +430,7 @@ mod tests {
             timeout: std::time::Duration::from_secs(1),
             currency: None,
             max_concurrency: 2,
+            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
             credentials: std::collections::BTreeMap::from([
                 ("api_key".to_string(), crate::config::Secret::new("key")),
                 ("site_id".to_string(), crate::config::Secret::new("site")),
