@@ -75,42 +75,49 @@ pub async fn start_sandboxes(kinds: &[SandboxKind], options: &SandboxOptions) ->
 /// every `[server]` and `[cache]` key, and each backend's keys, so that `check-config` and `serve --config` read
 /// back the same config.
 pub fn config_toml(config: &Config) -> Result<String> {
-    /// The file's shape; backends as plain tables because [`Secret`] is deliberately not serializable.
     #[derive(serde::Serialize)]
     struct File<'a> {
         server: &'a ServerConfig,
         cache: &'a CacheConfig,
-        backends: BTreeMap<&'a str, toml::Table>,
+        backends: BTreeMap<&'a str, PrintedBackend<'a>>,
     }
     let backends =
-        config.backends.iter().map(|(name, backend)| (name.as_str(), backend_table(backend))).collect();
+        config.backends.iter().map(|(name, backend)| (name.as_str(), PrintedBackend::new(backend))).collect();
     let file = File { server: &config.server, cache: &config.cache, backends };
     toml::to_string(&file).map_err(|e| Error::Internal(format!("cannot write the demo config as TOML: {e}")))
 }
 
-/// One `[backends.<name>]` table with every key of the backend.
-fn backend_table(backend: &BackendConfig) -> toml::Table {
-    let mut table = toml::Table::new();
-    let mut put = |key: &str, value: toml::Value| {
-        table.insert(key.to_string(), value);
-    };
-    put("kind", backend.kind.as_str().into());
-    put("base_url", backend.base_url.as_str().into());
-    put("timeout", humantime::format_duration(backend.timeout).to_string().into());
-    if let Some(currency) = &backend.currency {
-        put("currency", currency.as_str().into());
-    }
-    put("max_concurrency", count(backend.max_concurrency));
-    put("max_response_bytes", count(backend.max_response_bytes));
-    for key in credential_keys(backend.kind) {
-        put(key, backend.credential(key).expose().into());
-    }
-    table
+/// A `[backends.<name>]` table as printed, keys in the example's order. Its own type because [`Secret`] is
+/// deliberately not serializable: the sandbox credentials are exposed here, and only here.
+#[derive(serde::Serialize)]
+struct PrintedBackend<'a> {
+    kind: &'static str,
+    base_url: &'a str,
+    timeout: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<&'a str>,
+    max_concurrency: usize,
+    max_response_bytes: usize,
+    #[serde(flatten)]
+    credentials: BTreeMap<&'a str, &'a str>,
 }
 
-/// A count as a TOML integer (TOML integers are i64; counts this large are not configurable anyway).
-fn count(n: usize) -> toml::Value {
-    toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+impl<'a> PrintedBackend<'a> {
+    fn new(backend: &'a BackendConfig) -> Self {
+        PrintedBackend {
+            kind: backend.kind.as_str(),
+            base_url: &backend.base_url,
+            timeout: humantime::format_duration(backend.timeout).to_string(),
+            currency: backend.currency.as_deref(),
+            max_concurrency: backend.max_concurrency,
+            max_response_bytes: backend.max_response_bytes,
+            credentials: backend
+                .credentials
+                .iter()
+                .map(|(key, secret)| (key.as_str(), secret.expose()))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -125,4 +125,8 @@ fn syntax_error(text: &str, error: &toml::de::Error) -> String {
 }
 
 #[cfg(test)]
+mod keys_tests;
+#[cfg(test)]
+mod problems_tests;
+#[cfg(test)]
 mod tests;
