@@ -20,7 +20,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// One `[backends.<name>]` table as written in the file. The name (`[a-z0-9-]+`) prefixes every order id of the
 /// backend. Credentials are accepted only for their kind (see [`credential_keys`]); every string may be `${VAR}`.
-#[derive(Debug, Deserialize)]
+/// No `Debug`: `base_url` may hold a `user:password@` that only [`BackendConfig`]'s `Debug` redacts.
+#[derive(Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BackendEntry {
     /// The vendor API: `vtex`, `wix`, `storeden`, `vesuviopay` or `merchantpro`. Required.

@@ -185,3 +185,13 @@ fn bad_backend_name_does_not_hide_other_problems() {
     assert!(has(&problems, "backends.ok.site_id: missing"), "{problems:#?}");
     assert_eq!(problems.len(), 5, "{problems:#?}");
 }
+
+// Redaction replaces the userinfo of every URL in a text and leaves the rest, addresses without a scheme included.
+#[test]
+fn redact_userinfo_in_text() {
+    let text = "\"https://a:b@x.example/p?q=1\" then http://x.example/u@v and `ftp://only-user@h` to bob@mail.example";
+    assert_eq!(
+        redact_userinfo(text),
+        "\"https://***@x.example/p?q=1\" then http://x.example/u@v and `ftp://***@h` to bob@mail.example"
+    );
+}
