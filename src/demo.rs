@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{BackendConfig, Config, Secret, credential_keys, needs_currency};
+use crate::config::{
+    BackendConfig, CacheConfig, Config, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RESPONSE_BYTES, Secret,
+    ServerConfig, credential_keys, needs_currency,
+};
 use crate::domain::{BackendKind, BackendName};
 use crate::error::{Error, Result};
 use crate::sandbox::{SANDBOX_CREDENTIAL, Sandbox, SandboxKind, SandboxOptions, start_local};
@@ -43,8 +46,8 @@ pub fn backend_config(sandbox: &Sandbox) -> BackendConfig {
         base_url: sandbox.base_url.clone(),
         timeout: crate::config::DEFAULT_BACKEND_TIMEOUT,
         currency: needs_currency(kind).then(|| "EUR".to_string()),
-        max_concurrency: 8,
-        max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
+        max_concurrency: DEFAULT_MAX_CONCURRENCY,
+        max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         credentials: credential_keys(kind)
             .iter()
             .map(|k| (k.to_string(), Secret::new(SANDBOX_CREDENTIAL)))
@@ -68,35 +71,53 @@ pub async fn start_sandboxes(kinds: &[SandboxKind], options: &SandboxOptions) ->
     Ok(DemoStack { sandboxes, config })
 }
 
-/// The config as TOML, credentials included (they are the public sandbox value), for `demo --print-config`.
-pub fn config_toml(config: &Config) -> String {
-    let mut out = String::new();
-    out.push_str(&format!("[server]\nlisten = \"{}\"\n\n", config.server.listen));
-    out.push_str(&format!(
-        "[cache]\norder_ttl = \"{}\"\nlist_ttl = \"{}\"\nmax_orders = {}\nenabled = {}\n",
-        duration(config.cache.order_ttl),
-        duration(config.cache.list_ttl),
-        config.cache.max_orders,
-        config.cache.enabled
-    ));
-    for (name, backend) in &config.backends {
-        out.push_str(&format!("\n[backends.{name}]\nkind = \"{}\"\n", backend.kind));
-        out.push_str(&format!("base_url = \"{}\"\n", backend.base_url));
-        out.push_str(&format!("timeout = \"{}\"\n", duration(backend.timeout)));
-        if let Some(currency) = &backend.currency {
-            out.push_str(&format!("currency = \"{currency}\"\n"));
-        }
-        for key in credential_keys(backend.kind) {
-            out.push_str(&format!("{key} = \"{}\"\n", backend.credential(key).expose()));
-        }
+/// The config as TOML, credentials included (they are the public sandbox value), for `demo --print-config`:
+/// every `[server]` and `[cache]` key, and each backend's keys, so that `check-config` and `serve --config` read
+/// back the same config.
+pub fn config_toml(config: &Config) -> Result<String> {
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        server: &'a ServerConfig,
+        cache: &'a CacheConfig,
+        backends: BTreeMap<&'a str, PrintedBackend<'a>>,
     }
-    out
+    let backends =
+        config.backends.iter().map(|(name, backend)| (name.as_str(), PrintedBackend::new(backend))).collect();
+    let file = File { server: &config.server, cache: &config.cache, backends };
+    toml::to_string(&file).map_err(|e| Error::Internal(format!("cannot write the demo config as TOML: {e}")))
 }
 
-/// A duration as config text: `"30s"` when whole seconds, else `"250ms"`.
-fn duration(d: std::time::Duration) -> String {
-    let ms = d.as_millis();
-    if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
+/// A `[backends.<name>]` table as printed, keys in the example's order. Its own type because [`Secret`] is
+/// deliberately not serializable: the sandbox credentials are exposed here, and only here.
+#[derive(serde::Serialize)]
+struct PrintedBackend<'a> {
+    kind: &'static str,
+    base_url: &'a str,
+    timeout: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<&'a str>,
+    max_concurrency: usize,
+    max_response_bytes: usize,
+    #[serde(flatten)]
+    credentials: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> PrintedBackend<'a> {
+    fn new(backend: &'a BackendConfig) -> Self {
+        PrintedBackend {
+            kind: backend.kind.as_str(),
+            base_url: &backend.base_url,
+            timeout: humantime::format_duration(backend.timeout).to_string(),
+            currency: backend.currency.as_deref(),
+            max_concurrency: backend.max_concurrency,
+            max_response_bytes: backend.max_response_bytes,
+            credentials: backend
+                .credentials
+                .iter()
+                .map(|(key, secret)| (key.as_str(), secret.expose()))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -109,7 +130,7 @@ mod tests {
         let stack = start_sandboxes(&[SandboxKind::Vesuviopay, SandboxKind::Storeden], &Default::default())
             .await
             .unwrap();
-        let text = config_toml(&stack.config);
+        let text = config_toml(&stack.config).unwrap();
         assert!(text.contains("order_ttl = \"30s\""), "{text}");
         let parsed = Config::parse(&text, &|_| None).unwrap();
         assert_eq!(parsed, stack.config);

@@ -39,7 +39,8 @@ enum Command {
         /// Milliseconds each sandbox waits before answering.
         #[arg(long, default_value_t = 0)]
         latency: u64,
-        /// Print the TOML config the demo runs with (usable with `serve --config`).
+        /// Print the TOML config the demo runs with to stdout (usable with `serve --config`); everything else the
+        /// demo prints goes to stderr.
         #[arg(long)]
         print_config: bool,
     },
@@ -86,7 +87,13 @@ fn config_path(given: Option<PathBuf>) -> PathBuf {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,ordergraph=info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    // Logs go to stderr: stdout carries only a command's output (the SDL, the demo's config).
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
 }
 
 fn main() -> ExitCode {
@@ -142,10 +149,12 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             let mut stack = demo::start_sandboxes(&SandboxKind::ALL, &options).await?;
             stack.config.server.listen = listen;
             if print_config {
-                println!("# ordergraph demo config\n{}", demo::config_toml(&stack.config));
+                // Only TOML on stdout, so that `demo --print-config > demo.toml` writes a usable file.
+                print!("# ordergraph demo config\n{}", demo::config_toml(&stack.config)?);
+                std::io::Write::flush(&mut std::io::stdout())?;
             }
             for sandbox in &stack.sandboxes {
-                println!("sandbox {:<12} {}", sandbox.kind.as_str(), sandbox.base_url);
+                eprintln!("sandbox {:<12} {}", sandbox.kind.as_str(), sandbox.base_url);
             }
             serve(stack.config.clone()).await
         }
@@ -157,7 +166,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let engine = Arc::new(Engine::new(registry, &config));
     let listener = TcpListener::bind(&config.server.listen).await?;
     let addr = listener.local_addr()?;
-    println!("ordergraph: GraphiQL at http://{addr}/  (GraphQL endpoint http://{addr}/graphql)");
+    eprintln!("ordergraph: GraphiQL at http://{addr}/  (GraphQL endpoint http://{addr}/graphql)");
     server::run(listener, engine, &config, server::shutdown_signal()).await?;
     Ok(())
 }

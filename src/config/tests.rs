@@ -1,4 +1,7 @@
+use std::time::Duration;
+
 use super::*;
+use crate::domain::BackendKind;
 
 fn env(name: &str) -> Option<String> {
     match name {
@@ -112,10 +115,10 @@ currency = "EUR"
     );
 }
 
-// Bad durations name the key and say what is expected.
+// Bad durations name the key and say what is expected (humantime reads "30 seconds", not "half a minute").
 #[test]
 fn bad_durations_are_reported() {
-    let text = "[cache]\norder_ttl = \"30 seconds\"\nlist_ttl = \"0s\"\n[server]\nrequest_timeout = 5\n";
+    let text = "[cache]\norder_ttl = \"half a minute\"\nlist_ttl = \"0s\"\n[server]\nrequest_timeout = 5\n";
     let problems = problems(text);
     assert!(problems.iter().any(|p| p.starts_with("cache.order_ttl: invalid duration")), "{problems:?}");
     assert!(
@@ -123,7 +126,9 @@ fn bad_durations_are_reported() {
         "{problems:?}"
     );
     assert!(
-        problems.iter().any(|p| p.starts_with("server.request_timeout: expected a string")),
+        problems
+            .iter()
+            .any(|p| p.starts_with("server.request_timeout:") && p.contains("expected a duration string")),
         "{problems:?}"
     );
 }
