@@ -9,6 +9,9 @@ use std::time::Duration;
 use crate::domain::{BackendKind, BackendName};
 use crate::error::Error;
 
+mod cors;
+pub use cors::CorsConfig;
+
 /// Default listen address of `serve` and `demo`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default time a request may take across all backends.
@@ -84,6 +87,10 @@ pub struct ServerConfig {
     pub introspection: bool,
     /// Whether GraphiQL is served at `/` and `GET /graphql`.
     pub graphiql: bool,
+    /// `[server.cors]`: which browser origins may call the API.
+    pub cors: CorsConfig,
+    /// A folder holding GraphiQL's assets (served under `/graphiql/assets/`); `None` loads them from a CDN.
+    pub graphiql_assets: Option<std::path::PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -99,6 +106,8 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             introspection: true,
             graphiql: true,
+            cors: CorsConfig::default(),
+            graphiql_assets: None,
         }
     }
 }
@@ -178,6 +187,8 @@ const SERVER_KEYS: &[&str] = &[
     "max_body_bytes",
     "introspection",
     "graphiql",
+    "cors",
+    "graphiql_assets",
 ];
 const CACHE_KEYS: &[&str] = &["order_ttl", "list_ttl", "max_orders", "enabled"];
 const BACKEND_KEYS: &[&str] = &["kind", "base_url", "timeout", "currency", "max_concurrency"];
@@ -370,6 +381,10 @@ fn parse_server(
             "max_body_bytes" => server.max_body_bytes = as_usize(problems).unwrap_or(server.max_body_bytes),
             "introspection" => server.introspection = bool_value(&path, value, problems).unwrap_or(true),
             "graphiql" => server.graphiql = bool_value(&path, value, problems).unwrap_or(true),
+            "cors" => server.cors = cors::parse(&path, value, env, problems),
+            "graphiql_assets" => {
+                server.graphiql_assets = string_value(&path, value, env, problems).map(Into::into)
+            }
             _ => problems.push(unknown(&path, SERVER_KEYS)),
         }
     }
