@@ -14,7 +14,7 @@ use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLWebSocket};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{RawQuery, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -64,6 +64,7 @@ pub(super) async fn get(
     headers: HeaderMap,
     websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     protocol: Result<GraphQLProtocol, StatusCode>,
+    RawQuery(parameters): RawQuery,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     let media = Media::accepted(&headers);
@@ -76,12 +77,15 @@ pub(super) async fn get(
             }
         };
     }
-    let request = match request {
+    let mut request = match request {
         Ok(request) => request.into_inner(),
         Err(GraphQLRejection(error)) => {
             return Answer::http_error(StatusCode::BAD_REQUEST, &error.to_string()).into_response(media);
         }
     };
+    if request.operation_name.is_none() {
+        request.operation_name = operation_name(parameters.as_deref().unwrap_or(""));
+    }
     if request.query.is_empty() && !request.extensions.0.contains_key("persistedQuery") {
         let browser = headers
             .get(header::ACCEPT)
@@ -95,6 +99,17 @@ pub(super) async fn get(
     }
     let response = execute(&state, request.data(QueriesOnly)).await;
     Answer::single(response).into_response(media)
+}
+
+/// The `operationName` parameter of a GET. async-graphql's query-string parser reads it as `operation_name`
+/// only; the GraphQL-over-HTTP spec names it `operationName`.
+fn operation_name(parameters: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Parameters {
+        #[serde(rename = "operationName")]
+        operation_name: Option<String>,
+    }
+    serde_urlencoded::from_str::<Parameters>(parameters).ok()?.operation_name.filter(|name| !name.is_empty())
 }
 
 /// Serves GraphQL over the upgraded connection; each connection gets its own DataLoader.
@@ -123,6 +138,19 @@ async fn answer_post(state: &AppState, body: &Bytes) -> Answer {
             return Answer::http_error(StatusCode::BAD_REQUEST, &message);
         }
     };
+    let requests = match &batch {
+        BatchRequest::Single(request) => std::slice::from_ref(request),
+        BatchRequest::Batch(requests) => requests.as_slice(),
+    };
+    if requests
+        .iter()
+        .any(|request| request.query.is_empty() && !request.extensions.0.contains_key("persistedQuery"))
+    {
+        return Answer::http_error(
+            StatusCode::BAD_REQUEST,
+            "the body is not a GraphQL request: it has no `query`",
+        );
+    }
     match batch {
         BatchRequest::Single(request) => Answer::single(execute(state, request).await),
         BatchRequest::Batch(requests) => {

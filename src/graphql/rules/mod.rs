@@ -240,6 +240,110 @@ fn add_code(error: &mut ServerError) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    struct Root;
+
+    #[Object]
+    impl Root {
+        async fn ok(&self) -> i32 {
+            1
+        }
+        async fn fails(&self) -> async_graphql::Result<Option<i32>> {
+            Err("nullable root".into())
+        }
+        async fn required(&self) -> async_graphql::Result<i32> {
+            Err("non-null root".into())
+        }
+        async fn parent(&self) -> Option<Parent> {
+            Some(Parent)
+        }
+        async fn items(&self) -> Vec<Option<Parent>> {
+            vec![Some(Parent), Some(Parent)]
+        }
+        async fn strict(&self) -> Option<Vec<Parent>> {
+            Some(vec![Parent])
+        }
+        async fn slow(&self) -> i32 {
+            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+            2
+        }
+    }
+
+    struct Parent;
+
+    #[Object]
+    impl Parent {
+        async fn name(&self) -> &str {
+            "p"
+        }
+        async fn broken(&self) -> async_graphql::Result<i32> {
+            Err("non-null child".into())
+        }
+        async fn maybe(&self) -> async_graphql::Result<Option<i32>> {
+            Err("nullable child".into())
+        }
+    }
+
+    fn schema(rules: bool) -> Schema<Root, EmptyMutation, EmptySubscription> {
+        let builder = Schema::build(Root, EmptyMutation, EmptySubscription);
+        if rules {
+            builder.extension(Rules::new(&ServerConfig::default())).finish()
+        } else {
+            builder.finish()
+        }
+    }
+
+    async fn run(rules: bool, query: &str) -> serde_json::Value {
+        serde_json::to_value(schema(rules).execute(query).await).expect("JSON")
+    }
+
+    fn paths(response: &serde_json::Value) -> Vec<serde_json::Value> {
+        let mut paths: Vec<_> =
+            response["errors"].as_array().into_iter().flatten().map(|e| e["path"].clone()).collect();
+        paths.sort_by_key(|p| p.to_string());
+        paths
+    }
+
+    // async-graphql alone drops a failed field from its object; with the rules it is null, a failed non-null
+    // field nulls its nearest nullable parent (an object, a list item, a list), every error keeps its path,
+    // and a failed non-null root field nulls `data`.
+    #[tokio::test]
+    async fn failed_fields_become_null_up_to_a_nullable_parent() {
+        let query = "{ ok fails parent { name maybe } p2: parent { name broken } items { broken } strict { broken } }";
+        let bare = run(false, query).await;
+        assert!(bare["data"].get("fails").is_none(), "async-graphql drops the failed field: {bare}");
+        let response = run(true, query).await;
+        assert_eq!(
+            response["data"],
+            serde_json::json!({ "ok": 1, "fails": null, "parent": { "name": "p", "maybe": null }, "p2": null,
+                                "items": [null, null], "strict": null }),
+            "{response}"
+        );
+        let expected: Vec<serde_json::Value> = vec![
+            serde_json::json!(["fails"]),
+            serde_json::json!(["items", 0, "broken"]),
+            serde_json::json!(["items", 1, "broken"]),
+            serde_json::json!(["p2", "broken"]),
+            serde_json::json!(["parent", "maybe"]),
+            serde_json::json!(["strict", 0, "broken"]),
+        ];
+        assert_eq!(paths(&response), expected);
+        let root = run(true, "{ ok required }").await;
+        assert!(root["data"].is_null(), "{root}");
+        assert_eq!(paths(&root), [serde_json::json!(["required"])]);
+    }
+
+    // async-graphql alone answers root fields in the order they finish; with the rules, in the query's order.
+    #[tokio::test]
+    async fn root_fields_come_back_in_the_query_order() {
+        let keys = |response: &serde_json::Value| -> Vec<String> {
+            response["data"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+        };
+        let query = "{ late: slow ok ...F } fragment F on Root { other: ok }";
+        assert_eq!(keys(&run(false, query).await), ["ok", "other", "late"]);
+        assert_eq!(keys(&run(true, query).await), ["late", "ok", "other"]);
+    }
 
     // Root fields are put in the given order; fields it does not name keep theirs, after it; a null `data`
     // is left alone.
