@@ -1,5 +1,5 @@
-//! The HTTP server: `/graphql` ([`graphql`]: POST and GET, batches, the WebSocket endpoint), GraphiQL at `/`
-//! ([`graphiql`]), `/healthz`, `/readyz`, `/metrics`; tower-http layers for request ids, tracing, CORS,
+//! The HTTP server: `/graphql` (`graphql`: POST and GET, batches, the WebSocket endpoint), GraphiQL at `/`
+//! (`graphiql`), `/healthz`, `/readyz`, `/metrics`; tower-http layers for request ids, tracing, CORS,
 //! compression and the body limit; graceful shutdown; and the tokio runtime it runs on.
 
 mod graphiql;

@@ -5,7 +5,7 @@
 //!   nothing to refuse), nesting within the recursion limit, no fragment cycle, no `__schema`/`__type` when
 //!   introspection is off, required variables given, and only queries when the request came over GET
 //!   ([`QueriesOnly`]; refused with [`NotAQuery`] as the error's source, which the server turns into 405);
-//! - during execution: failed fields become `null` with their error ([`nulls`]), and root fields are answered
+//! - during execution: failed fields become `null` with their error (`nulls`), and root fields are answered
 //!   in the query's order (async-graphql resolves them concurrently and writes each as it finishes);
 //! - on the response: every error gets `extensions.code` (`QUERY_TOO_COMPLEX` for limits, `BAD_USER_INPUT`
 //!   for parse and validation errors, `PERSISTED_QUERY_NOT_FOUND` for an unknown persisted-query hash).
