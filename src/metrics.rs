@@ -1,164 +1,245 @@
-//! Prometheus metrics: request counts and latency histograms per GraphQL operation and per backend call,
-//! cache hits and misses. A small hand-rolled registry (a few label sets, fixed buckets) rendered as the
-//! Prometheus text format at `GET /metrics`.
+//! Prometheus metrics with the `metrics` crate: one [`Metrics`] handle over a `PrometheusRecorder` of its own
+//! (no global recorder), handed to the parts that record: the HTTP edge (GraphQL requests, requests in flight),
+//! the backend HTTP clients (calls by backend, [`BackendOp`] and outcome) and the engine's caches (lookups and
+//! sizes). `GET /metrics` renders it in the Prometheus text format.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Histogram bucket bounds, in seconds.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+use metrics::{Counter, Gauge, Histogram, Key, Label, Metadata, Recorder};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 
-#[derive(Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum_micros: u64,
-    count: u64,
+/// GraphQL requests by operation and outcome (`ok`, `error`).
+pub const GRAPHQL_REQUEST_SECONDS: &str = "ordergraph_graphql_request_duration_seconds";
+/// Calls to backends by backend, operation ([`BackendOp`]) and outcome (`ok` or an error code).
+pub const BACKEND_CALL_SECONDS: &str = "ordergraph_backend_call_duration_seconds";
+/// Failed backend operations by backend, operation and code, a row of a page that does not decode included.
+pub const BACKEND_ERRORS: &str = "ordergraph_backend_errors_total";
+/// Cache lookups by cache (`order`, `list`) and result (`hit`, `miss`).
+pub const CACHE_LOOKUPS: &str = "ordergraph_cache_lookups_total";
+/// Entries held by each cache.
+pub const CACHE_ENTRIES: &str = "ordergraph_cache_entries";
+/// HTTP requests being served.
+pub const IN_FLIGHT: &str = "ordergraph_http_requests_in_flight";
+/// Always 1, labelled with the version.
+pub const BUILD_INFO: &str = "ordergraph_build_info";
+
+/// Most distinct GraphQL operation names kept as labels; beyond it (names come from clients) they count as
+/// `other`, so a client cannot grow the series without bound.
+pub const MAX_OPERATION_NAMES: usize = 200;
+
+/// Histogram buckets in seconds, cut at the request timeout (which is the last bucket).
+const BUCKETS: [f64; 14] =
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+
+/// What a backend call does, the same words for every adapter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BackendOp {
+    /// A page of orders (and the directory reads a page needs, such as Wix's tag names).
+    List,
+    /// One order by id.
+    Get,
+    /// Several orders by id in one call.
+    GetMany,
+    /// A change: status, cancel, tags, link.
+    Mutate,
 }
 
-impl Histogram {
-    fn observe(&mut self, duration: Duration) {
-        let secs = duration.as_secs_f64();
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if secs <= *bound {
-                self.counts[i] += 1;
-            }
+impl BackendOp {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendOp::List => "list",
+            BackendOp::Get => "get",
+            BackendOp::GetMany => "get_many",
+            BackendOp::Mutate => "mutate",
         }
-        self.sum_micros += duration.as_micros() as u64;
-        self.count += 1;
     }
 }
 
-/// Label values and their histogram. A short list scanned by `&str` comparison: the label sets are few, and
-/// a hit costs no allocation (a map keyed by owned strings would allocate the key on every observation).
-type Series<const N: usize> = Vec<([String; N], Histogram)>;
-
-/// Most label sets kept per metric; beyond it (operation names come from clients) they count as `other`.
-const MAX_SERIES: usize = 200;
-
-fn observe<const N: usize>(series: &Mutex<Series<N>>, labels: [&str; N], duration: Duration) {
-    let mut series = lock(series);
-    let labels = if series.len() >= MAX_SERIES
-        && !series.iter().any(|(l, _)| l.iter().zip(&labels).all(|(a, b)| a == b))
-    {
-        ["other"; N]
-    } else {
-        labels
-    };
-    match series.iter_mut().find(|(l, _)| l.iter().zip(labels.iter()).all(|(a, b)| a == b)) {
-        Some((_, h)) => h.observe(duration),
-        None => {
-            let mut h = Histogram::default();
-            h.observe(duration);
-            series.push((labels.map(str::to_string), h));
-        }
-    }
-}
-
-/// The process's metrics.
-#[derive(Default)]
+/// The process's metrics; cloning shares them.
+#[derive(Clone)]
 pub struct Metrics {
-    graphql: Mutex<Series<2>>,
-    backend: Mutex<Series<3>>,
-    cache: Mutex<BTreeMap<(String, String), u64>>,
+    inner: Arc<Inner>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+struct Inner {
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
+    operations: Mutex<HashSet<String>>,
+    in_flight: Gauge,
 }
 
-/// The process-wide metrics.
-pub fn global() -> &'static Metrics {
-    static METRICS: OnceLock<Metrics> = OnceLock::new();
-    METRICS.get_or_init(Metrics::default)
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
 }
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new(crate::config::DEFAULT_REQUEST_TIMEOUT)
+    }
+}
+
+/// Metadata for every metric (the recorder keeps none of it but the name).
+static METADATA: Metadata<'static> = Metadata::new(module_path!(), metrics::Level::INFO, None);
 
 impl Metrics {
+    /// Metrics whose histogram buckets end at `request_timeout`, the longest a request or a call can take.
+    pub fn new(request_timeout: Duration) -> Self {
+        let timeout = request_timeout.as_secs_f64();
+        let mut buckets: Vec<f64> = BUCKETS.iter().copied().filter(|b| *b < timeout).collect();
+        buckets.push(timeout);
+        let recorder = match PrometheusBuilder::new().set_buckets(&buckets) {
+            Ok(builder) => builder.build_recorder(),
+            // Only an empty bucket list is refused, and there is always the timeout.
+            Err(_) => PrometheusBuilder::new().build_recorder(),
+        };
+        let handle = recorder.handle();
+        let in_flight = recorder.register_gauge(&Key::from_name(IN_FLIGHT), &METADATA);
+        in_flight.set(0.0);
+        let version = Label::new("version", env!("CARGO_PKG_VERSION"));
+        recorder.register_gauge(&Key::from_parts(BUILD_INFO, vec![version]), &METADATA).set(1.0);
+        Metrics { inner: Arc::new(Inner { recorder, handle, operations: Mutex::default(), in_flight }) }
+    }
+
+    fn histogram(&self, name: &'static str, labels: Vec<Label>) -> Histogram {
+        self.inner.recorder.register_histogram(&Key::from_parts(name, labels), &METADATA)
+    }
+
+    fn counter(&self, name: &'static str, labels: Vec<Label>) -> Counter {
+        self.inner.recorder.register_counter(&Key::from_parts(name, labels), &METADATA)
+    }
+
     /// Records one GraphQL request: operation name (or `anonymous`) and outcome (`ok`, `error`).
-    pub fn graphql_request(&self, operation: &str, outcome: &str, duration: Duration) {
-        observe(&self.graphql, [operation, outcome], duration);
+    pub fn graphql_request(&self, operation: &str, outcome: &'static str, duration: Duration) {
+        let operation = self.operation_label(operation);
+        let labels = vec![Label::new("operation", operation), Label::new("outcome", outcome)];
+        self.histogram(GRAPHQL_REQUEST_SECONDS, labels).record(duration.as_secs_f64());
     }
 
-    /// Records one backend call: backend name, operation (`list`, `get`, `cancel`, …), outcome (`ok` or an
-    /// error code).
-    pub fn backend_call(&self, backend: &str, operation: &str, outcome: &str, duration: Duration) {
-        observe(&self.backend, [backend, operation, outcome], duration);
+    /// `operation` when it is known or there is room for it, else `other`.
+    fn operation_label(&self, operation: &str) -> String {
+        let mut seen = self.inner.operations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.contains(operation) {
+            return operation.to_string();
+        }
+        if seen.len() < MAX_OPERATION_NAMES {
+            seen.insert(operation.to_string());
+            return operation.to_string();
+        }
+        "other".to_string()
     }
 
-    /// Counts a cache lookup in `cache` (`order`, `list`) that hit or missed.
-    pub fn cache_lookup(&self, cache: &str, hit: bool) {
-        *lock(&self.cache)
-            .entry((cache.to_string(), if hit { "hit" } else { "miss" }.to_string()))
-            .or_default() += 1;
+    /// Records one backend call: backend name, what it did, outcome (`ok` or an error code such as
+    /// `BACKEND_ERROR` for a payload that does not decode).
+    pub fn backend_call(&self, backend: &str, op: BackendOp, outcome: &'static str, duration: Duration) {
+        let labels = vec![
+            Label::new("backend", backend.to_string()),
+            Label::new("operation", op.as_str()),
+            Label::new("outcome", outcome),
+        ];
+        self.histogram(BACKEND_CALL_SECONDS, labels).record(duration.as_secs_f64());
     }
 
-    /// The metrics in Prometheus text format.
+    /// Counts a failed backend operation: the call failed, or what it answered (a page's row, say) does not
+    /// decode.
+    pub fn backend_error(&self, backend: &str, op: BackendOp, code: &'static str) {
+        let labels = vec![
+            Label::new("backend", backend.to_string()),
+            Label::new("operation", op.as_str()),
+            Label::new("code", code),
+        ];
+        self.counter(BACKEND_ERRORS, labels).increment(1);
+    }
+
+    /// Counts a lookup in `cache` (`order`, `list`) that hit or missed.
+    pub fn cache_lookup(&self, cache: &'static str, hit: bool) {
+        let labels = vec![Label::new("cache", cache), Label::new("result", if hit { "hit" } else { "miss" })];
+        self.counter(CACHE_LOOKUPS, labels).increment(1);
+    }
+
+    /// Sets how many entries `cache` holds.
+    pub fn cache_entries(&self, cache: &'static str, entries: u64) {
+        let gauge = self
+            .inner
+            .recorder
+            .register_gauge(&Key::from_parts(CACHE_ENTRIES, vec![Label::new("cache", cache)]), &METADATA);
+        gauge.set(entries as f64);
+    }
+
+    /// Counts a request in flight until the guard is dropped.
+    pub fn request_started(&self) -> InFlight {
+        self.inner.in_flight.increment(1.0);
+        InFlight { gauge: self.inner.in_flight.clone() }
+    }
+
+    /// The metrics in the Prometheus text format.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        out.push_str(
-            "# HELP ordergraph_graphql_request_duration_seconds GraphQL requests by operation and outcome.\n",
-        );
-        out.push_str("# TYPE ordergraph_graphql_request_duration_seconds histogram\n");
-        let mut graphql = lock(&self.graphql).iter().map(|(l, h)| (l.clone(), h.clone())).collect::<Vec<_>>();
-        graphql.sort_by(|a, b| a.0.cmp(&b.0));
-        for ([op, outcome], h) in &graphql {
-            let labels = format!("operation=\"{}\",outcome=\"{}\"", escape(op), escape(outcome));
-            render_histogram(&mut out, "ordergraph_graphql_request_duration_seconds", &labels, h);
-        }
-        out.push_str("# HELP ordergraph_backend_call_duration_seconds Calls to backends by backend, operation and outcome.\n");
-        out.push_str("# TYPE ordergraph_backend_call_duration_seconds histogram\n");
-        let mut backend = lock(&self.backend).iter().map(|(l, h)| (l.clone(), h.clone())).collect::<Vec<_>>();
-        backend.sort_by(|a, b| a.0.cmp(&b.0));
-        for ([backend, op, outcome], h) in &backend {
-            let labels = format!(
-                "backend=\"{}\",operation=\"{}\",outcome=\"{}\"",
-                escape(backend),
-                escape(op),
-                escape(outcome)
-            );
-            render_histogram(&mut out, "ordergraph_backend_call_duration_seconds", &labels, h);
-        }
-        out.push_str("# HELP ordergraph_cache_lookups_total Cache lookups by cache and result.\n");
-        out.push_str("# TYPE ordergraph_cache_lookups_total counter\n");
-        for ((cache, result), n) in lock(&self.cache).iter() {
-            let _ =
-                writeln!(out, "ordergraph_cache_lookups_total{{cache=\"{cache}\",result=\"{result}\"}} {n}");
-        }
-        out
+        self.inner.handle.render()
     }
 }
 
-fn escape(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+/// A request in flight ([`Metrics::request_started`]); dropping it ends the count.
+#[derive(Debug)]
+pub struct InFlight {
+    gauge: Gauge,
 }
 
-fn render_histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
-    for (bound, count) in BUCKETS.iter().zip(h.counts.iter()) {
-        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {count}");
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.gauge.decrement(1.0);
     }
-    let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
-    let _ = writeln!(out, "{name}_sum{{{labels}}} {}", h.sum_micros as f64 / 1e6);
-    let _ = writeln!(out, "{name}_count{{{labels}}} {}", h.count);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    // Observations land in their label set; client-chosen operation names cannot grow the series without bound.
+    // Each kind of observation is rendered with its labels; the buckets end at the request timeout.
     #[test]
-    fn series_are_bounded() {
-        let metrics = Metrics::default();
-        for i in 0..(MAX_SERIES + 50) {
-            metrics.graphql_request(&format!("op{i}"), "ok", Duration::from_millis(3));
-        }
-        metrics.backend_call("shop", "list", "ok", Duration::from_millis(30));
+    fn renders_what_was_recorded() {
+        let metrics = Metrics::new(Duration::from_secs(15));
+        metrics.graphql_request("Orders", "ok", Duration::from_millis(3));
+        metrics.backend_call("shop", BackendOp::List, "ok", Duration::from_millis(30));
+        metrics.backend_call("shop", BackendOp::Get, "BACKEND_ERROR", Duration::from_millis(2));
+        metrics.backend_error("shop", BackendOp::List, "BACKEND_ERROR");
         metrics.cache_lookup("order", true);
+        metrics.cache_entries("order", 7);
         let text = metrics.render();
-        assert!(text.contains("operation=\"other\",outcome=\"other\""));
-        assert!(text.contains("ordergraph_backend_call_duration_seconds_count{backend=\"shop\",operation=\"list\",outcome=\"ok\"} 1"));
-        assert!(text.contains("ordergraph_cache_lookups_total{cache=\"order\",result=\"hit\"} 1"));
-        assert_eq!(lock(&metrics.graphql).len(), MAX_SERIES + 1);
+        assert!(text.contains(r#"ordergraph_build_info{version=""#), "{text}");
+        assert!(
+            text.contains(r#"ordergraph_backend_call_duration_seconds_count{backend="shop",operation="list",outcome="ok"} 1"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"outcome="BACKEND_ERROR""#), "{text}");
+        assert!(
+            text.contains(
+                r#"ordergraph_backend_errors_total{backend="shop",operation="list",code="BACKEND_ERROR"} 1"#
+            ),
+            "{text}"
+        );
+        assert!(text.contains(r#"ordergraph_cache_lookups_total{cache="order",result="hit"} 1"#), "{text}");
+        assert!(text.contains(r#"ordergraph_cache_entries{cache="order"} 7"#), "{text}");
+        assert!(text.contains(r#"le="15""#), "the last bucket is the timeout: {text}");
+        assert!(!text.contains(r#"le="30""#), "no bucket beyond the timeout: {text}");
+    }
+
+    // Client-chosen operation names cannot grow the series without bound; the in-flight gauge follows guards.
+    #[test]
+    fn operation_names_are_bounded_and_in_flight_counts() {
+        let metrics = Metrics::default();
+        for i in 0..(MAX_OPERATION_NAMES + 50) {
+            metrics.graphql_request(&format!("op{i}"), "ok", Duration::from_millis(1));
+        }
+        let text = metrics.render();
+        assert!(text.contains(r#"operation="other""#), "{text}");
+        assert!(!text.contains(&format!(r#"operation="op{}""#, MAX_OPERATION_NAMES + 10)));
+        let guard = metrics.request_started();
+        assert!(metrics.render().contains("ordergraph_http_requests_in_flight 1"));
+        drop(guard);
+        assert!(metrics.render().contains("ordergraph_http_requests_in_flight 0"));
     }
 }

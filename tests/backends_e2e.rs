@@ -103,7 +103,8 @@ async fn every_order_readable_with_exact_money() {
 }
 
 // A backend sending malformed JSON gives a BACKEND_ERROR naming it and where the JSON broke; a rate-limited
-// one gives RATE_LIMITED; the other backends' orders still come back.
+// one gives RATE_LIMITED; the other backends' orders still come back; `/metrics` counts both as errors of
+// their `list` operation and the others' calls as ok.
 #[tokio::test]
 async fn malformed_and_rate_limited_backends() {
     let stack = Stack::start_with(&SandboxKind::ALL, options(10), |c| c.cache.enabled = false).await;
@@ -125,6 +126,16 @@ async fn malformed_and_rate_limited_backends() {
         nodes.iter().map(|n| n["id"].as_str().unwrap().split(':').next().unwrap()).collect();
     assert_eq!(backends.into_iter().collect::<Vec<_>>(), ["vesuviopay", "vtex", "wix"]);
     assert!(!response.to_string().contains("{\"data\": [ {"), "no raw body in errors");
+    let metrics =
+        stack.http().get(format!("{}/metrics", stack.url)).send().await.unwrap().text().await.unwrap();
+    for line in [
+        r#"ordergraph_backend_errors_total{backend="merchantpro",operation="list",code="BACKEND_ERROR"} 1"#,
+        r#"ordergraph_backend_errors_total{backend="storeden",operation="list",code="RATE_LIMITED"} 1"#,
+        r#"ordergraph_backend_call_duration_seconds_count{backend="vtex",operation="list",outcome="ok"}"#,
+        r#"ordergraph_backend_call_duration_seconds_count{backend="merchantpro",operation="list",outcome="BACKEND_ERROR"} 1"#,
+    ] {
+        assert!(metrics.contains(line), "{line} missing from:\n{metrics}");
+    }
 }
 
 // VTEX and Wix failures through the gateway: bad credentials are UNAUTHENTICATED, an empty Wix 5xx is

@@ -132,9 +132,27 @@ async fn http_surface() {
     let json: serde_json::Value =
         get("/graphql?query=%7Bbackends%7Bname%7D%7D").send().await.unwrap().json().await.unwrap();
     assert_eq!(json["data"]["backends"][0]["name"], "vesuviopay");
-    let _ = stack.gql("{ backends { name } }", json!({})).await;
+    let _ = stack.gql("query Named { orders(first: 2) { nodes { id } } }", json!({})).await;
+    let id = stack.gql("{ orders(first: 1) { nodes { id } } }", json!({})).await["data"]["orders"]["nodes"]
+        [0]["id"]
+        .clone();
+    let _ = stack.gql("query($id: ID!) { order(id: $id) { number } }", json!({ "id": id })).await;
     let metrics = get("/metrics").send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("ordergraph_graphql_request_duration_seconds_count"), "{metrics}");
+    for line in [
+        r#"ordergraph_graphql_request_duration_seconds_count{operation="Named",outcome="ok"} 1"#,
+        r#"ordergraph_backend_call_duration_seconds_count{backend="vesuviopay",operation="list",outcome="ok"}"#,
+        r#"ordergraph_cache_lookups_total{cache="list",result="miss"}"#,
+        r#"ordergraph_cache_entries{cache="list"}"#,
+        r#"ordergraph_build_info{version=""#,
+        "ordergraph_http_requests_in_flight 1",
+        r#"le="15""#,
+    ] {
+        assert!(metrics.contains(line), "{line} missing from:\n{metrics}");
+    }
+    assert!(
+        !metrics.contains(r#"ordergraph_cache_entries{cache="order"} 0"#),
+        "the order read is cached: {metrics}"
+    );
 }
 
 // The same document answers the same every time, concurrently or not, and its variables are checked on every

@@ -9,6 +9,7 @@ use moka::future::Cache as MokaCache;
 use crate::config::CacheConfig;
 use crate::domain::{BackendName, ListPage, ListRow, Order, OrderId};
 use crate::error::Error;
+use crate::metrics::Metrics;
 
 /// Key of a cached list page.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -48,15 +49,17 @@ impl From<ListPage> for SharedPage {
 #[derive(Clone)]
 pub struct Cache {
     enabled: bool,
+    metrics: Metrics,
     orders: MokaCache<OrderId, Arc<Order>>,
     lists: MokaCache<ListKey, Arc<SharedPage>>,
 }
 
 impl Cache {
-    /// Builds the caches from `[cache]`.
-    pub fn new(config: &CacheConfig) -> Self {
+    /// Builds the caches from `[cache]`; lookups are counted in `metrics`.
+    pub fn new(config: &CacheConfig, metrics: Metrics) -> Self {
         Cache {
             enabled: config.enabled,
+            metrics,
             orders: MokaCache::builder()
                 .max_capacity(config.max_orders)
                 .time_to_live(config.order_ttl)
@@ -76,7 +79,7 @@ impl Cache {
             return None;
         }
         let hit = self.orders.get(id).await;
-        crate::metrics::global().cache_lookup("order", hit.is_some());
+        self.metrics.cache_lookup("order", hit.is_some());
         hit
     }
 
@@ -102,7 +105,7 @@ impl Cache {
             .or_try_insert_with(fetch)
             .await
             .map_err(|e: Arc<Error>| (*e).clone())?;
-        crate::metrics::global().cache_lookup("order", !entry.is_fresh());
+        self.metrics.cache_lookup("order", !entry.is_fresh());
         Ok(entry.into_value())
     }
 
@@ -122,8 +125,16 @@ impl Cache {
             .await
             .map_err(|e: Arc<Error>| (*e).clone())?;
         let cached = !entry.is_fresh();
-        crate::metrics::global().cache_lookup("list", cached);
+        self.metrics.cache_lookup("list", cached);
         Ok((entry.into_value(), cached))
+    }
+
+    /// Records how many entries each cache holds (after moka's pending bookkeeping, so the counts are current).
+    pub async fn record_sizes(&self) {
+        self.orders.run_pending_tasks().await;
+        self.lists.run_pending_tasks().await;
+        self.metrics.cache_entries("order", self.orders.entry_count());
+        self.metrics.cache_entries("list", self.lists.entry_count());
     }
 
     /// Forgets every list page of a backend (one of its rows did not decode: the page is not kept).

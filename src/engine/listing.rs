@@ -19,6 +19,7 @@ use super::cache::ListKey;
 use super::cursor::{BackendPosition, CursorState};
 use crate::domain::{BackendName, ListRequest, ListRow, Order, OrderBackend, OrderFilter};
 use crate::error::{Error, Result};
+use crate::metrics::BackendOp;
 
 /// The largest `first` a client may ask for.
 pub const MAX_FIRST: usize = 100;
@@ -347,6 +348,7 @@ impl Engine {
                 Ok(rows) => rows,
                 Err((stream, error)) => {
                     self.cache.forget_lists(&streams[stream].name);
+                    self.metrics.backend_error(streams[stream].name.as_str(), BackendOp::List, error.code());
                     streams[stream].fail(error);
                     continue;
                 }
@@ -373,6 +375,11 @@ impl Engine {
                         failed = true;
                         if streams[stream].outcome.error.is_none() {
                             self.cache.forget_lists(&streams[stream].name);
+                            self.metrics.backend_error(
+                                streams[stream].name.as_str(),
+                                BackendOp::List,
+                                error.code(),
+                            );
                             streams[stream].fail(error);
                         }
                     }
@@ -481,7 +488,8 @@ impl Engine {
                 // The call runs in the request's task rather than on a task of its own: a spawned call cost each
                 // answer one more trip through the run queue, and under load that trip's wait showed in every
                 // request's latency.
-                let list = async { backend.list(&request).await };
+                let list =
+                    self.observed(&name, BackendOp::List, self.request_timeout, backend.list(&request));
                 let (page, cached) = self.cache.list_page(key, list).await?;
                 stream.outcome.cached &= cached;
                 if first_page && position.token.is_none() {

@@ -18,6 +18,7 @@ use crate::backends::Registry;
 use crate::config::Config;
 use crate::domain::{BackendName, NativeOrderId, Order, OrderBackend, OrderId};
 use crate::error::{Error, Result};
+use crate::metrics::{BackendOp, Metrics};
 use cache::Cache;
 
 pub use listing::{BackendOutcome, Detail, EdgeCursor, MAX_FIRST, OrdersPage};
@@ -32,6 +33,7 @@ pub struct Engine {
     registry: Registry,
     cache: Cache,
     request_timeout: Duration,
+    metrics: Metrics,
 }
 
 impl std::fmt::Debug for Engine {
@@ -44,9 +46,51 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// An engine over `registry` with the config's cache and deadline.
+    /// An engine over `registry` with the config's cache and deadline, and metrics of its own.
     pub fn new(registry: Registry, config: &Config) -> Self {
-        Engine { registry, cache: Cache::new(&config.cache), request_timeout: config.server.request_timeout }
+        let metrics = Metrics::new(config.server.request_timeout);
+        Engine {
+            registry,
+            cache: Cache::new(&config.cache, metrics.clone()),
+            request_timeout: config.server.request_timeout,
+            metrics,
+        }
+    }
+
+    /// The metrics the engine, its cache and the HTTP edge record into.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The metrics rendered in the Prometheus text format, with the caches' current sizes.
+    pub async fn render_metrics(&self) -> String {
+        self.cache.record_sizes().await;
+        self.metrics.render()
+    }
+
+    /// Runs one backend operation within `timeout`, recording its duration and outcome (`ok` or the error's
+    /// code, a payload that does not decode included) under `op`.
+    async fn observed<T>(
+        &self,
+        backend: &BackendName,
+        op: BackendOp,
+        timeout: Duration,
+        call: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let started = std::time::Instant::now();
+        let result = match tokio::time::timeout(timeout, call).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { backend: backend.to_string(), timeout }),
+        };
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(error) => {
+                self.metrics.backend_error(backend.as_str(), op, error.code());
+                error.code()
+            }
+        };
+        self.metrics.backend_call(backend.as_str(), op, outcome, started.elapsed());
+        result
     }
 
     /// The configured backends.
@@ -132,14 +176,10 @@ impl Engine {
         out
     }
 
-    /// `get_many` within the request deadline.
+    /// `get_many` within the request deadline (`get` for one id, `get_many` for more in the metrics).
     async fn fetch(&self, backend: &Arc<dyn OrderBackend>, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
-        match tokio::time::timeout(self.request_timeout, backend.get_many(ids)).await {
-            Ok(result) => result,
-            Err(_) => {
-                Err(Error::Timeout { backend: backend.name().to_string(), timeout: self.request_timeout })
-            }
-        }
+        let op = if ids.len() == 1 { BackendOp::Get } else { BackendOp::GetMany };
+        self.observed(backend.name(), op, self.request_timeout, backend.get_many(ids)).await
     }
 
     /// One order by id, through the cache (no DataLoader: for callers outside a GraphQL request).

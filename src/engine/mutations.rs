@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::Engine;
 use crate::domain::{Cancellation, Link, Order, OrderBackend, OrderId, StatusChange};
 use crate::error::{Error, Result};
+use crate::metrics::BackendOp;
 
 /// Longest tag accepted.
 pub const MAX_TAG_LEN: usize = 100;
@@ -118,18 +119,10 @@ impl Engine {
     where
         F: std::future::Future<Output = Result<()>>,
     {
-        let outcome = tokio::time::timeout(self.request_timeout, call).await;
+        let outcome = self.observed(backend.name(), BackendOp::Mutate, self.request_timeout, call).await;
         // Whatever happened, the order may have changed: forget what we knew.
         self.cache.invalidate(id).await;
-        match outcome {
-            Ok(result) => result?,
-            Err(_) => {
-                return Err(Error::Timeout {
-                    backend: backend.name().to_string(),
-                    timeout: self.request_timeout,
-                });
-            }
-        }
+        outcome?;
         self.order(id)
             .await?
             .ok_or_else(|| Error::NotFound { backend: id.backend.to_string(), id: id.native.to_string() })

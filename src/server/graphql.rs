@@ -5,6 +5,7 @@
 //! `application/graphql-response+json`; `Idempotency-Key` replays a POST's first answer; `GET /graphql`
 //! upgraded to a WebSocket speaks `graphql-transport-ws` (and the older `graphql-ws`).
 
+use async_graphql::parser::types::DocumentOperations;
 use std::time::Instant;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, receive_batch_json};
@@ -173,11 +174,28 @@ async fn execute(state: &AppState, mut request: async_graphql::Request) -> async
     let started = Instant::now();
     request.variables.values_mut().for_each(restore_numbers);
     request.extensions.0.values_mut().for_each(restore_numbers);
-    let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".into());
+    let operation = operation_label(&mut request);
     let response = state.schema.execute(with_loader(request, &state.engine)).await;
     let outcome = if response.errors.is_empty() { "ok" } else { "error" };
-    crate::metrics::global().graphql_request(&operation, outcome, started.elapsed());
+    state.engine.metrics().graphql_request(&operation, outcome, started.elapsed());
     response
+}
+
+/// The operation's name for the metrics: `operationName`, else the name of the document's only operation, else
+/// `anonymous`. Parsing here costs nothing extra: the request keeps the document for its execution.
+fn operation_label(request: &mut async_graphql::Request) -> String {
+    if let Some(name) = &request.operation_name {
+        return name.clone();
+    }
+    if request.query.is_empty() {
+        return "anonymous".into();
+    }
+    match request.parsed_query().map(|document| &document.operations) {
+        Ok(DocumentOperations::Multiple(operations)) if operations.len() == 1 => {
+            operations.keys().next().map_or_else(|| "anonymous".into(), |name| name.to_string())
+        }
+        _ => "anonymous".into(),
+    }
 }
 
 /// What serde_json (built with `arbitrary_precision`, which the adapters need for exact money) hands another

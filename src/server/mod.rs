@@ -62,7 +62,8 @@ pub fn app(engine: Arc<Engine>, config: &ServerConfig) -> Router {
             router = router.nest_service(graphiql::ASSETS_PATH, ServeDir::new(dir));
         }
     }
-    let router = router.with_state(state);
+    let router =
+        router.layer(axum::middleware::from_fn_with_state(state.clone(), count_in_flight)).with_state(state);
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -193,6 +194,17 @@ async fn readyz(State(state): State<AppState>) -> Response {
     (status, axum::Json(json!({ "ready": any_ok, "backends": backends }))).into_response()
 }
 
-async fn metrics() -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::global().render()).into_response()
+async fn metrics(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.engine.render_metrics().await)
+        .into_response()
+}
+
+/// Counts the request in `ordergraph_http_requests_in_flight` until its response is ready.
+async fn count_in_flight(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let _in_flight = state.engine.metrics().request_started();
+    next.run(request).await
 }

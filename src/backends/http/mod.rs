@@ -262,7 +262,6 @@ impl HttpClient {
             Ok(Err(e)) => e.code(),
             Err(f) => self.failure_error(f.clone()).code(),
         };
-        crate::metrics::global().backend_call(self.backend.as_str(), operation, label, elapsed);
         span.in_scope(|| {
             tracing::debug!(outcome = label, duration_us = elapsed.as_micros() as u64, "backend call done")
         });
