@@ -141,7 +141,7 @@ async fn filters_match_engine_filtering() {
     for filter in filters {
         let expected: Vec<String> = all
             .iter()
-            .filter(|o| filter.matches(o, &listing::NOTHING_APPLIED))
+            .filter(|o| filter.matches(o, &request::NOTHING_APPLIED))
             .map(|o| o.id.to_string())
             .collect();
         let (got, _) = list_all(&backend, &filter, 20).await;
