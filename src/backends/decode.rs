@@ -69,6 +69,7 @@ fn malformed(backend: &BackendName, at: &str, error: serde_path_to_error::Error<
         ("", ".") => "(root)".to_string(),
         ("", inner) => inner.to_string(),
         (at, ".") => at.to_string(),
+        (at, inner) if inner.starts_with('[') => format!("{at}{inner}"),
         (at, inner) => format!("{at}.{inner}"),
     };
     Error::Malformed { backend: backend.to_string(), path, message: shorten(&inner.to_string()) }
@@ -131,6 +132,11 @@ mod tests {
         assert_eq!(row.total.to_string(), "1.50");
         match decode_raw::<Row>(&backend, &page.rows[1], "rows[1]").unwrap_err() {
             Error::Malformed { path, .. } => assert_eq!(path, "rows[1].total"),
+            other => panic!("unexpected {other:?}"),
+        }
+        let raw = serde_json::value::RawValue::from_string(r#"[1, "a"]"#.into()).unwrap();
+        match decode_raw::<Vec<u32>>(&backend, &raw, "rows[2]").unwrap_err() {
+            Error::Malformed { path, .. } => assert_eq!(path, "rows[2][1]"),
             other => panic!("unexpected {other:?}"),
         }
         match decode_bytes::<Vec<Row>>(&backend, br#"[{"total": 1}, {"total": "x"}]"#).unwrap_err() {

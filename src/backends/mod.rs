@@ -3,7 +3,9 @@
 //!
 //! Each adapter folder has the same parts: `mod.rs` (what the vendor is, its quirks, the `OrderBackend`
 //! impl), `client.rs` (calls over [`http::HttpClient`]), `wire.rs` (private exact mirrors of the vendor's
-//! JSON) and `mapping.rs` (wire → domain, tested on the vendor's documented example payloads).
+//! JSON), `mapping.rs` (wire → domain, tested on the vendor's documented example payloads, and how a list
+//! page's rows read), `status.rs` (the status tables) and `request.rs` (filter and page → the list call's
+//! parameters, and the continuation token).
 //!
 //! Shared by the adapters: [`http`] (the HTTP client), [`decode`] (serde decoding whose errors name the JSON
 //! path) and [`rows`] (a list page's rows, kept as their JSON text: each reads its key, its id and creation

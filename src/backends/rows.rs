@@ -118,3 +118,144 @@ pub fn decode_row<T: DeserializeOwned>(
 pub fn ready<'a, T: Send + 'a>(value: T) -> BoxFuture<'a, T> {
     futures::future::ready(value).boxed()
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::backends::decode::decode_bytes;
+    use crate::backends::util::require_datetime;
+    use crate::domain::{FulfillmentStatus, NativeOrderId, OrderStatus, OrderTotals, PaymentStatus, Status};
+
+    /// A row's key fields.
+    #[derive(Deserialize)]
+    struct Key {
+        id: String,
+        at: String,
+    }
+
+    /// A whole row; `skew` makes its order a second later than its key says.
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        at: String,
+        total: Decimal,
+        #[serde(default)]
+        skew: bool,
+    }
+
+    #[derive(Deserialize)]
+    struct Envelope {
+        data: Page,
+    }
+
+    #[derive(Deserialize)]
+    struct Page {
+        orders: Vec<Box<RawValue>>,
+    }
+
+    struct Format {
+        backend: BackendName,
+    }
+
+    impl RowFormat for Format {
+        const ARRAY: &'static str = "data.orders";
+        type Key = Key;
+
+        fn backend(&self) -> &BackendName {
+            &self.backend
+        }
+
+        fn key(&self, key: Key, at: RowAt) -> Result<RowKey> {
+            let placed_at = require_datetime(&self.backend, format_args!("{at}.at"), &key.at)?;
+            Ok((OrderId::new(self.backend.clone(), NativeOrderId::new(key.id.as_str())), placed_at))
+        }
+
+        fn order<'a>(&'a self, raw: &'a RawValue, at: RowAt) -> BoxFuture<'a, Result<Order>> {
+            let order = decode_row::<Row>(&self.backend, raw, at).and_then(|(row, native)| {
+                let (id, mut placed_at) = self.key(Key { id: row.id, at: row.at }, at)?;
+                if row.skew {
+                    placed_at += chrono::Duration::seconds(1);
+                }
+                let status = Status::new(
+                    OrderStatus::Pending,
+                    PaymentStatus::Pending,
+                    FulfillmentStatus::Unfulfilled,
+                    "new",
+                );
+                let mut order = Order::new(id, status, placed_at, "EUR");
+                order.totals = OrderTotals::only_total(crate::domain::Money::new(row.total, "EUR"));
+                order.native = native;
+                Ok(order)
+            });
+            ready(order)
+        }
+    }
+
+    fn listed(body: &str) -> Vec<ListRow> {
+        let backend = BackendName::parse("shop").unwrap();
+        let envelope: Envelope = decode_bytes(&backend, body.as_bytes()).unwrap();
+        list_rows(Format { backend }, envelope.data.orders)
+    }
+
+    fn path(error: Error) -> String {
+        match error {
+            Error::Malformed { path, .. } => path,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    const PAGE: &str = r#"{"data": {"orders": [
+        {"id": "a", "at": "2026-01-02T03:04:05Z", "total": 1.50, "note": {"x": [1, "]"]}},
+        {"id": "b", "at": "2026-01-02T03:04:04Z", "total": true},
+        {"id": 3, "at": "2026-01-02T03:04:03Z", "total": 1},
+        "x",
+        {"id": "e", "at": "2026-01-02T03:04:01Z", "total": 1, "skew": true}
+    ]}}"#;
+
+    // A row reads its key from its key fields alone and its order from the whole row, kept as sent for
+    // `native` (decimals exact); a bad row names its JSON path from the answer's root, in its key or in the
+    // rest of the row; an order that disagrees with its key is malformed.
+    #[tokio::test]
+    async fn rows_read_their_key_and_order_naming_paths() {
+        let rows = listed(PAGE);
+        assert_eq!(rows.len(), 5);
+        let (id, placed_at) = rows[0].key().unwrap();
+        assert_eq!(
+            (id.to_string(), placed_at.to_rfc3339()),
+            ("shop:a".into(), "2026-01-02T03:04:05+00:00".into())
+        );
+        let order = rows[0].order().await.unwrap();
+        assert_eq!(order.totals.total.amount.to_string(), "1.50");
+        assert_eq!(
+            order.native.text(),
+            Some(r#"{"id": "a", "at": "2026-01-02T03:04:05Z", "total": 1.50, "note": {"x": [1, "]"]}}"#)
+        );
+        assert_eq!(rows[1].id().unwrap().to_string(), "shop:b", "a key reads whatever the rest holds");
+        assert_eq!(path(rows[1].order().await.unwrap_err()), "data.orders[1].total");
+        assert_eq!(path(rows[2].key().unwrap_err()), "data.orders[2].id");
+        assert_eq!(path(rows[3].key().unwrap_err()), "data.orders[3]");
+        rows[4].key().unwrap();
+        assert!(matches!(rows[4].order().await, Err(Error::Malformed { .. })), "the key disagrees");
+    }
+
+    // Without a cheaper summary a row's summary is its order, decoded once; `orders` decodes every row in
+    // order and fails on the first that does not decode.
+    #[tokio::test]
+    async fn summaries_fall_back_to_the_order_and_orders_decode_all() {
+        let rows = listed(PAGE);
+        let summary = rows[0].summary().await.unwrap();
+        assert!(Arc::ptr_eq(&summary, &rows[0].order().await.unwrap()));
+        let backend = BackendName::parse("shop").unwrap();
+        let envelope: Envelope = decode_bytes(&backend, PAGE.as_bytes()).unwrap();
+        let format = Format { backend };
+        let orders = orders(&format, &envelope.data.orders[..1]).await.unwrap();
+        assert_eq!(orders[0].id.to_string(), "shop:a");
+        assert_eq!(
+            path(super::orders(&format, &envelope.data.orders).await.unwrap_err()),
+            "data.orders[1].total"
+        );
+    }
+}

@@ -15,8 +15,8 @@ pub(super) const MAX_LIMIT: usize = 100;
 
 /// The `fields=` of a summary listing: what a summary reads (`wire::WireSummary`), so the vendor leaves out
 /// addresses, line items and the rest.
-pub(super) const SUMMARY_FIELDS: &str = "id,payment_status,payment_status_text,shipping_status,shipping_status_text,\
-                                         total_amount,currency,date_created,date_modified";
+pub(super) const SUMMARY_FIELDS: &str = "id,payment_status,payment_status_text,shipping_status,shipping_status_text,total_amount,currency,\
+     date_created,date_modified";
 
 /// How far `created_after`/`created_before` are widened around the wanted instants. The doc only shows
 /// dates (`2019-01-01`) and does not say whether datetimes are accepted, which time zone a date means, or

@@ -38,8 +38,8 @@
 //!
 //! **Listing.** Newest first as Storeden returns them; `limit` ≤ 100 (no documented maximum); the token is the
 //! `skip` offset of the next row; a short page is the last; `total` is unknown. Every filter field is applied by
-//! the adapter (see the `request` module): a status that is exactly one code and a widened `from`/`to` window narrow
-//! the call, the rest is checked on the rows (which carry the billing e-mail and tags through `nodes`).
+//! the adapter (see the `request` module): a status that is exactly one code and a widened `from`/`to` window
+//! narrow the call, the rest is checked on the rows (which carry the billing e-mail and tags through `nodes`).
 //!
 //! **Mutations.** `updateOrderStatus` to codes 0–5 and 8 (`PUT /orders/order.json` with `orderID`, `status`;
 //! for SHIPPED also `courier`, `tracking`, `tracking_url`, and `pickup_date` = the shipment's date or today,

@@ -6,9 +6,9 @@
 //! - **No currency in payloads**: amounts are JSON decimal numbers in major units; the currency is the
 //!   backend's configured `currency` (required).
 //! - **List without offset or cursor**: `GET /api/v1/orders?limit=&status=&dateFrom=&dateTo=` with `limit`
-//!   1–50 and `hasMore`. Pages are reached by narrowing the date window (see the `request` module); rows are summaries
-//!   (totals, contact, external id, updatedAt), so orders from the list are partial and the engine loads the
-//!   full order (`GET /api/v1/orders/{id}`) when a query asks for items, addresses or methods.
+//!   1–50 and `hasMore`. Pages are reached by narrowing the date window (see the `request` module); rows are
+//!   summaries (totals, contact, external id, updatedAt), so orders from the list are partial and the engine
+//!   loads the full order (`GET /api/v1/orders/{id}`) when a query asks for items, addresses or methods.
 //! - **Get by either id**: the internal UUID or the external order id.
 //! - **One status, no payment or fulfilment fields**: both axes are derived from the status (table below).
 //!   Values are PascalCase in payloads and lowercase in some SDK examples: compared case-insensitively.

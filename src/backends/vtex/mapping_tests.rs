@@ -34,10 +34,12 @@ fn listed(json: &str) -> ListResponse {
 fn rows(json: &str) -> (ListResponse, Vec<ListRow>, Vec<NativeJson>) {
     let mut response = listed(json);
     let found = response.list.take().unwrap_or_default();
-    let decode = |(index, raw): (usize, &Box<serde_json::value::RawValue>)| {
-        crate::backends::rows::decode_row(&backend(), raw, RowAt { array: "list", index })
-    };
-    let decoded: Result<Vec<(ListRow, NativeJson)>> = found.iter().enumerate().map(decode).collect();
+    let at = |index| RowAt { array: "list", index };
+    let decoded: Result<Vec<(ListRow, NativeJson)>> = found
+        .iter()
+        .enumerate()
+        .map(|(index, raw)| crate::backends::rows::decode_row(&backend(), raw, at(index)))
+        .collect();
     let (rows, natives): (Vec<_>, Vec<_>) = decoded.unwrap().into_iter().unzip();
     let value: Value = serde_json::from_str(json).unwrap();
     assert_eq!(
