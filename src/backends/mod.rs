@@ -3,18 +3,19 @@
 //!
 //! Each adapter folder has the same parts: `mod.rs` (what the vendor is, its quirks, the `OrderBackend`
 //! impl), `client.rs` (calls over [`http::HttpClient`]), `wire.rs` (private exact mirrors of the vendor's
-//! JSON) and `mapping.rs` (wire → domain, tested on the vendor's documented example payloads).
+//! JSON), `mapping.rs` (wire → domain, tested on the vendor's documented example payloads, and how a list
+//! page's rows read), `status.rs` (the status tables) and `request.rs` (filter and page → the list call's
+//! parameters, and the continuation token).
 //!
-//! Shared by the adapters: [`http`] (the HTTP client, decoding with error paths) and [`rows`] (a list body
-//! split into unparsed rows). List pages return rows that read only their key (id and creation date) and
-//! decode their order when the engine first needs it ([`crate::domain::ListRow`]): Wix always, the other
-//! adapters when the listing has no filter for them to check on each row.
+//! Shared by the adapters: [`http`] (the HTTP client), [`decode`] (serde decoding whose errors name the JSON
+//! path) and [`rows`] (a list page's rows, kept as their JSON text: each reads its key, its id and creation
+//! date, when the engine first asks, and decodes its order when the engine first needs it, through the
+//! adapter's [`rows::RowFormat`]).
 
 pub mod decode;
 pub mod http;
 pub mod merchantpro;
 pub mod rows;
-mod scan;
 pub mod storeden;
 pub mod util;
 pub mod vesuviopay;

@@ -100,7 +100,7 @@ pub struct ListRequest {
 /// them by id).
 #[derive(Debug)]
 pub struct ListPage {
-    /// The orders, newest first, each decoded (and its key read, for [`ListRow::unkeyed`] rows) on first use.
+    /// The orders, newest first, each decoded (and its key read, for [`ListRow::in_page`] rows) on first use.
     pub rows: Vec<ListRow>,
     /// Token for the next page; `None` when there is none.
     pub next: Option<String>,
@@ -215,9 +215,9 @@ pub trait OrderBackend: Send + Sync + 'static {
     /// The largest page the vendor serves.
     fn max_page_size(&self) -> usize;
 
-    /// One page of orders, newest first (ties in any order). Rows may defer decoding their order
-    /// ([`ListRow::deferred`]) and reading their key ([`ListRow::unkeyed`]): the engine reads the keys of the
-    /// rows its merge reaches and decodes only the rows a merged page keeps or an engine-side filter reads.
+    /// One page of orders, newest first (ties in any order). Rows may defer reading their key and decoding
+    /// their order ([`ListRow::in_page`]): the engine reads the keys of the rows its merge reaches and decodes
+    /// only the rows a merged page keeps or an engine-side filter reads.
     async fn list(&self, request: &ListRequest) -> Result<ListPage>;
 
     /// One page with every row decoded (for tools and tests; the engine decodes only the rows it keeps).

@@ -11,7 +11,6 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
-use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::OnceCell;
 
@@ -19,47 +18,37 @@ use super::ids::OrderId;
 use super::order::Order;
 use crate::error::{Error, Result};
 
-/// Decodes a row's order; called at most once when it succeeds, again after a failure.
-type Decode = Box<dyn Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync>;
+/// A row's key: the order's id and when it was placed.
+type Key = (OrderId, DateTime<FixedOffset>);
 
-/// Decodes the rows of one list page on demand. The page's rows share it and each carries only its index, so
-/// a row costs no allocation of its own for what decodes it (most rows of a page are never decoded).
+/// The rows of one list page, read on demand by index. The page's rows share it and each carries only its
+/// index, so a row costs no allocation of its own for what decodes it (most rows of a page are never decoded).
+/// Adapters implement it once, in `backends::rows`.
 pub trait PageDecoder: Send + Sync {
-    /// Reads the key of row `index` (its id and when it was placed) without decoding the rest; called at most
-    /// once per row when it succeeds, for rows made by [`ListRow::unkeyed`].
-    fn key(&self, index: usize) -> Result<(OrderId, DateTime<FixedOffset>)> {
-        Err(Error::Internal(format!("list row {index} has no key")))
-    }
+    /// Reads the key of row `index` (its id and when it was placed) without decoding the rest of its order.
+    fn key(&self, index: usize) -> Result<Key>;
 
-    /// Decodes row `index` of the page; called at most once per row when it succeeds.
-    fn decode(&self, index: usize) -> BoxFuture<'static, Result<Order>>;
+    /// Decodes the order of row `index`.
+    fn order(&self, index: usize) -> BoxFuture<'_, Result<Order>>;
 
     /// Decodes only the summary of row `index` ([`Known::SUMMARY`](super::Known::SUMMARY): id, number,
     /// status, dates, currency and total), when the backend can do that for less than the whole order and
-    /// without a call; `None` when it cannot (the full order serves then).
-    fn summary(&self, _index: usize) -> Option<Result<Order>> {
+    /// without a call; `None` (the default) when it cannot (the full order serves then).
+    fn summary(&self, index: usize) -> Option<Result<Order>> {
+        let _ = index;
         None
     }
-}
-
-/// Where a row's order comes from when it is not decoded yet.
-enum Source {
-    /// Already decoded.
-    Ready,
-    /// A closure of its own.
-    Closure(Decode),
-    /// Row `index` of a page's shared decoder.
-    Page(Arc<dyn PageDecoder>, usize),
 }
 
 /// One row of a list page, newest first like the page.
 pub struct ListRow {
     /// The id and when the order was placed, once read.
-    key: OnceLock<(OrderId, DateTime<FixedOffset>)>,
+    key: OnceLock<Key>,
     order: OnceCell<Arc<Order>>,
     /// The summary, or `None` when the backend decodes no less than the full order.
     summary: OnceCell<Option<Arc<Order>>>,
-    source: Source,
+    /// The page the row comes from and its index there; `None` for a row built from its order.
+    page: Option<(Arc<dyn PageDecoder>, usize)>,
 }
 
 impl ListRow {
@@ -70,58 +59,18 @@ impl ListRow {
             key: OnceLock::from((order.id.clone(), order.placed_at)),
             order: OnceCell::new_with(Some(order)),
             summary: OnceCell::new(),
-            source: Source::Ready,
+            page: None,
         }
     }
 
-    /// A row whose order `decode` builds on first use. `id` and `placed_at` must be what the decoded order
-    /// says (a row whose order disagrees fails to decode, so the merge never orders by a wrong key).
-    pub fn deferred(
-        id: OrderId,
-        placed_at: DateTime<FixedOffset>,
-        decode: impl Fn() -> Result<Order> + Send + Sync + 'static,
-    ) -> Self {
-        Self::deferred_async(id, placed_at, move || futures::future::ready(decode()).boxed())
-    }
-
-    /// Like [`ListRow::deferred`], for a decode that needs a backend call (e.g. a tag directory).
-    pub fn deferred_async(
-        id: OrderId,
-        placed_at: DateTime<FixedOffset>,
-        decode: impl Fn() -> BoxFuture<'static, Result<Order>> + Send + Sync + 'static,
-    ) -> Self {
-        ListRow {
-            key: OnceLock::from((id, placed_at)),
-            order: OnceCell::new(),
-            summary: OnceCell::new(),
-            source: Source::Closure(Box::new(decode)),
-        }
-    }
-
-    /// Row `index` of a page whose `decoder` builds its order on first use (the same contract as
-    /// [`ListRow::deferred`] for `id` and `placed_at`).
-    pub fn in_page(
-        id: OrderId,
-        placed_at: DateTime<FixedOffset>,
-        decoder: Arc<dyn PageDecoder>,
-        index: usize,
-    ) -> Self {
-        ListRow {
-            key: OnceLock::from((id, placed_at)),
-            order: OnceCell::new(),
-            summary: OnceCell::new(),
-            source: Source::Page(decoder, index),
-        }
-    }
-
-    /// Row `index` of a page whose `decoder` reads its key when first asked ([`PageDecoder::key`]) and builds
-    /// its order on first use: a row the merge never reaches costs nothing beyond its place in the page.
-    pub fn unkeyed(decoder: Arc<dyn PageDecoder>, index: usize) -> Self {
+    /// Row `index` of `page`: its key read when first asked, its order decoded on first use, so a row the
+    /// merge never reaches costs nothing beyond its place in the page.
+    pub fn in_page(page: Arc<dyn PageDecoder>, index: usize) -> Self {
         ListRow {
             key: OnceLock::new(),
             order: OnceCell::new(),
             summary: OnceCell::new(),
-            source: Source::Page(decoder, index),
+            page: Some((page, index)),
         }
     }
 
@@ -131,10 +80,8 @@ impl ListRow {
         if let Some((id, placed_at)) = self.key.get() {
             return Ok((id, *placed_at));
         }
-        let Source::Page(decoder, index) = &self.source else {
-            return Err(Error::Internal("a list row without a key".into()));
-        };
-        let key = decoder.key(*index)?;
+        let (page, index) = self.source()?;
+        let key = page.key(*index)?;
         let (id, placed_at) = self.key.get_or_init(|| key);
         Ok((id, *placed_at))
     }
@@ -170,11 +117,8 @@ impl ListRow {
     pub async fn order(&self) -> Result<Arc<Order>> {
         self.order
             .get_or_try_init(|| async {
-                let order = match &self.source {
-                    Source::Ready => return Err(Error::Internal("a list row without its order".into())),
-                    Source::Closure(decode) => decode().await?,
-                    Source::Page(decoder, index) => decoder.decode(*index).await?,
-                };
+                let (page, index) = self.source()?;
+                let order = page.order(*index).await?;
                 self.checked(order)
             })
             .await
@@ -187,13 +131,13 @@ impl ListRow {
         if let Some(order) = self.order.get() {
             return Ok(order.clone());
         }
-        let Source::Page(decoder, index) = &self.source else {
+        let Some((page, index)) = &self.page else {
             return self.order().await;
         };
         let summary = self
             .summary
             .get_or_try_init(|| async {
-                match decoder.summary(*index) {
+                match page.summary(*index) {
                     Some(summary) => self.checked(summary?).map(Some),
                     None => Ok(None),
                 }
@@ -205,11 +149,16 @@ impl ListRow {
         }
     }
 
+    fn source(&self) -> Result<&(Arc<dyn PageDecoder>, usize)> {
+        self.page.as_ref().ok_or_else(|| Error::Internal("a list row without its page".into()))
+    }
+
     /// `order`, when it has the row's key (a row whose order disagrees fails to decode, so the merge never
-    /// orders by a wrong key).
+    /// orders by a wrong key). A row whose key was not read yet takes the order's: reading it would check
+    /// nothing the order does not say.
     fn checked(&self, order: Order) -> Result<Arc<Order>> {
-        let (id, placed_at) = self.key()?;
-        if order.id != *id || order.placed_at != placed_at {
+        let (id, placed_at) = self.key.get_or_init(|| (order.id.clone(), order.placed_at));
+        if order.id != *id || order.placed_at != *placed_at {
             return Err(Error::Malformed {
                 backend: id.backend.to_string(),
                 path: "placedAt".into(),
@@ -236,6 +185,8 @@ impl fmt::Debug for ListRow {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use futures::FutureExt;
+
     use super::*;
     use crate::domain::{BackendName, FulfillmentStatus, NativeOrderId, OrderStatus, PaymentStatus, Status};
 
@@ -253,92 +204,118 @@ mod tests {
         DateTime::parse_from_rfc3339(text).expect("date")
     }
 
-    #[tokio::test]
-    async fn decodes_once_and_checks_its_keys() {
-        let calls = Arc::new(AtomicUsize::new(0));
-        let counted = calls.clone();
-        let row = ListRow::deferred(id("1"), at("2026-01-02T03:04:05Z"), move || {
-            counted.fetch_add(1, Ordering::SeqCst);
-            Ok(order("1", at("2026-01-02T04:04:05+01:00")))
-        });
-        assert!(row.decoded().is_none());
-        let first = row.order().await.expect("decodes");
-        let second = row.order().await.expect("decodes");
-        assert!(Arc::ptr_eq(&first, &second));
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
-        assert!(row.decoded().is_some());
-
-        let wrong = ListRow::deferred(id("2"), at("2026-01-02T03:04:05Z"), || {
-            Ok(order("2", at("2026-01-02T03:04:06Z")))
-        });
-        let error = wrong.order().await.expect_err("the key disagrees");
-        assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
-    }
-
-    /// A page of one row placed at `at`, counting its decodes; `summary` says whether it decodes summaries
-    /// (and `wrong` makes them disagree with the row's key).
+    /// A page of one row listed as order "1" placed at `LISTED`, counting its reads: its order decodes as
+    /// `decodes_as` (an error when `None`), its summary as `summary_as` (none when `None`).
     struct Page {
+        decodes_as: Option<&'static str>,
+        summary_as: Option<&'static str>,
+        keys: AtomicUsize,
         full: AtomicUsize,
         summaries: AtomicUsize,
-        summary: bool,
-        wrong: bool,
     }
 
+    const LISTED: &str = "2026-01-02T03:04:05Z";
+
     impl PageDecoder for Page {
-        fn decode(&self, _index: usize) -> BoxFuture<'static, Result<Order>> {
+        fn key(&self, _index: usize) -> Result<Key> {
+            self.keys.fetch_add(1, Ordering::SeqCst);
+            Ok((id("1"), at(LISTED)))
+        }
+
+        fn order(&self, _index: usize) -> BoxFuture<'_, Result<Order>> {
             self.full.fetch_add(1, Ordering::SeqCst);
-            futures::future::ready(Ok(order("1", at("2026-01-02T03:04:05Z")))).boxed()
+            let decoded = match self.decodes_as {
+                Some(native) => Ok(order(native, at("2026-01-02T04:04:05+01:00"))),
+                None => Err(Error::Internal("boom".into())),
+            };
+            futures::future::ready(decoded).boxed()
         }
 
         fn summary(&self, _index: usize) -> Option<Result<Order>> {
             self.summaries.fetch_add(1, Ordering::SeqCst);
-            let mut summary = order(if self.wrong { "2" } else { "1" }, at("2026-01-02T03:04:05Z"));
+            let mut summary = order(self.summary_as?, at(LISTED));
             summary.known = crate::domain::Known::SUMMARY;
-            self.summary.then_some(Ok(summary))
+            Some(Ok(summary))
         }
     }
 
-    fn page(summary: bool, wrong: bool) -> Arc<Page> {
-        Arc::new(Page { full: AtomicUsize::new(0), summaries: AtomicUsize::new(0), summary, wrong })
+    fn page(decodes_as: Option<&'static str>, summary_as: Option<&'static str>) -> Arc<Page> {
+        let zero = || AtomicUsize::new(0);
+        Arc::new(Page { decodes_as, summary_as, keys: zero(), full: zero(), summaries: zero() })
     }
 
+    fn count(counter: &AtomicUsize) -> usize {
+        counter.load(Ordering::SeqCst)
+    }
+
+    // A row's key is read once; its order decodes once (the same instant in another offset agrees), and an
+    // order that disagrees with the key read is malformed.
+    #[tokio::test]
+    async fn decodes_once_and_checks_its_keys() {
+        let decoder = page(Some("1"), None);
+        let row = ListRow::in_page(decoder.clone(), 0);
+        assert!(row.read_key().is_none());
+        assert_eq!(row.id().expect("key"), &id("1"));
+        assert_eq!(row.placed_at().expect("key"), at(LISTED));
+        assert!(row.decoded().is_none());
+        let first = row.order().await.expect("decodes");
+        let second = row.order().await.expect("decodes");
+        assert!(Arc::ptr_eq(&first, &second));
+        assert_eq!((count(&decoder.keys), count(&decoder.full)), (1, 1));
+        assert!(row.decoded().is_some());
+
+        let wrong = ListRow::in_page(page(Some("2"), None), 0);
+        wrong.key().expect("key");
+        let error = wrong.order().await.expect_err("the key disagrees");
+        assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
+    }
+
+    // A row decoded before its key is read takes the order's key without reading it.
+    #[tokio::test]
+    async fn an_order_decoded_first_gives_the_key() {
+        let decoder = page(Some("2"), None);
+        let row = ListRow::in_page(decoder.clone(), 0);
+        row.order().await.expect("decodes");
+        assert_eq!(row.id().expect("the order's key"), &id("2"));
+        assert_eq!(count(&decoder.keys), 0);
+    }
+
+    // A summary decodes once, is not the order, and gives way to the full order once that is decoded; a
+    // backend without a cheaper summary decodes the whole order; a summary that disagrees fails.
     #[tokio::test]
     async fn summaries_decode_once_and_give_way_to_the_full_order() {
-        let decoder = page(true, false);
-        let row = ListRow::in_page(id("1"), at("2026-01-02T03:04:05Z"), decoder.clone(), 0);
+        let decoder = page(Some("1"), Some("1"));
+        let row = ListRow::in_page(decoder.clone(), 0);
+        row.key().expect("key");
         let first = row.summary().await.expect("summary");
         assert_eq!(first.known, crate::domain::Known::SUMMARY);
         assert!(Arc::ptr_eq(&first, &row.summary().await.expect("summary")));
-        assert_eq!((decoder.summaries.load(Ordering::SeqCst), decoder.full.load(Ordering::SeqCst)), (1, 0));
+        assert_eq!((count(&decoder.summaries), count(&decoder.full)), (1, 0));
         assert!(row.decoded().is_none(), "a summary is not the order");
         let full = row.order().await.expect("order");
         assert!(Arc::ptr_eq(&full, &row.summary().await.expect("the full order serves")));
-        assert_eq!(decoder.full.load(Ordering::SeqCst), 1);
+        assert_eq!(count(&decoder.full), 1);
 
-        // A backend without a cheaper summary decodes the whole order, once.
-        let decoder = page(false, false);
-        let row = ListRow::in_page(id("1"), at("2026-01-02T03:04:05Z"), decoder.clone(), 0);
+        let decoder = page(Some("1"), None);
+        let row = ListRow::in_page(decoder.clone(), 0);
         let summary = row.summary().await.expect("the full order");
         assert!(Arc::ptr_eq(&summary, &row.order().await.expect("order")));
-        assert_eq!(decoder.full.load(Ordering::SeqCst), 1);
+        assert_eq!(count(&decoder.full), 1);
 
-        // A summary whose key disagrees with the row's fails like a full order would.
-        let row = ListRow::in_page(id("1"), at("2026-01-02T03:04:05Z"), page(true, true), 0);
+        let row = ListRow::in_page(page(Some("1"), Some("2")), 0);
+        row.key().expect("key");
         assert!(matches!(row.summary().await, Err(Error::Malformed { .. })));
     }
 
+    // A failed decode is not kept: the next call decodes again. A row built from its order has its key.
     #[tokio::test]
     async fn a_failed_decode_is_not_kept() {
-        let calls = Arc::new(AtomicUsize::new(0));
-        let counted = calls.clone();
-        let row = ListRow::deferred(id("1"), at("2026-01-02T03:04:05Z"), move || {
-            counted.fetch_add(1, Ordering::SeqCst);
-            Err(Error::Internal("boom".into()))
-        });
+        let decoder = page(None, None);
+        let row = ListRow::in_page(decoder.clone(), 0);
         assert!(row.order().await.is_err());
         assert!(row.order().await.is_err());
-        assert_eq!(calls.load(Ordering::SeqCst), 2);
-        let ready = ListRow::ready(order("3", at("2026-01-02T03:04:05Z")));
+        assert_eq!(count(&decoder.full), 2);
+        let ready = ListRow::ready(order("3", at(LISTED)));
         assert_eq!(ready.id().expect("a ready row has its key"), &id("3"));
         assert!(ready.decoded().is_some());
     }

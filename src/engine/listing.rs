@@ -619,6 +619,28 @@ mod tests {
         rows: Vec<(u32, bool)>,
     }
 
+    /// The page of a [`Rows`] backend.
+    struct RowsPage {
+        name: BackendName,
+        rows: Vec<(u32, bool)>,
+    }
+
+    impl crate::domain::PageDecoder for RowsPage {
+        fn key(&self, index: usize) -> Result<(OrderId, DateTime<FixedOffset>)> {
+            let (day, _) = self.rows[index];
+            Ok((OrderId::new(self.name.clone(), NativeOrderId::new(day.to_string())), placed(day)))
+        }
+        fn order(&self, index: usize) -> futures::future::BoxFuture<'_, Result<Order>> {
+            let order = match self.rows[index] {
+                (_, true) => {
+                    Err(Error::Malformed { backend: "a".into(), path: "total".into(), message: "x".into() })
+                }
+                (day, false) => self.key(index).map(|(id, _)| Order::new(id, status(), placed(day), "EUR")),
+            };
+            Box::pin(futures::future::ready(order))
+        }
+    }
+
     fn placed(day: u32) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap() + Days::days(i64::from(day))
     }
@@ -638,27 +660,9 @@ mod tests {
             100
         }
         async fn list(&self, _: &ListRequest) -> Result<ListPage> {
-            let rows = self.rows.iter().map(|&(day, bad)| {
-                let id = OrderId::new(self.name.clone(), NativeOrderId::new(day.to_string()));
-                let key = (id.clone(), placed(day));
-                ListRow::deferred(key.0, key.1, move || {
-                    if bad {
-                        return Err(Error::Malformed {
-                            backend: "a".into(),
-                            path: "total".into(),
-                            message: "x".into(),
-                        });
-                    }
-                    let status = Status::new(
-                        OrderStatus::Pending,
-                        PaymentStatus::Pending,
-                        FulfillmentStatus::Unfulfilled,
-                        "n",
-                    );
-                    Ok(Order::new(id.clone(), status, placed(day), "EUR"))
-                })
-            });
-            Ok(ListPage { rows: rows.collect(), next: None, total: Some(self.rows.len() as u64) })
+            let page = Arc::new(RowsPage { name: self.name.clone(), rows: self.rows.clone() });
+            let rows = (0..self.rows.len()).map(|i| ListRow::in_page(page.clone(), i)).collect();
+            Ok(ListPage { rows, next: None, total: Some(self.rows.len() as u64) })
         }
         async fn get_many(&self, _: &[NativeOrderId]) -> Result<Vec<Order>> {
             Ok(Vec::new())
@@ -709,7 +713,7 @@ mod tests {
                 }),
             }
         }
-        fn decode(&self, index: usize) -> futures::future::BoxFuture<'static, Result<Order>> {
+        fn order(&self, index: usize) -> futures::future::BoxFuture<'_, Result<Order>> {
             let order = self.key(index).map(|(id, at)| Order::new(id, status(), at, "EUR"));
             Box::pin(futures::future::ready(order))
         }
@@ -735,7 +739,7 @@ mod tests {
                 rows: self.rows.clone(),
                 reads: self.reads.clone(),
             });
-            let rows = (0..self.rows.len()).map(|i| ListRow::unkeyed(page.clone(), i)).collect();
+            let rows = (0..self.rows.len()).map(|i| ListRow::in_page(page.clone(), i)).collect();
             Ok(ListPage { rows, next: None, total: None })
         }
         async fn get_many(&self, _: &[NativeOrderId]) -> Result<Vec<Order>> {

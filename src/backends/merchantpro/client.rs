@@ -1,16 +1,15 @@
 //! The calls MerchantPro's Orders API offers, over the shared [`HttpClient`] (timeouts, retries of reads,
 //! tracing, metrics), with Basic auth and the vendor's answers turned into the crate's errors. Answers are
-//! decoded straight from the body's bytes into wire types; list rows are kept as unparsed slices of the body
-//! ([`rows::decode_list`]).
+//! decoded straight from the body's bytes into wire types; list rows are kept as their JSON text.
 
 use ::http::Method;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::wire::{ListEnvelope, OkAnswer};
 use crate::backends::decode::decode_bytes;
 use crate::backends::http::{Body, Failure, HttpClient, VendorError};
-use crate::backends::rows::{self, RowText};
 use crate::config::{BackendConfig, Secret};
 use crate::domain::{BackendName, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -28,7 +27,7 @@ pub(super) struct Client {
 #[derive(Debug)]
 pub(super) struct RawPage {
     /// The rows, untouched (their JSON text).
-    pub rows: Vec<RowText>,
+    pub rows: Vec<Box<RawValue>>,
     /// `meta.count.total`.
     pub total: Option<u64>,
     /// Whether `meta.links.next` is set.
@@ -60,7 +59,7 @@ impl Client {
 
     /// `GET /api/v2/orders?ids=…&include=line_items&limit=100`: the rows of the ids the store knows (at most
     /// 100 ids). A 404 means none of them.
-    pub async fn list_by_ids(&self, ids: &[&str]) -> Result<Vec<RowText>> {
+    pub async fn list_by_ids(&self, ids: &[&str]) -> Result<Vec<Box<RawValue>>> {
         let params = [
             ("ids", ids.join(",")),
             ("include", "line_items".to_string()),
@@ -147,11 +146,10 @@ impl Client {
 }
 
 /// Reads the list envelope from the body, keeping each row's text.
-fn raw_page(backend: &BackendName, body: &rows::Body) -> Result<RawPage> {
-    let take = |envelope: &mut ListEnvelope| std::mem::take(&mut envelope.data);
-    let (envelope, rows) = rows::decode_list(backend, body, &["data"], take)?;
+fn raw_page(backend: &BackendName, body: &[u8]) -> Result<RawPage> {
+    let envelope: ListEnvelope = decode_bytes(backend, body)?;
     Ok(RawPage {
-        rows,
+        rows: envelope.data,
         total: envelope.meta.count.total,
         has_next: envelope.meta.links.and_then(|l| l.next).is_some_and(|n| !n.trim().is_empty()),
     })
@@ -302,16 +300,16 @@ mod tests {
     fn list_envelopes() {
         let backend = BackendName::parse("mp").unwrap();
         for (fixture, rows) in [(LIST_IDS_FIELDS, 3), (LIST_AWAITING, 1), (LIST_WITH_LINE_ITEMS, 1)] {
-            let page = raw_page(&backend, &rows::Body::from(fixture.to_string())).unwrap();
+            let page = raw_page(&backend, fixture.as_bytes()).unwrap();
             assert_eq!(page.rows.len(), rows);
             assert_eq!(page.total, Some(rows as u64));
             assert!(!page.has_next);
         }
         let more = json!({"data": [], "meta": {"count": {"total": 250}, "links": {"next": "/api/v2/orders?start=100"}}});
-        let page = raw_page(&backend, &rows::Body::from(serde_json::to_vec(&more).unwrap())).unwrap();
+        let page = raw_page(&backend, &serde_json::to_vec(&more).unwrap()).unwrap();
         assert!(page.has_next && page.total == Some(250));
         let broken = json!({"data": {}, "meta": {"count": {}}});
-        let broken = rows::Body::from(serde_json::to_vec(&broken).unwrap());
+        let broken = serde_json::to_vec(&broken).unwrap();
         assert!(matches!(raw_page(&backend, &broken), Err(Error::Malformed { path, .. }) if path == "data"));
     }
 

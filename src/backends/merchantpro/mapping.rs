@@ -14,12 +14,15 @@
 //! Empty strings, which MerchantPro sends for unset text (`"billing_address": ""`), become `None`.
 
 use chrono::{DateTime, FixedOffset};
+use futures::future::BoxFuture;
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 
 use super::status;
-use super::wire::{Flex, Head, WireLineItem, WireOrder};
-use crate::backends::decode::key_field;
-use crate::backends::util::require_datetime;
+use super::wire::{Flex, Head, RowKey, WireLineItem, WireOrder, WireSummary};
+use crate::backends::decode::decode_raw;
+use crate::backends::rows::{self, RowFormat};
+use crate::backends::util::{RowAt, require_datetime};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
     OrderTotals, Tracking,
@@ -222,32 +225,69 @@ fn optional_date(
     text(value).map(|t| require_datetime(backend, path, &t)).transpose()
 }
 
-/// Trimmed text, `None` when absent or blank.
-/// A list row's key from its raw `id` and `date_created`, read exactly as [`order`] reads them.
-pub(super) fn row_key(
-    backend: &BackendName,
-    id: Option<&str>,
-    created: Option<&str>,
-) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    // A string id is read in place; a number (or anything else) as `Flex` reads it.
-    let id: Option<std::borrow::Cow<'_, str>> = match id {
-        Some(raw) if raw.starts_with('"') => crate::backends::decode::key_str(backend, "id", Some(raw))?,
-        other => key_field::<Flex>(backend, "id", other)?.map(|flex| flex.0.into()),
-    };
-    let native_id = id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
-    let created = crate::backends::decode::key_str(backend, "date_created", created)?;
-    let placed_text = created
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| malformed(backend, "date_created", "the order has no creation date"))?;
-    Ok((NativeOrderId::new(native_id), require_datetime(backend, "date_created", placed_text)?))
+/// How a list's rows (`data[i]`) read: the key from `id` and `date_created`, the order (or, for rows asked
+/// with `fields=`, its summary) from the row, read exactly alike.
+pub(super) struct Rows {
+    /// The backend.
+    pub backend: BackendName,
+    /// The rows hold only a summary's fields (`fields=`): their order is that summary.
+    pub summaries: bool,
 }
 
+impl Rows {
+    /// The full order of row `at`.
+    fn full(&self, raw: &RawValue, at: RowAt) -> Result<Order> {
+        let (wire, native) = rows::decode_row::<WireOrder>(&self.backend, raw, at)?;
+        order(&self.backend, wire, native).map_err(|error| at_row(error, at))
+    }
+
+    /// The summary of row `at`, decoding only the fields it reads.
+    fn head(&self, raw: &RawValue, at: RowAt) -> Result<Order> {
+        let wire: WireSummary = decode_raw(&self.backend, raw, at)?;
+        summary(&self.backend, &wire.head()).map_err(|error| at_row(error, at))
+    }
+}
+
+impl RowFormat for Rows {
+    const ARRAY: &'static str = "data";
+    type Key = RowKey;
+
+    fn backend(&self) -> &BackendName {
+        &self.backend
+    }
+
+    fn key(&self, key: RowKey, at: RowAt) -> Result<rows::RowKey> {
+        let backend = &self.backend;
+        let read = || {
+            let id = key.id.non_empty().ok_or_else(|| malformed(backend, "id", "the order id is empty"))?;
+            let placed_text = text(key.date_created.as_deref())
+                .ok_or_else(|| malformed(backend, "date_created", "the order has no creation date"))?;
+            let placed_at = require_datetime(backend, "date_created", &placed_text)?;
+            Ok((OrderId::new(backend.clone(), NativeOrderId::new(id.as_str())), placed_at))
+        };
+        read().map_err(|error| at_row(error, at))
+    }
+
+    fn order<'a>(&'a self, raw: &'a RawValue, at: RowAt) -> BoxFuture<'a, Result<Order>> {
+        rows::ready(if self.summaries { self.head(raw, at) } else { self.full(raw, at) })
+    }
+
+    fn summary(&self, raw: &RawValue, at: RowAt) -> Option<Result<Order>> {
+        Some(self.head(raw, at))
+    }
+}
+
+/// A mapping error of row `at`, its path named from the list's root (`data[3].date_created`).
+pub(super) fn at_row(error: Error, at: RowAt) -> Error {
+    match error {
+        Error::Malformed { backend, path, message } => {
+            Error::Malformed { backend, path: format!("{at}.{path}"), message }
+        }
+        other => other,
+    }
+}
+
+/// Trimmed text, `None` when absent or blank.
 fn text(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }

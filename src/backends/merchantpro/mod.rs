@@ -92,7 +92,7 @@
 
 mod client;
 mod mapping;
-mod query;
+mod request;
 mod status;
 mod wire;
 
@@ -105,19 +105,18 @@ use serde::de::IgnoredAny;
 use serde_json::json;
 use serde_json::value::RawValue;
 
-use crate::backends::decode::{decode_raw, leading_fields};
-use crate::backends::rows::{self, RowText};
-use crate::backends::util::RowAt;
+use crate::backends::decode::decode_raw;
+use crate::backends::rows;
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,
-    NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    NativeOrderId, Order, OrderBackend, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
 use client::{Client, is_wire_id, tags_body};
-use query::{MAX_LIMIT, PUSHDOWN, Token};
-use wire::{WireOrder, WireSummary, WireTag, WireTags};
+use request::{MAX_LIMIT, PUSHDOWN, Token};
+use wire::{WireTag, WireTags};
 
 /// A MerchantPro store.
 #[derive(Debug)]
@@ -172,56 +171,6 @@ impl MerchantProBackend {
         }
         Ok(())
     }
-}
-
-/// Decodes and maps list rows, each straight from its text, which is kept as the order's `native` (no
-/// `serde_json::Value` is built); a broken row names its place (`data[3].total_amount`).
-fn orders(backend: &BackendName, rows: &[RowText]) -> Result<Vec<Order>> {
-    rows.iter().enumerate().map(|(index, row)| order(backend, row, index)).collect()
-}
-
-/// Decodes row `index` of a list's `data` (errors name the path from `data[index]`).
-fn order(backend: &BackendName, row: &RowText, index: usize) -> Result<Order> {
-    let (wire, native): (WireOrder, _) = rows::decode_row(backend, row, &format!("data[{index}]"))?;
-    mapping::order(backend, wire, native).map_err(|error| at_row(error, index))
-}
-
-fn at_row(error: Error, index: usize) -> Error {
-    match error {
-        Error::Malformed { backend, path, message } => {
-            Error::Malformed { backend, path: format!("data[{index}].{path}"), message }
-        }
-        other => other,
-    }
-}
-
-/// A list's `data` as rows: each row's key (`id`, `date_created`) read when the engine first asks, its order
-/// (or summary) decoded on first use. Rows asked with `fields=` (`summaries`) hold only a summary's fields:
-/// their order is that summary.
-fn lazy_rows(backend: &BackendName, found: Vec<RowText>, summaries: bool) -> Vec<ListRow> {
-    let keyed = backend.clone();
-    let key = move |row: &RowText, index| {
-        let [id, created] =
-            leading_fields(&keyed, row.bytes(), RowAt { array: "data", index }, ["id", "date_created"])?;
-        let (id, placed_at) = mapping::row_key(&keyed, id, created).map_err(|error| at_row(error, index))?;
-        Ok((OrderId::new(keyed.clone(), id), placed_at))
-    };
-    let (owner, name) = (backend.clone(), backend.clone());
-    rows::lazy_rows_with_summary(
-        found,
-        key,
-        move |row, index| {
-            rows::ready(if summaries { summary(&owner, row, index) } else { order(&owner, row, index) })
-        },
-        move |row, index| summary(&name, row, index),
-    )
-}
-
-/// The summary of row `index` of a list's `data`, decoding only the fields it reads.
-fn summary(backend: &BackendName, row: &RowText, index: usize) -> Result<Order> {
-    let wire: WireSummary =
-        rows::decode_picked(backend, row, RowAt { array: "data", index }, WireSummary::FIELDS)?;
-    mapping::summary(backend, &wire.head()).map_err(|error| at_row(error, index))
 }
 
 fn tag_names(tags: Option<Vec<WireTag>>) -> Vec<String> {
@@ -297,32 +246,26 @@ impl OrderBackend for MerchantProBackend {
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
         let token = Token::decode(request.continuation.as_deref())?;
-        let plan = query::plan(&request.filter);
+        let plan = request::plan(&request.filter);
         if plan.nothing {
             return Ok(ListPage::decoded(Vec::new(), None, Some(0)));
         }
         // Summaries have what a re-check of the rows here reads, except the customer.
         let summaries = request.summaries && plan.check.as_ref().is_none_or(|f| f.customer_email.is_none());
-        let mut params = query::page_params(token.start, request.page_size, summaries);
+        let mut params = request::page_params(token.start, request.page_size, summaries);
         params.extend(plan.params.iter().cloned());
         let page = self.client.list("list_orders", &params).await?;
         let received = page.rows.len();
         let next =
-            query::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
+            request::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
+        let format = mapping::Rows { backend: self.name.clone(), summaries };
         if plan.check.is_none() {
             // Nothing to re-check on the rows: each is decoded only when the engine needs it.
-            let rows = lazy_rows(&self.name, page.rows, summaries);
-            return Ok(ListPage { rows, next, total: page.total });
+            return Ok(ListPage { rows: rows::list_rows(format, page.rows), next, total: page.total });
         }
-        let orders = if summaries {
-            let rows = page.rows.iter().enumerate();
-            rows.map(|(index, row)| summary(&self.name, row, index)).collect::<Result<Vec<_>>>()?
-        } else {
-            orders(&self.name, &page.rows)?
-        };
-        let mapped = orders.len();
+        let orders = rows::orders(&format, &page.rows).await?;
         let orders: Vec<Order> = orders.into_iter().filter(|o| plan.keeps(o)).collect();
-        let total = if plan.exact && orders.len() == mapped { page.total } else { None };
+        let total = if plan.exact && orders.len() == received { page.total } else { None };
         Ok(ListPage::decoded(orders, next, total))
     }
 
@@ -333,8 +276,9 @@ impl OrderBackend for MerchantProBackend {
         wanted.dedup();
         let pages =
             try_join_all(wanted.chunks(MAX_LIMIT).map(|chunk| self.client.list_by_ids(chunk))).await?;
-        let rows: Vec<RowText> = pages.into_iter().flatten().collect();
-        let mut orders = orders(&self.name, &rows)?;
+        let found: Vec<_> = pages.into_iter().flatten().collect();
+        let format = mapping::Rows { backend: self.name.clone(), summaries: false };
+        let mut orders = rows::orders(&format, &found).await?;
         // Keep only what was asked (a store that ignored `ids` must not flood the cache), once each.
         orders.retain(|o| wanted.binary_search(&o.id.native.as_str()).is_ok());
         orders.sort_by(|a, b| a.id.cmp(&b.id));
@@ -413,15 +357,15 @@ mod tests {
     }
 
     // List rows are decoded from their text, kept as `native` as sent; a broken row names its place, both for
-    // a wire error and for a mapping error.
-    #[test]
-    fn rows_decode_from_their_text() {
-        let backend = BackendName::parse("mp").unwrap();
+    // a wire error and for a mapping error, in its key or in the rest of the row.
+    #[tokio::test]
+    async fn rows_decode_from_their_text() {
+        let format = mapping::Rows { backend: BackendName::parse("mp").unwrap(), summaries: false };
         let row = r#"{"id": 7, "currency": "RON", "date_created": "2020-03-26T15:47:08+02:00",
             "total_amount": 10.10, "line_items": [{"product_id": 1, "quantity": "2", "unit_price_net": 5.05,
             "line_subtotal_net": 10.10}]}"#;
-        let row_text = |json: &str| RowText::from(serde_json::from_str::<Box<RawValue>>(json).unwrap());
-        let mapped = orders(&backend, &[row_text(row)]).unwrap();
+        let raw = |json: &str| serde_json::from_str::<Box<RawValue>>(json).unwrap();
+        let mapped = rows::orders(&format, &[raw(row)]).await.unwrap();
         assert_eq!(mapped[0].native.text(), Some(row));
         assert_eq!(mapped[0].native["total_amount"].to_string(), "10.10");
         assert_eq!(mapped[0].line_items[0].quantity, 2);
@@ -440,9 +384,26 @@ mod tests {
             ("[]", "data[1]"),
         ];
         for (text, path) in broken {
-            match orders(&backend, &[row_text(row), row_text(text)]) {
+            match rows::orders(&format, &[raw(row), raw(text)]).await {
                 Err(Error::Malformed { path: p, .. }) => assert_eq!(p, path, "{text}"),
                 other => panic!("{text}: {other:?}"),
+            }
+        }
+        let keys = [
+            (r#"{"id": 7, "date_created": "2020-03-26T15:47:08+02:00"}"#, Ok("mp:7")),
+            (r#"{"id": " x ", "date_created": "2020-03-26T15:47:08+02:00"}"#, Ok("mp:x")),
+            (r#"{"id": "", "date_created": "2020-03-26T15:47:08+02:00"}"#, Err("data[0].id")),
+            (r#"{"id": true}"#, Err("data[0].id")),
+            (r#"{"id": 7, "date_created": ""}"#, Err("data[0].date_created")),
+            (r#"{"id": 7, "date_created": "x"}"#, Err("data[0].date_created")),
+        ];
+        for (text, expected) in keys {
+            let format = mapping::Rows { backend: format.backend.clone(), summaries: false };
+            let listed = rows::list_rows(format, vec![raw(text)]);
+            match (listed[0].id(), expected) {
+                (Ok(id), Ok(want)) => assert_eq!(id.to_string(), want, "{text}"),
+                (Err(Error::Malformed { path, .. }), Err(want)) => assert_eq!(path, want, "{text}"),
+                (other, _) => panic!("{text}: {other:?}"),
             }
         }
     }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 /// The list envelope: `{"data":[…],"meta":{"count":{…},"links":{…}}}`. Rows stay raw JSON text here so that
-/// each order's `native` is the vendor's own payload; they are decoded one by one into [`WireOrder`].
+/// each order's `native` is the vendor's own payload; each decodes into a [`WireOrder`] on first use.
 #[derive(Debug, Deserialize)]
 pub(super) struct ListEnvelope {
     /// The orders of this page, as the text the vendor sent.
@@ -127,6 +127,13 @@ pub(super) struct WireOrder {
     pub line_items: Option<Vec<WireLineItem>>,
 }
 
+/// What a list row's key reads: its id and creation date (serde skips the row's other fields).
+#[derive(Debug, Deserialize)]
+pub(super) struct RowKey {
+    pub id: Flex,
+    pub date_created: Option<String>,
+}
+
 /// One order as far as its summary reads it ([`Known::SUMMARY`]): addresses, line items and the rest are
 /// skipped unread.
 ///
@@ -142,21 +149,6 @@ pub(super) struct WireSummary {
     pub currency: Option<String>,
     pub date_created: Option<String>,
     pub date_modified: Option<String>,
-}
-
-impl WireSummary {
-    /// The payload's names of the fields above.
-    pub const FIELDS: [&str; 9] = [
-        "id",
-        "payment_status",
-        "payment_status_text",
-        "shipping_status",
-        "shipping_status_text",
-        "total_amount",
-        "currency",
-        "date_created",
-        "date_modified",
-    ];
 }
 
 /// The fields an order's summary is built from, borrowed from either decoded shape.

@@ -9,10 +9,9 @@ use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, Visit
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::wire::{FullOrder, ListRow, OkBody, TagsResult, TrackingInfo};
+use super::wire::{FullOrder, OkBody, TagsResult, TrackingInfo};
 use crate::backends::decode::{decode_bytes, decode_raw};
 use crate::backends::http::{Body, Failure, HttpClient, VendorError};
-use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -39,17 +38,12 @@ impl Client {
         Ok(Client { http: HttpClient::new(name, config, &auth, parse_error)? })
     }
 
-    /// The backend's name.
-    pub fn backend_name(&self) -> &BackendName {
-        self.http.backend()
-    }
-
     fn backend(&self) -> String {
         self.http.backend().to_string()
     }
 
-    /// One page of `list.json`, each row as its JSON text (decode them with [`decode_rows`]).
-    pub async fn list(&self, query: &[(&str, String)]) -> Result<Vec<RowText>> {
+    /// One page of `list.json`, each row kept as its JSON text.
+    pub async fn list(&self, query: &[(&str, String)]) -> Result<Vec<Box<RawValue>>> {
         let bytes = self.get(LIST_PATH, query, None).await?;
         decode_list(self.http.backend(), &bytes)
     }
@@ -216,11 +210,9 @@ fn truthy(value: &Value) -> bool {
 
 /// Decodes a `list.json` body: a bare array of orders, each kept as its JSON text. Anything else is Storeden's
 /// error body (a small object, read as a value) or not an answer at all.
-pub(super) fn decode_list(backend: &BackendName, bytes: &Bytes) -> Result<Vec<RowText>> {
+pub(super) fn decode_list(backend: &BackendName, bytes: &[u8]) -> Result<Vec<Box<RawValue>>> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        let (_, rows) =
-            rows::decode_list(backend, bytes, &[], |all: &mut Vec<Box<RawValue>>| std::mem::take(all))?;
-        return Ok(rows);
+        return decode_bytes(backend, bytes);
     }
     let value: Value = decode_bytes(backend, bytes)?;
     if let Some(vendor) = value.as_object().and_then(|_| vendor_error(&value)) {
@@ -236,15 +228,6 @@ pub(super) fn decode_list(backend: &BackendName, bytes: &Bytes) -> Result<Vec<Ro
         path: "(root)".into(),
         message: "expected an array of orders".into(),
     })
-}
-
-/// Decodes each row of a list page (errors name `[i].field`), paired with its text for `native`.
-pub(super) fn decode_rows(backend: &BackendName, found: &[RowText]) -> Result<Vec<(ListRow, NativeJson)>> {
-    found
-        .iter()
-        .enumerate()
-        .map(|(index, row)| rows::decode_row(backend, row, &format!("[{index}]")))
-        .collect()
 }
 
 /// Decodes an `order.json` body: the order and its text, or `None` for a 2xx that carries no order (`null`,
@@ -403,27 +386,12 @@ mod tests {
     #[test]
     fn list_bodies() {
         let backend = BackendName::parse("shop-it").unwrap();
-        let list = |text: &[u8]| decode_list(&backend, &Bytes::copy_from_slice(text));
+        let list = |text: &[u8]| decode_list(&backend, text);
         let rows = list(br#" [{"orderID":"1_a","status":0}, {"orderID":2}] "#).unwrap();
         assert_eq!(
-            rows.iter().map(RowText::bytes).collect::<Vec<_>>(),
-            [&br#"{"orderID":"1_a","status":0}"#[..], br#"{"orderID":2}"#]
+            rows.iter().map(|row| row.get()).collect::<Vec<_>>(),
+            [r#"{"orderID":"1_a","status":0}"#, r#"{"orderID":2}"#]
         );
-        let decoded = decode_rows(&backend, &rows).unwrap();
-        assert_eq!(decoded[1].0.order_id.0, "2");
-        let documented = list(super::super::fixtures::LIST_EXAMPLE.as_bytes()).unwrap();
-        let value: Value = serde_json::from_str(super::super::fixtures::LIST_EXAMPLE).unwrap();
-        let natives: Vec<NativeJson> =
-            decode_rows(&backend, &documented).unwrap().into_iter().map(|r| r.1).collect();
-        assert_eq!(
-            natives.iter().map(|n| n.value().clone()).collect::<Vec<_>>(),
-            value.as_array().unwrap().clone()
-        );
-        let bad = list(br#"[{"orderID":"1_a","total":"x"}]"#).unwrap();
-        match decode_rows(&backend, &bad).unwrap_err() {
-            Error::Malformed { path, .. } => assert_eq!(path, "[0].total"),
-            other => panic!("unexpected {other:?}"),
-        }
         match list(br#"{"ok":0,"err":"Limit Exceeded"}"#).unwrap_err() {
             Error::Backend { status: 200, message, .. } => assert_eq!(message, "Limit Exceeded"),
             other => panic!("unexpected {other:?}"),

@@ -8,12 +8,14 @@
 //! (`couponCode`, `transactionID`, the addresses' `vat`).
 
 use chrono::{DateTime, FixedOffset};
+use futures::future::BoxFuture;
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 
 use super::status;
 use super::wire::{self, DateValue, FullOrder, Items, ListRow, Party, TrackingInfo};
-use crate::backends::decode;
-use crate::backends::util;
+use crate::backends::rows::{self, RowFormat, RowKey};
+use crate::backends::util::{self, RowAt};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
     OrderTotals, Tracking,
@@ -52,18 +54,40 @@ impl Context<'_> {
     }
 }
 
-/// A list row's key from its raw `orderID`, `orderDate` and `iso`, read exactly as [`summary_order`] reads them.
-pub(super) fn row_key(
-    ctx: Context<'_>,
-    id: Option<&str>,
-    date: Option<&str>,
-    iso: Option<&str>,
-) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let id: wire::Text = decode::required_key_field(ctx.backend, "orderID", id)?;
-    let id = ctx.order_id(&id, "orderID")?;
-    let date: Option<DateValue> = decode::key_field(ctx.backend, "orderDate", date)?;
-    let iso: Option<wire::Iso> = decode::key_field(ctx.backend, "iso", iso)?;
-    Ok((id, placed_at(ctx, date.as_ref(), iso.as_ref())?))
+/// How a `list.json` page's rows (`[i]`) read: the key from `orderID`, `orderDate` and `iso`, the summary
+/// order from the whole row, read exactly alike.
+pub(super) struct Rows {
+    /// The backend.
+    pub backend: BackendName,
+    /// The configured currency (Storeden payloads carry none).
+    pub currency: String,
+}
+
+impl Rows {
+    fn context(&self) -> Context<'_> {
+        Context { backend: &self.backend, currency: &self.currency }
+    }
+}
+
+impl RowFormat for Rows {
+    const ARRAY: &'static str = "";
+    type Key = wire::RowKey;
+
+    fn backend(&self) -> &BackendName {
+        &self.backend
+    }
+
+    fn key(&self, key: wire::RowKey, _at: RowAt) -> Result<RowKey> {
+        let ctx = self.context();
+        let id = ctx.order_id(&key.order_id, "orderID")?;
+        Ok((id, placed_at(ctx, key.order_date.as_ref(), key.iso.as_ref())?))
+    }
+
+    fn order<'a>(&'a self, raw: &'a RawValue, at: RowAt) -> BoxFuture<'a, Result<Order>> {
+        let order = rows::decode_row(&self.backend, raw, at)
+            .and_then(|(row, native)| summary_order(self.context(), &row, native));
+        rows::ready(order)
+    }
 }
 
 /// An order from a list row: id, status, date, `totals.total`, and whatever `nodes` the row carries (billing

@@ -313,3 +313,33 @@ fn country_ids() {
     assert_eq!(country_code("120"), None);
     assert_eq!(country_code("IT"), None);
 }
+
+// The documented list rows read their keys and orders alike, each keeping its text as `native`; a bad field
+// names its place in the bare array, in the key or in the rest of the row.
+#[tokio::test]
+async fn list_rows_read_keys_and_orders_naming_paths() {
+    let format = || Rows { backend: backend(), currency: "EUR".into() };
+    let documented = super::super::client::decode_list(&backend(), LIST_EXAMPLE.as_bytes()).unwrap();
+    let rows = crate::backends::rows::list_rows(format(), documented);
+    let value = json(LIST_EXAMPLE);
+    for (index, row) in rows.iter().enumerate() {
+        let (id, placed_at) = row.key().map(|(id, at)| (id.clone(), at)).unwrap();
+        let order = row.order().await.unwrap();
+        assert_eq!((order.id.clone(), order.placed_at), (id, placed_at));
+        assert_eq!(*order.native.value(), value[index]);
+    }
+    let bad = br#"[{"orderID":"1_a","total":"x","orderDate":"2015-12-17T18:19:54+0100","status":1},
+        {"orderID":null}, {"orderID":"3_c","orderDate":{"sec":"soon"}}]"#;
+    let rows = crate::backends::rows::list_rows(
+        format(),
+        super::super::client::decode_list(&backend(), bad).unwrap(),
+    );
+    let path = |error: Error| match error {
+        Error::Malformed { path, .. } => path,
+        other => panic!("unexpected {other:?}"),
+    };
+    assert_eq!(rows[0].id().unwrap().to_string(), "shop-it:1_a");
+    assert_eq!(path(rows[0].order().await.unwrap_err()), "[0].total");
+    assert_eq!(path(rows[1].key().unwrap_err()), "[1].orderID");
+    assert!(path(rows[2].key().unwrap_err()).starts_with("[2].orderDate"));
+}

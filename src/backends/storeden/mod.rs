@@ -38,8 +38,8 @@
 //!
 //! **Listing.** Newest first as Storeden returns them; `limit` ≤ 100 (no documented maximum); the token is the
 //! `skip` offset of the next row; a short page is the last; `total` is unknown. Every filter field is applied by
-//! the adapter (see the `listing` module): a status that is exactly one code and a widened `from`/`to` window narrow
-//! the call, the rest is checked on the rows (which carry the billing e-mail and tags through `nodes`).
+//! the adapter (see the `request` module): a status that is exactly one code and a widened `from`/`to` window
+//! narrow the call, the rest is checked on the rows (which carry the billing e-mail and tags through `nodes`).
 //!
 //! **Mutations.** `updateOrderStatus` to codes 0–5 and 8 (`PUT /orders/order.json` with `orderID`, `status`;
 //! for SHIPPED also `courier`, `tracking`, `tracking_url`, and `pickup_date` = the shipment's date or today,
@@ -47,8 +47,8 @@
 //! `POST`/`DELETE /orders/tags.json` (`tags` comma-separated). Linking is not possible.
 
 mod client;
-mod listing;
 mod mapping;
+mod request;
 mod status;
 mod wire;
 
@@ -61,16 +61,14 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use self::client::Client;
-use self::listing::{Cursor, Plan};
 use self::mapping::Context;
-use crate::backends::decode;
-use crate::backends::rows::{self, RowText};
+use self::request::{Cursor, Plan};
+use crate::backends::rows;
 use crate::backends::util;
-use crate::backends::util::RowAt;
 use crate::config::BackendConfig;
 use crate::domain::{
-    self, BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
-    NativeJson, NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -124,15 +122,15 @@ impl StoredenBackend {
             }
         }
         let mut tags = HashMap::new();
-        for chunk in unique.chunks(listing::MAX_LIMIT) {
+        for chunk in unique.chunks(request::MAX_LIMIT) {
             let mut query = vec![
                 ("limit", chunk.len().to_string()),
                 ("skip", "0".to_string()),
-                ("nodes", listing::NODES.to_string()),
+                ("nodes", request::NODES.to_string()),
             ];
             query.extend(chunk.iter().map(|id| ("orderID[]", id.clone())));
-            for (row, native) in self.rows(&query).await? {
-                let summary = mapping::summary_order(self.context(), &row, native)?;
+            let found = self.client.list(&query).await?;
+            for summary in rows::orders(&self.rows(), &found).await? {
                 if summary.known.tags {
                     tags.insert(summary.id, summary.tags);
                 }
@@ -141,32 +139,9 @@ impl StoredenBackend {
         Ok(tags)
     }
 
-    /// A `list.json` page as rows: each row's key (`orderID`, `orderDate`, `iso`, which Storeden sends first)
-    /// read when the engine first asks, its summary order mapped on first use.
-    fn lazy_rows(&self, found: Vec<RowText>) -> Vec<domain::ListRow> {
-        let (name, money) = (self.name.clone(), self.currency.clone());
-        let key = move |row: &RowText, index| {
-            let [id, date, iso] = decode::leading_fields(
-                &name,
-                row.bytes(),
-                RowAt { array: "", index },
-                ["orderID", "orderDate", "iso"],
-            )?;
-            mapping::row_key(Context { backend: &name, currency: &money }, id, date, iso)
-        };
-        let (backend, currency) = (self.name.clone(), self.currency.clone());
-        rows::lazy_rows(found, key, move |row, index| {
-            let decoded = rows::decode_row::<wire::ListRow>(&backend, row, &format!("[{index}]"));
-            rows::ready(decoded.and_then(|(wire, native)| {
-                mapping::summary_order(Context { backend: &backend, currency: &currency }, &wire, native)
-            }))
-        })
-    }
-
-    /// One `list.json` call: each row decoded (errors name `[i].field`) with its text for `native`.
-    async fn rows(&self, query: &[(&str, String)]) -> Result<Vec<(wire::ListRow, NativeJson)>> {
-        let rows = self.client.list(query).await?;
-        client::decode_rows(self.client.backend_name(), &rows)
+    /// How this backend's `list.json` rows read.
+    fn rows(&self) -> mapping::Rows {
+        mapping::Rows { backend: self.name.clone(), currency: self.currency.clone() }
     }
 
     async fn full_orders(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
@@ -209,11 +184,11 @@ impl OrderBackend for StoredenBackend {
     }
 
     fn pushdown(&self) -> FilterPushdown {
-        listing::PUSHDOWN
+        request::PUSHDOWN
     }
 
     fn max_page_size(&self) -> usize {
-        listing::MAX_LIMIT
+        request::MAX_LIMIT
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
@@ -222,23 +197,22 @@ impl OrderBackend for StoredenBackend {
         if plan == Plan::Nothing {
             return Ok(ListPage::decoded(Vec::new(), None, Some(0)));
         }
-        let limit = request.page_size.clamp(1, listing::MAX_LIMIT);
+        let limit = request.page_size.clamp(1, request::MAX_LIMIT);
         let found = self.client.list(&plan.query(limit, cursor.skip)).await?;
         let next = cursor.next(found.len(), limit);
         let filter = &request.filter;
         if filter.is_empty() {
             // Nothing to check on the rows: each is decoded only when the engine needs it.
             // Storeden lists newest first; the engine orders orders of one instant by id as it reaches them.
-            return Ok(ListPage { rows: self.lazy_rows(found), next, total: None });
+            return Ok(ListPage { rows: rows::list_rows(self.rows(), found), next, total: None });
         }
-        let rows = client::decode_rows(self.client.backend_name(), &found)?;
-        let mut orders = Vec::with_capacity(rows.len());
+        let summaries = rows::orders(&self.rows(), &found).await?;
+        let mut orders = Vec::with_capacity(summaries.len());
         let mut need_full = Vec::new();
-        for (row, native) in rows {
-            let order = mapping::summary_order(self.context(), &row, native)?;
+        for order in summaries {
             // Cheap checks first; a row that lacks what the e-mail or tag filter reads is decided on the
             // full order.
-            if !listing::status_matches(filter, &order.status) || !listing::in_range(filter, order.placed_at)
+            if !request::status_matches(filter, &order.status) || !request::in_range(filter, order.placed_at)
             {
                 continue;
             }
@@ -246,13 +220,13 @@ impl OrderBackend for StoredenBackend {
             let lacks_tags = !filter.tags.is_empty() && !order.known.tags;
             if lacks_email || lacks_tags {
                 need_full.push(order.id.native.clone());
-            } else if filter.matches(&order, &listing::NOTHING_APPLIED) {
+            } else if filter.matches(&order, &request::NOTHING_APPLIED) {
                 orders.push(order);
             }
         }
         if !need_full.is_empty() {
             for order in self.full_orders(&need_full).await? {
-                if filter.matches(&order, &listing::NOTHING_APPLIED) {
+                if filter.matches(&order, &request::NOTHING_APPLIED) {
                     orders.push(order);
                 }
             }

@@ -12,6 +12,20 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+/// What a list row's key reads: its id and date (serde skips the row's other fields).
+#[derive(Debug, Deserialize)]
+pub(super) struct RowKey {
+    /// `orderID`.
+    #[serde(rename = "orderID")]
+    pub order_id: Text,
+    /// `orderDate`, either shape.
+    #[serde(rename = "orderDate", default)]
+    pub order_date: Option<DateValue>,
+    /// `{"orderDate": "…"}`, whose offset the date keeps.
+    #[serde(default)]
+    pub iso: Option<Iso>,
+}
+
 /// One row of `GET /orders/list.json`: the documented five fields plus the optional `nodes`.
 #[derive(Clone, Debug, Deserialize)]
 pub(super) struct ListRow {

@@ -9,7 +9,6 @@ use serde_json::value::RawValue;
 use super::wire;
 use crate::backends::decode::{decode_bytes, decode_raw};
 use crate::backends::http::{Body, Failure, HttpClient, VendorError};
-use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -49,8 +48,8 @@ impl Client {
         self.http.backend()
     }
 
-    /// `GET /api/v1/orders?…`: the page (its `orders` left empty) and its rows, unparsed (see [`decode_rows`]).
-    pub(super) async fn list(&self, query: &[(&str, String)]) -> Result<(wire::OrderList, Vec<RowText>)> {
+    /// `GET /api/v1/orders?…`: the page, its rows kept as their JSON text.
+    pub(super) async fn list(&self, query: &[(&str, String)]) -> Result<wire::OrderList> {
         let bytes = self.send("listOrders", Method::GET, "/api/v1/orders", query, Body::Empty, None).await?;
         decode_list(self.backend(), &bytes)
     }
@@ -135,30 +134,10 @@ fn failure_error(http: &HttpClient, failure: Failure, id: Option<&NativeOrderId>
     http.failure_error(failure)
 }
 
-/// Decodes a list answer's envelope straight from its bytes; the rows stay JSON text.
-pub(super) fn decode_list(
-    backend: &BackendName,
-    bytes: &rows::Body,
-) -> Result<(wire::OrderList, Vec<RowText>)> {
-    let take = |envelope: &mut wire::Envelope<wire::OrderList>| std::mem::take(&mut envelope.data.orders);
-    let (envelope, found) = rows::decode_list(backend, bytes, &["data", "orders"], take)?;
-    Ok((checked(backend, envelope)?.data, found))
-}
-
-/// Decodes each row of a list page (`data.orders[i]` in errors), paired with its text for `native`.
-pub(super) fn decode_rows(
-    backend: &BackendName,
-    found: &[RowText],
-) -> Result<Vec<(wire::OrderRow, NativeJson, String)>> {
-    found
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let path = format!("data.orders[{i}]");
-            let (row, native) = rows::decode_row(backend, row, &path)?;
-            Ok((row, native, path))
-        })
-        .collect()
+/// Decodes a list answer straight from its bytes; the rows stay JSON text.
+pub(super) fn decode_list(backend: &BackendName, bytes: &[u8]) -> Result<wire::OrderList> {
+    let envelope: wire::Envelope<wire::OrderList> = decode_bytes(backend, bytes)?;
+    Ok(checked(backend, envelope)?.data)
 }
 
 /// Decodes a get answer straight from its bytes: the order (errors name `data.…`) and `data`'s text.
@@ -355,16 +334,16 @@ api_key = "sk_test"
             "data"
         );
         assert_eq!(malformed_path(decode_detail(&backend, br#"{"success":true}"#).unwrap_err()), "(root)");
-        let list = |text: &[u8]| decode_list(&backend, &rows::Body::copy_from_slice(text));
+        let list = |text: &[u8]| decode_list(&backend, text);
         assert!(malformed_path(list(b"<html>").unwrap_err()).starts_with("line 1 column"));
         let refused = br#"{"success":false,"message":"nope","data":{"orders":[]}}"#;
         match list(refused).unwrap_err() {
             Error::Backend { status: 200, message, .. } => assert_eq!(message, "nope"),
             other => panic!("unexpected {other:?}"),
         }
-        let (page, found) = list(br#"{"data":{"orders":[{"id":"x"}, 7]}}"#).unwrap();
-        assert_eq!((found.len(), page.orders.len(), page.total_count, page.has_more), (2, 0, None, None));
-        assert_eq!(malformed_path(decode_rows(&backend, &found).unwrap_err()), "data.orders[0]");
+        let page = list(br#"{"data":{"orders":[{"id":"x"}, 7]}}"#).unwrap();
+        assert_eq!((page.orders.len(), page.total_count, page.has_more), (2, None, None));
+        assert_eq!(page.orders[1].get(), "7");
     }
 
     // Ids are one percent-encoded path segment; dot segments never reach the server.

@@ -2,12 +2,13 @@
 //!
 //! VesuvioPay payloads carry no currency: every amount is in the backend's configured `currency`.
 
-use chrono::{DateTime, FixedOffset};
+use futures::future::BoxFuture;
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 
 use super::status::NativeStatus;
 use super::wire;
-use crate::backends::decode;
+use crate::backends::rows::{self, RowFormat, RowKey};
 use crate::backends::util::{RowAt, parse_datetime, require_datetime};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
@@ -33,20 +34,38 @@ pub(super) const ROW_KNOWN: Known = Known {
     native: false,
 };
 
-/// Builds an order from a list row; `native` is the row as sent.
-/// A list row's key from its raw `id` and `placedAt` (row `path`), read exactly as [`order_from_row`] reads them.
-pub(super) fn row_key(
-    backend: &BackendName,
-    id: Option<&str>,
-    placed_at: Option<&str>,
-    at: RowAt,
-) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |field: &str, raw| decode::required_key_str(backend, format_args!("{at}.{field}"), raw);
-    let id = order_id(backend, &text("id", id)?, at)?;
-    let placed_at = require_datetime(backend, format_args!("{at}.placedAt"), &text("placedAt", placed_at)?)?;
-    Ok((id, placed_at))
+/// How a list page's rows (`data.orders[i]`) read: the key from `id` and `placedAt`, the order from the whole
+/// row, read exactly alike.
+pub(super) struct Rows {
+    /// The backend.
+    pub backend: BackendName,
+    /// The configured currency (payloads carry none).
+    pub currency: String,
 }
 
+impl RowFormat for Rows {
+    const ARRAY: &'static str = "data.orders";
+    type Key = wire::RowKey;
+
+    fn backend(&self) -> &BackendName {
+        &self.backend
+    }
+
+    fn key(&self, key: wire::RowKey, at: RowAt) -> Result<RowKey> {
+        let id = order_id(&self.backend, &key.id, format_args!("{at}.id"))?;
+        let placed_at = require_datetime(&self.backend, format_args!("{at}.placedAt"), &key.placed_at)?;
+        Ok((id, placed_at))
+    }
+
+    fn order<'a>(&'a self, raw: &'a RawValue, at: RowAt) -> BoxFuture<'a, Result<Order>> {
+        let order = rows::decode_row(&self.backend, raw, at).and_then(|(row, native)| {
+            order_from_row(&self.backend, &self.currency, &row, native, &at.to_string())
+        });
+        rows::ready(order)
+    }
+}
+
+/// Builds an order from a list row (at `path`); `native` is the row as sent.
 pub(super) fn order_from_row(
     backend: &BackendName,
     currency: &str,

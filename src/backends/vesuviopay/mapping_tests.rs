@@ -1,10 +1,10 @@
 use std::str::FromStr;
 
-use super::super::client::{decode_detail, decode_list, decode_rows};
+use super::super::client::{decode_detail, decode_list};
 use super::super::fixtures::{GET_RESPONSE, LIST_RESPONSE};
 use super::super::wire;
 use super::*;
-use crate::backends::rows::Body;
+use crate::domain::ListRow;
 use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
 use pretty_assertions::assert_eq;
 use rust_decimal::Decimal;
@@ -18,11 +18,11 @@ fn eur(amount: &str) -> Money {
 }
 
 fn list_fixture() -> (wire::OrderRow, NativeJson) {
-    let (page, found) = decode_list(&backend(), &Body::from(LIST_RESPONSE.to_string())).unwrap();
+    let page = decode_list(&backend(), LIST_RESPONSE.as_bytes()).unwrap();
     assert_eq!(page.total_count, Some(1));
     assert_eq!(page.has_more, Some(false));
-    let (row, native, path) = decode_rows(&backend(), &found).unwrap().into_iter().next().unwrap();
-    assert_eq!(path, "data.orders[0]");
+    let at = RowAt { array: "data.orders", index: 0 };
+    let (row, native) = rows::decode_row(&backend(), &page.orders[0], at).unwrap();
     let value: serde_json::Value = serde_json::from_str(LIST_RESPONSE).unwrap();
     assert_eq!(native, value["data"]["orders"][0], "the row's text is kept as sent");
     (row, native)
@@ -201,15 +201,37 @@ fn strings_and_bad_dates() {
     }
 }
 
-// A wrong type in a row names the JSON path of the field.
-#[test]
-fn wrong_type_names_the_path() {
-    let value = serde_json::json!({"success": true, "data": {"orders": [
-        {"id": "x1", "status": "Shipped", "placedAt": "2025-10-08T10:30:00Z", "totalAmount": true}
-    ], "totalCount": 1, "hasMore": false}});
-    let (_, found) = decode_list(&backend(), &Body::from(value.to_string())).unwrap();
-    match decode_rows(&backend(), &found).unwrap_err() {
-        Error::Malformed { path, .. } => assert_eq!(path, "data.orders[0].totalAmount"),
+/// The rows of a list answer, as the adapter lists them.
+fn listed(answer: &str) -> Vec<ListRow> {
+    let page = decode_list(&backend(), answer.as_bytes()).unwrap();
+    rows::list_rows(Rows { backend: backend(), currency: "EUR".into() }, page.orders)
+}
+
+// A wrong type in a row names the JSON path of the field, in its key or in the rest of the row; a row reads
+// its key and its order alike.
+#[tokio::test]
+async fn wrong_type_names_the_path() {
+    let rows = listed(
+        r#"{"success": true, "data": {"orders": [
+            {"id": "x1", "status": "Shipped", "placedAt": "2025-10-08T10:30:00Z", "totalAmount": true},
+            {"id": 5, "status": "Shipped", "placedAt": "2025-10-08T10:30:00Z"},
+            {"id": "x3", "status": "Shipped", "placedAt": "soon"},
+            {"id": "x4", "status": "Shipped", "placedAt": "2025-10-08T12:30:00+02:00", "totalAmount": 1.50}
+        ], "totalCount": 4, "hasMore": false}}"#,
+    );
+    let path = |error: Error| match error {
+        Error::Malformed { path, .. } => path,
         other => panic!("unexpected {other:?}"),
-    }
+    };
+    assert_eq!(rows[0].id().unwrap().to_string(), "ves:x1");
+    assert_eq!(path(rows[0].order().await.unwrap_err()), "data.orders[0].totalAmount");
+    assert_eq!(path(rows[1].key().unwrap_err()), "data.orders[1].id");
+    assert_eq!(path(rows[2].key().unwrap_err()), "data.orders[2].placedAt");
+    let (id, placed_at) = rows[3].key().unwrap();
+    assert_eq!(
+        (id.to_string(), placed_at.to_rfc3339()),
+        ("ves:x4".into(), "2025-10-08T12:30:00+02:00".into())
+    );
+    let order = rows[3].order().await.unwrap();
+    assert_eq!(order.totals.total.amount.to_string(), "1.50");
 }

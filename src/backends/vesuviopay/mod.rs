@@ -6,9 +6,9 @@
 //! - **No currency in payloads**: amounts are JSON decimal numbers in major units; the currency is the
 //!   backend's configured `currency` (required).
 //! - **List without offset or cursor**: `GET /api/v1/orders?limit=&status=&dateFrom=&dateTo=` with `limit`
-//!   1–50 and `hasMore`. Pages are reached by narrowing the date window (see the `paging` module); rows are summaries
-//!   (totals, contact, external id, updatedAt), so orders from the list are partial and the engine loads the
-//!   full order (`GET /api/v1/orders/{id}`) when a query asks for items, addresses or methods.
+//!   1–50 and `hasMore`. Pages are reached by narrowing the date window (see the `request` module); rows are
+//!   summaries (totals, contact, external id, updatedAt), so orders from the list are partial and the engine
+//!   loads the full order (`GET /api/v1/orders/{id}`) when a query asks for items, addresses or methods.
 //! - **Get by either id**: the internal UUID or the external order id.
 //! - **One status, no payment or fulfilment fields**: both axes are derived from the status (table below).
 //!   Values are PascalCase in payloads and lowercase in some SDK examples: compared case-insensitively.
@@ -48,7 +48,7 @@
 
 mod client;
 mod mapping;
-mod paging;
+mod request;
 mod status;
 mod wire;
 
@@ -59,11 +59,10 @@ use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
 use self::client::Client;
-use self::paging::{Consumed, Cursor, MAX_LIMIT, Plan};
+use self::request::{Consumed, Cursor, MAX_LIMIT, Plan};
 use self::status::NativeStatus;
-use crate::backends::decode;
-use crate::backends::rows::{self, RowText};
-use crate::backends::util::{RowAt, decode_token, encode_token, fetch_each};
+use crate::backends::rows;
+use crate::backends::util::{decode_token, encode_token, fetch_each};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, Link, ListPage, ListRequest,
@@ -117,46 +116,26 @@ impl VesuvioPayBackend {
         mapping::order_from_detail(&self.name, &self.currency, &detail, native)
     }
 
-    /// One list call: the rows as orders (each with its JSON text as `native`) and `hasMore`, `totalCount`.
-    /// One list call. With no filter, each row reads only its key (`id`, `placedAt`) and is mapped on first use;
-    /// with one, every row is mapped now, for `paging::consume` to check the filter on it.
+    /// One list call: its rows, `hasMore` and `totalCount`. Each row reads its key when paging asks
+    /// (`request::KeyedRow`, as the page arrives) and its order on first use; with a filter, every row's order
+    /// is decoded now, for `request::consume` to check the filter on it.
     async fn list_call(
         &self,
         query: &[(&str, String)],
         limit: usize,
         filter: &OrderFilter,
     ) -> Result<(Vec<ListRow>, bool, Option<u64>)> {
-        let (page, found) = self.client.list(query).await?;
+        let page = self.client.list(query).await?;
         // Without `hasMore`, a full page may have a successor.
-        let has_more = page.has_more.unwrap_or(found.len() >= limit);
-        let rows = if filter.is_empty() {
-            self.lazy_rows(found)?
-        } else {
-            let mut rows = Vec::with_capacity(found.len());
-            for (row, native, path) in client::decode_rows(&self.name, &found)? {
-                let order = mapping::order_from_row(&self.name, &self.currency, &row, native, &path)?;
-                rows.push(ListRow::ready(order));
+        let has_more = page.has_more.unwrap_or(page.orders.len() >= limit);
+        let format = mapping::Rows { backend: self.name.clone(), currency: self.currency.clone() };
+        let rows = rows::list_rows(format, page.orders);
+        if !filter.is_empty() {
+            for row in &rows {
+                row.order().await?;
             }
-            rows
-        };
+        }
         Ok((rows, has_more, page.total_count))
-    }
-
-    /// A list page as rows: each row's key read now, its order mapped on first use.
-    fn lazy_rows(&self, found: Vec<RowText>) -> Result<Vec<ListRow>> {
-        let key = |row: &RowText, index| {
-            let at = RowAt { array: "data.orders", index };
-            let [id, placed_at] = decode::leading_fields(&self.name, row.bytes(), at, ["id", "placedAt"])?;
-            mapping::row_key(&self.name, id, placed_at, at).map(Some)
-        };
-        let (backend, currency) = (self.name.clone(), self.currency.clone());
-        rows::keyed_rows(found, key, move |row, index| {
-            let path = format!("data.orders[{index}]");
-            let decoded = rows::decode_row(&backend, row, &path);
-            rows::ready(decoded.and_then(|(wire, native)| {
-                mapping::order_from_row(&backend, &currency, &wire, native, &path)
-            }))
-        })
     }
 }
 
@@ -203,20 +182,20 @@ impl OrderBackend for VesuvioPayBackend {
         let cursor: Option<Cursor> = request.continuation.as_deref().map(decode_token).transpose()?;
         let first = cursor.is_none();
         let empty = ListPage::decoded(Vec::new(), None, first.then_some(0));
-        let Plan::Query { status, exact } = paging::plan(&request.filter) else {
+        let Plan::Query { status, exact } = request::plan(&request.filter) else {
             return Ok(empty);
         };
-        let Some(window) = paging::window(&request.filter, cursor.as_ref()) else {
+        let Some(window) = request::window(&request.filter, cursor.as_ref()) else {
             return Ok(empty);
         };
         let page_size = request.page_size.clamp(1, MAX_LIMIT);
         let mut limit = page_size;
         loop {
-            let query = paging::query(limit, status.as_ref(), &window);
+            let query = request::query(limit, status.as_ref(), &window);
             let (rows, has_more, total_count) = self.list_call(&query, limit, &request.filter).await?;
-            let rows = rows.into_iter().map(paging::KeyedRow::new).collect::<Result<Vec<_>>>()?;
+            let rows = rows.into_iter().map(request::KeyedRow::new).collect::<Result<Vec<_>>>()?;
             let consumed =
-                paging::consume(rows, has_more, &request.filter, &window, cursor.as_ref(), page_size);
+                request::consume(rows, has_more, &request.filter, &window, cursor.as_ref(), page_size);
             match consumed {
                 Some(Consumed { orders, next }) => {
                     let total = match (first, exact, total_count, &next) {

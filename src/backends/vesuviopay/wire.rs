@@ -40,6 +40,16 @@ pub(super) struct OrderList {
     pub has_more: Option<bool>,
 }
 
+/// What a list row's key reads: its id and when it was placed (serde skips the row's other fields).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RowKey {
+    /// Internal UUID.
+    pub id: String,
+    /// ISO 8601.
+    pub placed_at: String,
+}
+
 /// One row of the list: a summary with totals and contact, no items, addresses or payment method.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -5,10 +5,9 @@ use ::http::Method;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::wire::{self, CancelRequest, InvoiceRequest, ListResponse, ListRow, TrackingRequest, VtexOrder};
+use super::wire::{self, CancelRequest, InvoiceRequest, ListResponse, TrackingRequest, VtexOrder};
 use crate::backends::decode::{decode_bytes, decode_raw};
 use crate::backends::http::{Body, Failure, HttpClient, VendorError};
-use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeJson, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -79,16 +78,14 @@ impl VtexClient {
         self.http.backend().to_string()
     }
 
-    /// One list page, its rows still JSON text (see [`decode_rows`]).
-    /// The answer's `list` comes back as rows, unparsed (see [`rows::decode_list`]).
-    pub async fn list(&self, query: &[(&str, String)]) -> Result<(ListResponse, Vec<RowText>)> {
+    /// One list page, its rows kept as their JSON text.
+    pub async fn list(&self, query: &[(&str, String)]) -> Result<ListResponse> {
         let bytes = self
             .http
             .call("list_orders", Method::GET, ORDERS, query, Body::Empty)
             .await
             .map_err(|failure| self.http.failure_error(failure))??;
-        let take = |response: &mut ListResponse| response.list.take().unwrap_or_default();
-        rows::decode_list(self.http.backend(), &bytes, &["list"], take)
+        decode_bytes(self.http.backend(), &bytes)
     }
 
     /// A full order and its JSON text as received; `None` when VTEX does not know the id.
@@ -145,11 +142,6 @@ impl VtexClient {
             Err(failure) => Err(mutation_error(&self.http, &self.backend(), mutation, id, failure)),
         }
     }
-}
-
-/// Decodes each row of a list page (errors name `list[i].field`), paired with its text for `native`.
-pub fn decode_rows(backend: &BackendName, rows: &[RowText]) -> Result<Vec<(ListRow, NativeJson)>> {
-    rows.iter().enumerate().map(|(i, row)| rows::decode_row(backend, row, &format!("list[{i}]"))).collect()
 }
 
 /// Decodes a "get order" body straight from its bytes: the order and its text, or `None` for an empty or

@@ -1,13 +1,14 @@
 //! VTEX wire → domain: full orders (from "get order") and summary orders (from list rows).
 
-use chrono::{DateTime, FixedOffset};
+use futures::future::BoxFuture;
 use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::value::RawValue;
 
 use super::countries;
 use super::status::status_of;
 use super::wire::{self, ListRow, VtexAddress, VtexOrder};
-use crate::backends::decode;
-use crate::backends::util::require_datetime;
+use crate::backends::rows::{self, RowFormat, RowKey};
+use crate::backends::util::{RowAt, require_datetime};
 use crate::domain::{
     Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
     OrderTotals, Tracking,
@@ -53,21 +54,41 @@ fn distinct<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<String>
     (!seen.is_empty()).then(|| seen.join(", "))
 }
 
-fn order_id(backend: &BackendName, native: &str, path: &str) -> Result<OrderId> {
-    let native = NativeOrderId::parse(native).map_err(|reason| malformed(backend, path, reason))?;
+fn order_id(backend: &BackendName, native: &str, path: impl std::fmt::Display) -> Result<OrderId> {
+    let native =
+        NativeOrderId::parse(native).map_err(|reason| malformed(backend, path.to_string(), reason))?;
     Ok(OrderId::new(backend.clone(), native))
 }
 
-/// A list row's key from its raw `orderId` and `creationDate`, read exactly as [`order_from_row`] reads them.
-pub fn row_key(
-    backend: &BackendName,
-    id: Option<&str>,
-    created: Option<&str>,
-) -> Result<(OrderId, DateTime<FixedOffset>)> {
-    let text = |path: &'static str, raw| decode::required_key_str(backend, path, raw);
-    let id = order_id(backend, &text("list[].orderId", id)?, "list[].orderId")?;
-    let placed_at = require_datetime(backend, "list[].creationDate", &text("list[].creationDate", created)?)?;
-    Ok((id, placed_at))
+/// How a list page's rows (`list[i]`) read: the key from `orderId` and `creationDate`, the summary order from
+/// the whole row, read exactly alike.
+pub struct Rows {
+    /// The backend.
+    pub backend: BackendName,
+    /// The configured `currency`, for rows without `currencyCode`.
+    pub currency: Option<String>,
+}
+
+impl RowFormat for Rows {
+    const ARRAY: &'static str = "list";
+    type Key = wire::RowKey;
+
+    fn backend(&self) -> &BackendName {
+        &self.backend
+    }
+
+    fn key(&self, key: wire::RowKey, at: RowAt) -> Result<RowKey> {
+        let id = order_id(&self.backend, &key.order_id, format_args!("{at}.orderId"))?;
+        let placed_at =
+            require_datetime(&self.backend, format_args!("{at}.creationDate"), &key.creation_date)?;
+        Ok((id, placed_at))
+    }
+
+    fn order<'a>(&'a self, raw: &'a RawValue, at: RowAt) -> BoxFuture<'a, Result<Order>> {
+        let order = rows::decode_row(&self.backend, raw, at)
+            .and_then(|(row, native)| order_from_row(&self.backend, &row, native, self.currency.as_deref()));
+        rows::ready(order)
+    }
 }
 
 /// A summary order from a list row: id, number, status, placedAt, currency, and what the row really has.

@@ -5,8 +5,9 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::*;
-use crate::backends::rows::{Body, RowText, decode_list};
-use crate::backends::vtex::client::{decode_order, decode_rows};
+use crate::backends::decode::decode_bytes;
+use crate::backends::util::RowAt;
+use crate::backends::vtex::client::decode_order;
 use crate::backends::vtex::fixtures::{GET_ORDER_EXAMPLE, LIST_EXAMPLE};
 use crate::backends::vtex::wire::ListResponse;
 use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
@@ -24,16 +25,22 @@ fn full(json: &str) -> Order {
     order_from_full(&backend(), &wire, native).unwrap()
 }
 
-/// A list body split as the client splits it: the envelope and the rows.
-fn listed(json: &str) -> (ListResponse, Vec<RowText>) {
-    let take = |response: &mut ListResponse| response.list.take().unwrap_or_default();
-    decode_list(&backend(), &Body::from(json.to_string()), &["list"], take).unwrap()
+/// A list body decoded as the client decodes it: the envelope, its rows kept as their text.
+fn listed(json: &str) -> ListResponse {
+    decode_bytes(&backend(), json.as_bytes()).unwrap()
 }
 
 /// The page, its rows decoded, and each row's text as `native` (checked to be the row as sent).
 fn rows(json: &str) -> (ListResponse, Vec<ListRow>, Vec<NativeJson>) {
-    let (response, found) = listed(json);
-    let (rows, natives): (Vec<_>, Vec<_>) = decode_rows(&backend(), &found).unwrap().into_iter().unzip();
+    let mut response = listed(json);
+    let found = response.list.take().unwrap_or_default();
+    let at = |index| RowAt { array: "list", index };
+    let decoded: Result<Vec<(ListRow, NativeJson)>> = found
+        .iter()
+        .enumerate()
+        .map(|(index, raw)| crate::backends::rows::decode_row(&backend(), raw, at(index)))
+        .collect();
+    let (rows, natives): (Vec<_>, Vec<_>) = decoded.unwrap().into_iter().unzip();
     let value: Value = serde_json::from_str(json).unwrap();
     assert_eq!(
         natives.iter().map(|n| n.value().clone()).collect::<Vec<_>>(),
@@ -289,9 +296,9 @@ fn row_currency_rules() {
 }
 
 // Bodies decode straight from bytes: an empty or `null` "get order" body is no order, a bad field names its
-// path from the root, and a bad row names `list[i]`.
-#[test]
-fn decodes_bodies_from_bytes() {
+// path from the root, and a bad row names `list[i]`, in its key or in the rest of the row.
+#[tokio::test]
+async fn decodes_bodies_from_bytes() {
     assert!(decode_order(&backend(), b"").unwrap().is_none());
     assert!(decode_order(&backend(), b" null ").unwrap().is_none());
     let path = |err: Error| match err {
@@ -304,6 +311,13 @@ fn decodes_bodies_from_bytes() {
     assert!(path(decode_order(&backend(), b"{\"orderId\":").unwrap_err()).starts_with("line 1 column"));
     let page = r#"{"list":[{"orderId":"a","creationDate":"2024-01-01T00:00:00Z"},
         {"orderId":"b","creationDate":"2024-01-01T00:00:00Z","totalValue":true}],"paging":null}"#;
-    assert_eq!(path(decode_rows(&backend(), &listed(page).1).unwrap_err()), "list[1].totalValue");
-    assert!(decode_rows(&backend(), &listed(r#"{"list":null}"#).1).unwrap().is_empty());
+    let format = || Rows { backend: backend(), currency: None };
+    let found = crate::backends::rows::list_rows(format(), listed(page).list.unwrap());
+    assert_eq!(found[1].id().unwrap().to_string(), "shop-br:b");
+    assert_eq!(path(found[1].order().await.unwrap_err()), "list[1].totalValue");
+    assert!(listed(r#"{"list":null}"#).list.is_none());
+    let page = r#"{"list":[{"orderId":"a","creationDate":"soon"},{"orderId":7,"creationDate":"x"}]}"#;
+    let found = crate::backends::rows::list_rows(format(), listed(page).list.unwrap());
+    assert_eq!(path(found[0].key().unwrap_err()), "list[0].creationDate");
+    assert_eq!(path(found[1].key().unwrap_err()), "list[1].orderId");
 }

@@ -8,7 +8,7 @@
 //!   negative total (turned into a positive discount). The invoice notification takes `invoiceValue` as a
 //!   *string* of cents.
 //! - **The list is capped at 30 pages** of ≤ 100 rows per query: the adapter slides the `f_creationDate`
-//!   window to reach every order (see the `paging` module); `paging.total` counts only the current window, so a
+//!   window to reach every order (see the `request` module); `paging.total` counts only the current window, so a
 //!   total is reported only when one window holds the whole listing. List rows (`items: null`) are summary
 //!   orders: status, sequence, creation date, currency, `totalValue`, buyer name, payment names and the
 //!   marketplace's order id; the rest loads from "get order".
@@ -52,7 +52,7 @@ mod client;
 mod countries;
 mod mapping;
 mod mutations;
-mod paging;
+mod request;
 mod status;
 mod wire;
 
@@ -63,12 +63,10 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use self::client::VtexClient;
-use self::paging::Cursor;
-use self::paging::Seen;
+use self::request::{Cursor, Seen};
 use self::status::StatusPlan;
-use crate::backends::decode;
-use crate::backends::rows::{self, RowText};
-use crate::backends::util::{self, RowAt, decode_token, encode_token};
+use crate::backends::rows;
+use crate::backends::util::{self, decode_token, encode_token};
 use crate::config::BackendConfig;
 use crate::domain::{
     self, BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
@@ -111,57 +109,37 @@ impl VtexBackend {
 
     /// A row's creation instant in Unix nanoseconds (what the paging cursor counts).
     fn nanos(&self, placed_at: &chrono::DateTime<chrono::FixedOffset>) -> Result<i64> {
-        paging::nanos(placed_at).ok_or_else(|| Error::Malformed {
+        request::nanos(placed_at).ok_or_else(|| Error::Malformed {
             backend: self.name.to_string(),
             path: "list[].creationDate".into(),
             message: "out of the supported date range".into(),
         })
     }
 
-    /// A page's rows with only their key read (`orderId`, `creationDate`, which VTEX sends first), each mapped
-    /// on first use: with no filter, nothing else of a row is needed to page.
-    fn key_rows(&self, found: Vec<RowText>, cursor: &Cursor) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
-        let mut seen = Vec::with_capacity(found.len());
-        let key = |raw: &RowText, index| {
-            let at = RowAt { array: "list", index };
-            let [id, created] =
-                decode::leading_fields(&self.name, raw.bytes(), at, ["orderId", "creationDate"])?;
-            let (id, placed_at) = mapping::row_key(&self.name, id, created)?;
-            seen.push(Seen { id: id.native.as_str().to_string(), nanos: self.nanos(&placed_at)? });
-            let skipped = cursor.skip.iter().any(|skipped| skipped == id.native.as_str());
-            Ok((!skipped).then_some((id, placed_at)))
-        };
-        let (backend, currency) = (self.name.clone(), self.currency.clone());
-        let rows = rows::keyed_rows(found, key, move |raw, index| {
-            let at = RowAt { array: "list", index };
-            let decoded = rows::decode_row::<wire::ListRow>(&backend, raw, &at.to_string());
-            rows::ready(decoded.and_then(|(row, native)| {
-                mapping::order_from_row(&backend, &row, native, currency.as_deref())
-            }))
-        })?;
-        Ok((rows, seen))
-    }
-
-    /// A page's rows decoded and mapped now, for a listing whose filter is checked here on each row.
-    fn mapped_rows(
+    /// A page's rows, each with its key read now (paging records every row served: [`request::advance`]),
+    /// without the rows the cursor says were already returned; each row's order is decoded on first use, or
+    /// now, for a listing whose filter is checked here on each row.
+    async fn paged_rows(
         &self,
-        found: &[RowText],
+        found: Vec<Box<serde_json::value::RawValue>>,
         cursor: &Cursor,
         filter: &OrderFilter,
     ) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
-        let rows = client::decode_rows(&self.name, found)?;
-        let mut seen = Vec::with_capacity(rows.len());
-        let mut orders = Vec::with_capacity(rows.len());
-        for (row, native) in rows {
-            let order = mapping::order_from_row(&self.name, &row, native, self.currency.as_deref())?;
-            let nanos = self.nanos(&order.placed_at)?;
-            let keep = !cursor.skip.contains(&row.order_id) && filter.matches(&order, &LOCAL);
-            seen.push(Seen { id: row.order_id, nanos });
+        let format = mapping::Rows { backend: self.name.clone(), currency: self.currency.clone() };
+        let found = rows::list_rows(format, found);
+        let mut seen = Vec::with_capacity(found.len());
+        let mut kept = Vec::with_capacity(found.len());
+        for row in found {
+            let matches = filter.is_empty() || filter.matches(&*row.order().await?, &LOCAL);
+            let (id, placed_at) = row.key()?;
+            let id = id.native.as_str();
+            let keep = matches && !cursor.skip.iter().any(|skipped| skipped == id);
+            seen.push(Seen { id: id.to_string(), nanos: self.nanos(&placed_at)? });
             if keep {
-                orders.push(domain::ListRow::ready(order));
+                kept.push(row);
             }
         }
-        Ok((orders, seen))
+        Ok((kept, seen))
     }
 
     fn empty_page() -> ListPage {
@@ -179,14 +157,6 @@ const LOCAL: FilterPushdown = FilterPushdown {
     customer_email: true,
     tags: true,
 };
-
-/// Whether `q` (full text over id, e-mail, document and name) can narrow to a customer's e-mail: the
-/// docs forbid `+`; anything with spaces would not be one term.
-fn email_query(filter: &OrderFilter) -> Option<String> {
-    let email = filter.customer_email.as_deref()?.trim();
-    (!email.is_empty() && !email.contains('+') && !email.chars().any(char::is_whitespace))
-        .then(|| email.to_string())
-}
 
 #[async_trait]
 impl OrderBackend for VtexBackend {
@@ -223,7 +193,7 @@ impl OrderBackend for VtexBackend {
     }
 
     fn max_page_size(&self) -> usize {
-        paging::MAX_PER_PAGE
+        request::MAX_PER_PAGE
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
@@ -251,34 +221,19 @@ impl OrderBackend for VtexBackend {
             return Ok(Self::empty_page());
         }
 
-        let lower_ms = filter.placed_after.as_ref().map(paging::floor_ms);
-        let filter_upper_ms = filter.placed_before.as_ref().map(paging::ceil_ms);
-        let upper_ms = paging::window_upper(filter_upper_ms, &cursor);
-        let mut query: Vec<(&str, String)> = vec![
-            ("page", cursor.page.to_string()),
-            ("per_page", cursor.per_page.to_string()),
-            ("orderBy", "creationDate,desc".into()),
-        ];
-        if let StatusPlan::Exact(natives) = &plan {
-            query.push(("f_status", natives.join(",")));
-        }
-        if let Some(window) = paging::creation_date_filter(lower_ms, upper_ms) {
-            query.push(("f_creationDate", window));
-        }
-        let email = email_query(filter);
-        if let Some(email) = &email {
-            query.push(("q", email.clone()));
-        }
+        let lower_ms = filter.placed_after.as_ref().map(request::floor_ms);
+        let filter_upper_ms = filter.placed_before.as_ref().map(request::ceil_ms);
+        let upper_ms = request::window_upper(filter_upper_ms, &cursor);
+        let email = request::email_query(filter);
+        let window = request::creation_date_filter(lower_ms, upper_ms);
+        let query = request::list_query(&cursor, &plan, window, email.as_deref());
 
-        let (response, found) = self.client.list(&query).await?;
-        let (rows, seen) = if filter.is_empty() {
-            self.key_rows(found, &cursor)?
-        } else {
-            self.mapped_rows(&found, &cursor, filter)?
-        };
+        let mut response = self.client.list(&query).await?;
+        let found = response.list.take().unwrap_or_default();
+        let (rows, seen) = self.paged_rows(found, &cursor, filter).await?;
         let window_pages =
             response.paging.as_ref().and_then(|p| p.pages).and_then(|p| u32::try_from(p.0).ok());
-        let next = paging::advance(&cursor, &seen, window_pages).map_err(|_| Error::Backend {
+        let next = request::advance(&cursor, &seen, window_pages).map_err(|_| Error::Backend {
             backend: self.name.to_string(),
             status: 200,
             native_code: None,
@@ -289,7 +244,7 @@ impl OrderBackend for VtexBackend {
         // holds everything (no slide), the server applied the whole filter (no local narrowing), and the
         // date bounds were whole milliseconds.
         let ms_exact = |at: Option<chrono::DateTime<chrono::FixedOffset>>| {
-            at.is_none_or(|at| paging::floor_ms(&at) == paging::ceil_ms(&at))
+            at.is_none_or(|at| request::floor_ms(&at) == request::ceil_ms(&at))
         };
         let server_exact = !matches!(plan, StatusPlan::Local)
             && email.is_none()
@@ -300,7 +255,7 @@ impl OrderBackend for VtexBackend {
                 |t| {
                     cursor.upper_ms.is_none()
                         && server_exact
-                        && *t <= u64::from(paging::MAX_PAGES) * u64::from(cursor.per_page)
+                        && *t <= u64::from(request::MAX_PAGES) * u64::from(cursor.per_page)
                 },
             );
         Ok(ListPage { rows, next: next.as_ref().map(encode_token), total })

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 
 use super::wire;
 use crate::backends::http::{Body, Failure, HttpClient, VendorError, retry_delay};
-use crate::backends::rows::{self, RowText};
 use crate::config::BackendConfig;
 use crate::domain::{BackendName, NativeOrderId};
 use crate::error::{Error, Result, shorten};
@@ -79,9 +78,8 @@ impl WixClient {
     }
 
     /// `POST /ecom/v1/orders/search`. A read, so retried like GETs (the HTTP client retries only GETs itself).
-    /// The answer's `orders` come back as rows, unparsed (see [`rows::decode_list`]); the answer's own `orders`
-    /// is left empty.
-    pub async fn search(&self, body: &Value) -> Result<(wire::SearchResponse, Vec<RowText>)> {
+    /// The answer's `orders` are kept as their JSON text.
+    pub async fn search(&self, body: &Value) -> Result<wire::SearchResponse> {
         let mut attempt = 0;
         loop {
             let outcome = self
@@ -89,10 +87,7 @@ impl WixClient {
                 .call("searchOrders", Method::POST, "/ecom/v1/orders/search", &[], Body::Json(body.clone()))
                 .await;
             let error = match outcome {
-                Ok(Ok(bytes)) => {
-                    let take = |answer: &mut wire::SearchResponse| std::mem::take(&mut answer.orders);
-                    return rows::decode_list(self.http.backend(), &bytes, &["orders"], take);
-                }
+                Ok(Ok(bytes)) => return self.http.decode_bytes(&bytes),
                 Ok(Err(error)) => error,
                 Err(failure) => self.http.failure_error(failure),
             };

@@ -1,128 +1,26 @@
-//! Wix wire → domain: the status table, money, addresses, line items, the whole order.
+//! Wix wire → domain: money, addresses, line items, the summary and the whole order, and how a search
+//! answer's rows read.
 
 use std::fmt;
+use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
+use super::client::WixClient;
+use super::status::status;
+use super::tags::TagCache;
 use super::wire;
 use crate::backends::decode;
-use crate::backends::util;
+use crate::backends::rows::{RowFormat, RowKey};
+use crate::backends::util::{self, RowAt};
 use crate::domain::{
-    Address, BackendName, Customer, FulfillmentStatus, Known, LineItem, Money, NativeJson, NativeOrderId,
-    Order, OrderId, OrderStatus, OrderTotals, PaymentStatus, Status,
+    Address, BackendName, Customer, Known, LineItem, Money, NativeJson, NativeOrderId, Order, OrderId,
+    OrderTotals,
 };
 use crate::error::{Error, Result};
-
-/// The native spelling of an order status (for filters and `Status.native`).
-pub fn order_status_native(status: &wire::OrderStatus) -> &str {
-    match status {
-        wire::OrderStatus::Initialized => "INITIALIZED",
-        wire::OrderStatus::Approved => "APPROVED",
-        wire::OrderStatus::Canceled => "CANCELED",
-        wire::OrderStatus::Other(s) => s,
-    }
-}
-
-/// The native spelling of a payment status.
-pub fn payment_status_native(status: &wire::PaymentStatus) -> &str {
-    match status {
-        wire::PaymentStatus::Unspecified => "UNSPECIFIED",
-        wire::PaymentStatus::NotPaid => "NOT_PAID",
-        wire::PaymentStatus::Paid => "PAID",
-        wire::PaymentStatus::PartiallyRefunded => "PARTIALLY_REFUNDED",
-        wire::PaymentStatus::FullyRefunded => "FULLY_REFUNDED",
-        wire::PaymentStatus::Pending => "PENDING",
-        wire::PaymentStatus::PartiallyPaid => "PARTIALLY_PAID",
-        wire::PaymentStatus::Other(s) => s,
-    }
-}
-
-/// The native spelling of a fulfilment status.
-pub fn fulfillment_status_native(status: &wire::FulfillmentStatus) -> &str {
-    match status {
-        wire::FulfillmentStatus::NotFulfilled => "NOT_FULFILLED",
-        wire::FulfillmentStatus::PartiallyFulfilled => "PARTIALLY_FULFILLED",
-        wire::FulfillmentStatus::Fulfilled => "FULFILLED",
-        wire::FulfillmentStatus::Other(s) => s,
-    }
-}
-
-/// Every documented `paymentStatus` value with its unified value (the payment axis depends on it alone).
-pub const PAYMENT_TABLE: [(&str, PaymentStatus); 7] = [
-    ("UNSPECIFIED", PaymentStatus::Unknown),
-    ("NOT_PAID", PaymentStatus::Pending),
-    ("PENDING", PaymentStatus::Pending),
-    ("PAID", PaymentStatus::Paid),
-    ("PARTIALLY_PAID", PaymentStatus::PartiallyPaid),
-    ("PARTIALLY_REFUNDED", PaymentStatus::PartiallyRefunded),
-    ("FULLY_REFUNDED", PaymentStatus::Refunded),
-];
-
-/// Every documented `fulfillmentStatus` value with its unified value (the fulfilment axis depends on it alone).
-pub const FULFILLMENT_TABLE: [(&str, FulfillmentStatus); 3] = [
-    ("NOT_FULFILLED", FulfillmentStatus::Unfulfilled),
-    ("PARTIALLY_FULFILLED", FulfillmentStatus::PartiallyFulfilled),
-    ("FULFILLED", FulfillmentStatus::Fulfilled),
-];
-
-/// The payment axis.
-pub fn payment_axis(status: Option<&wire::PaymentStatus>) -> PaymentStatus {
-    let native = status.map(payment_status_native).unwrap_or_default();
-    PAYMENT_TABLE.iter().find(|(n, _)| *n == native).map(|(_, s)| *s).unwrap_or(PaymentStatus::Unknown)
-}
-
-/// The fulfilment axis.
-pub fn fulfillment_axis(status: Option<&wire::FulfillmentStatus>) -> FulfillmentStatus {
-    let native = status.map(fulfillment_status_native).unwrap_or_default();
-    FULFILLMENT_TABLE
-        .iter()
-        .find(|(n, _)| *n == native)
-        .map(|(_, s)| *s)
-        .unwrap_or(FulfillmentStatus::Unknown)
-}
-
-/// The order axis: from `status`, refined for APPROVED orders by refunds and fulfilment.
-pub fn order_axis(
-    status: Option<&wire::OrderStatus>,
-    payment: Option<&wire::PaymentStatus>,
-    fulfillment: Option<&wire::FulfillmentStatus>,
-) -> OrderStatus {
-    match status {
-        Some(wire::OrderStatus::Initialized) => OrderStatus::Pending,
-        Some(wire::OrderStatus::Canceled) => OrderStatus::Cancelled,
-        Some(wire::OrderStatus::Approved) => {
-            if payment == Some(&wire::PaymentStatus::FullyRefunded) {
-                OrderStatus::Refunded
-            } else {
-                match fulfillment {
-                    Some(wire::FulfillmentStatus::Fulfilled) => OrderStatus::Shipped,
-                    Some(wire::FulfillmentStatus::PartiallyFulfilled) => OrderStatus::PartiallyShipped,
-                    _ => OrderStatus::Confirmed,
-                }
-            }
-        }
-        Some(wire::OrderStatus::Other(_)) | None => OrderStatus::Unknown,
-    }
-}
-
-/// The unified status with the native triple `STATUS/PAYMENT/FULFILLMENT` (`-` for an absent part).
-pub fn status(order: &wire::Head<'_>) -> Status {
-    let part = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("-").to_string();
-    let native = format!(
-        "{}/{}/{}",
-        part(order.status.map(order_status_native)),
-        part(order.payment_status.map(payment_status_native)),
-        part(order.fulfillment_status.map(fulfillment_status_native)),
-    );
-    Status::new(
-        order_axis(order.status, order.payment_status, order.fulfillment_status),
-        payment_axis(order.payment_status),
-        fulfillment_axis(order.fulfillment_status),
-        native,
-    )
-}
 
 fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
@@ -255,27 +153,56 @@ fn number(raw: Option<&RawValue>) -> Option<String> {
     raw.and_then(wire::raw_string_or_number).filter(|s| !s.is_empty())
 }
 
-/// A list row's key from its raw `id` and `createdDate` (row `at`), read exactly as [`order`] reads them.
-pub fn row_key(
-    backend: &BackendName,
-    at: impl fmt::Display,
-    id: Option<&str>,
-    created: Option<&str>,
-) -> Result<(NativeOrderId, DateTime<FixedOffset>)> {
-    let id = decode::required_key_str(backend, format_args!("{at}.id"), id)?;
-    if id.is_empty() {
-        return Err(Error::Malformed {
-            backend: backend.to_string(),
-            path: "id".into(),
-            message: "empty".into(),
-        });
+/// How a search answer's rows (`orders[i]`) read, and a "get order" answer's order: the key from `id` and
+/// `createdDate`, the summary from its fields alone, the order from the whole row with its tags' names
+/// resolved (a call to the Tags API when the directory is stale), read exactly alike.
+pub struct Rows {
+    /// The backend.
+    pub backend: BackendName,
+    /// The site's API, for the tag directory.
+    pub client: WixClient,
+    /// The tag directory.
+    pub tags: Arc<TagCache>,
+}
+
+impl Rows {
+    /// The order whose text is `raw`, at `at` in its answer (`orders[3]`, `order`).
+    pub async fn order_at(&self, raw: &RawValue, at: impl fmt::Display) -> Result<Order> {
+        let wire: wire::Order = decode::decode_raw(&self.backend, raw, at)?;
+        let tags = self.tags.names(&self.client, &tag_ids(&wire)).await?;
+        order(&self.backend, &wire, NativeJson::from_raw(raw), tags)
     }
-    let placed_at = util::require_datetime(
-        backend,
-        "createdDate",
-        &decode::required_key_str(backend, format_args!("{at}.createdDate"), created)?,
-    )?;
-    Ok((NativeOrderId::new(&*id), placed_at))
+}
+
+impl RowFormat for Rows {
+    const ARRAY: &'static str = "orders";
+    type Key = wire::RowKey;
+
+    fn backend(&self) -> &BackendName {
+        &self.backend
+    }
+
+    fn key(&self, key: wire::RowKey, at: RowAt) -> Result<RowKey> {
+        if key.id.is_empty() {
+            return Err(Error::Malformed {
+                backend: self.backend.to_string(),
+                path: format!("{at}.id"),
+                message: "empty".into(),
+            });
+        }
+        let placed_at =
+            util::require_datetime(&self.backend, format_args!("{at}.createdDate"), &key.created_date)?;
+        Ok((OrderId::new(self.backend.clone(), NativeOrderId::new(key.id.as_str())), placed_at))
+    }
+
+    fn order<'a>(&'a self, raw: &'a RawValue, at: RowAt) -> BoxFuture<'a, Result<Order>> {
+        self.order_at(raw, at).boxed()
+    }
+
+    fn summary(&self, raw: &RawValue, at: RowAt) -> Option<Result<Order>> {
+        let wire = decode::decode_raw::<wire::OrderSummary>(&self.backend, raw, at);
+        Some(wire.and_then(|wire| summary(&self.backend, &wire.head())))
+    }
 }
 
 /// An order's summary ([`Known::SUMMARY`]) from its head: id, number, status, dates, currency and totals

@@ -69,25 +69,23 @@ mod client;
 #[cfg(test)]
 mod fixtures;
 mod mapping;
-mod query;
+mod request;
+mod status;
 mod tags;
 mod wire;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::FutureExt;
-use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::backends::decode;
-use crate::backends::rows::{self, RowText};
-use crate::backends::util::{self, RowAt};
+use crate::backends::rows;
+use crate::backends::util;
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,
-    NativeJson, NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, Shipment, StatusChange,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    NativeOrderId, Order, OrderBackend, OrderStatus, Shipment, StatusChange,
 };
 use crate::error::{Error, Result};
 
@@ -110,42 +108,14 @@ impl WixBackend {
         Ok(WixBackend { name, client, tags: Arc::default(), concurrency: config.max_concurrency.max(1) })
     }
 
-    /// Decodes one order's raw text (a failure names the path as `{at}.…`, e.g. `orders[3].priceSummary`)
-    /// and keeps the text as its `native` payload, unparsed.
-    fn decode_order(&self, raw: &RawValue, at: &str) -> Result<(wire::Order, NativeJson)> {
-        let order: wire::Order = decode::decode_raw(&self.name, raw, at)?;
-        Ok((order, NativeJson::from_raw(raw)))
-    }
-
-    /// Resolves the tag ids of decoded orders in one go and maps them.
-    async fn build_orders(&self, decoded: Vec<(wire::Order, NativeJson)>) -> Result<Vec<Order>> {
-        let mut all_ids: Vec<String> = Vec::new();
-        for (order, _) in &decoded {
-            for id in mapping::tag_ids(order) {
-                if !all_ids.contains(&id) {
-                    all_ids.push(id);
-                }
-            }
-        }
-        let names = self.tags.names(&self.client, &all_ids).await?;
-        let by_id: HashMap<&String, &String> = all_ids.iter().zip(names.iter()).collect();
-        decoded
-            .into_iter()
-            .map(|(order, native)| {
-                let tags = mapping::tag_ids(&order)
-                    .iter()
-                    .filter_map(|id| by_id.get(id).map(|n| (*n).clone()))
-                    .collect();
-                mapping::order(&self.name, &order, native, tags)
-            })
-            .collect()
+    /// How this backend's orders read.
+    fn rows(&self) -> mapping::Rows {
+        mapping::Rows { backend: self.name.clone(), client: self.client.clone(), tags: self.tags.clone() }
     }
 
     async fn fetch_order(&self, id: NativeOrderId) -> Result<Order> {
         let raw = self.client.get_order(&id).await?;
-        let decoded = self.decode_order(&raw, "order")?;
-        let mut orders = self.build_orders(vec![decoded]).await?;
-        orders.pop().ok_or_else(|| Error::Internal("an order went missing while mapping".into()))
+        self.rows().order_at(&raw, "order").await
     }
 
     fn clean_tag_names(tags: &[String]) -> Result<Vec<String>> {
@@ -191,47 +161,6 @@ fn tracking_info(shipment: Option<&Shipment>) -> Result<Option<Value>> {
     Ok(Some(info))
 }
 
-/// What decoding a list row needs after `list` has returned.
-struct RowContext {
-    name: BackendName,
-    client: WixClient,
-    tags: Arc<TagCache>,
-}
-
-/// A search answer's orders as rows: each row's key (`id`, `createdDate`, which Wix sends first) read when the
-/// engine first asks, its order (or summary) decoded and its tags' names resolved on first use.
-fn lazy_rows(context: Arc<RowContext>, found: Vec<RowText>) -> Vec<ListRow> {
-    let keyed = context.name.clone();
-    let key = move |row: &RowText, index| {
-        let at = RowAt { array: "orders", index };
-        let [id, created] = decode::leading_fields(&keyed, row.bytes(), at, ["id", "createdDate"])?;
-        let (id, placed_at) = mapping::row_key(&keyed, at, id, created)?;
-        Ok((OrderId::new(keyed.clone(), id), placed_at))
-    };
-    let (owner, name) = (context.clone(), context.name.clone());
-    let summary = move |row: &RowText, index| {
-        let at = RowAt { array: "orders", index };
-        let wire: wire::OrderSummary = rows::decode_picked(&name, row, at, wire::OrderSummary::FIELDS)?;
-        mapping::summary(&name, &wire.head())
-    };
-    rows::lazy_rows_with_summary(
-        found,
-        key,
-        move |row, index| {
-            let at = RowAt { array: "orders", index };
-            let decoded = rows::decode_row::<wire::Order>(&owner.name, row, &at.to_string());
-            let context = owner.clone();
-            async move {
-                let (order, native) = decoded?;
-                let tags = context.tags.names(&context.client, &mapping::tag_ids(&order)).await?;
-                mapping::order(&context.name, &order, native, tags)
-            }
-            .boxed()
-        },
-        summary,
-    )
-}
-
 #[async_trait]
 impl OrderBackend for WixBackend {
     fn name(&self) -> &BackendName {
@@ -254,36 +183,32 @@ impl OrderBackend for WixBackend {
     }
 
     fn pushdown(&self) -> FilterPushdown {
-        query::PUSHDOWN
+        request::PUSHDOWN
     }
 
     fn max_page_size(&self) -> usize {
-        query::MAX_LIMIT
+        request::MAX_LIMIT
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
-        let Some(native) = query::native_filter(&request.filter) else {
+        let Some(native) = request::native_filter(&request.filter) else {
             return Ok(ListPage::decoded(Vec::new(), None, None));
         };
         let token = match &request.continuation {
-            Some(token) => Some(query::decode_token(token, &native)?),
+            Some(token) => Some(request::decode_token(token, &native)?),
             None => None,
         };
-        let body = query::search_body(&native, request.page_size, token.as_ref().map(|t| t.cursor.as_str()));
+        let body =
+            request::search_body(&native, request.page_size, token.as_ref().map(|t| t.cursor.as_str()));
         let answer = self.client.search(&body).await?;
-        let context = Arc::new(RowContext {
-            name: self.name.clone(),
-            client: self.client.clone(),
-            tags: self.tags.clone(),
-        });
-        let (answer, found) = answer;
-        // Search sorts by `createdDate`; the engine orders orders of one instant by id as it reaches them.
-        let rows = lazy_rows(context, found);
+        // Search sorts by `createdDate`; the engine orders orders of one instant by id as it reaches them. Each
+        // row reads its key when the engine first asks, its summary or order (with its tags' names) on first use.
+        let rows = rows::list_rows(self.rows(), answer.orders);
         let next_cursor = answer.metadata.cursors.next.filter(|c| !c.is_empty());
         let has_next = answer.metadata.has_next.unwrap_or(next_cursor.is_some());
         let next = match next_cursor {
             Some(cursor) if has_next => {
-                Some(util::encode_token(&query::Token { cursor, filter: query::fingerprint(&native) }))
+                Some(util::encode_token(&request::Token { cursor, filter: request::fingerprint(&native) }))
             }
             _ => None,
         };
@@ -303,17 +228,12 @@ impl OrderBackend for WixBackend {
             return util::fetch_each(ids, self.concurrency, |id| self.fetch_order(id)).await;
         }
         let mut found = Vec::with_capacity(unique.len());
-        for chunk in unique.chunks(query::MAX_LIMIT) {
+        for chunk in unique.chunks(request::MAX_LIMIT) {
             let wanted: Vec<&str> = chunk.iter().map(|id| id.as_str()).collect();
             let mut filter = serde_json::Map::new();
             filter.insert("id".into(), json!({ "$in": wanted }));
-            let (_, rows) = self.client.search(&query::search_body(&filter, chunk.len(), None)).await?;
-            let decoded = rows
-                .iter()
-                .enumerate()
-                .map(|(index, row)| rows::decode_row(&self.name, row, &format!("orders[{index}]")))
-                .collect::<Result<Vec<_>>>()?;
-            let orders = self.build_orders(decoded).await?;
+            let answer = self.client.search(&request::search_body(&filter, chunk.len(), None)).await?;
+            let orders = rows::orders(&self.rows(), &answer.orders).await?;
             // Keep only what was asked for, whatever else a search might return.
             found.extend(orders.into_iter().filter(|o| chunk.contains(&&o.id.native)));
         }
@@ -437,34 +357,39 @@ mod tests {
         WixBackend::new(BackendName::parse("wix").unwrap(), &config).unwrap()
     }
 
-    // A search page decodes straight from its bytes: each order keeps its text as `native`, a bad order names
-    // its path as `orders[i].…`, and a Get answer's order as `order.…`.
-    #[test]
-    fn pages_decode_from_bytes_and_name_paths() {
+    // A search page decodes straight from its bytes: each row reads its key, summary and order (keeping its
+    // text as `native`), a bad row names its path as `orders[i].…`, and a Get answer's order as `order.…`.
+    #[tokio::test]
+    async fn pages_decode_from_bytes_and_name_paths() {
         let backend = backend();
         let good = r#"{"id":"a","createdDate":"2024-01-02T03:04:05.006Z","currency":"USD", "number": 7}"#;
         let bad = r#"{"id":"b","createdDate":"2024-01-02T03:04:05.006Z","lineItems":[{"quantity":"x"}]}"#;
-        let page =
-            format!(r#"{{"orders":[{good},{bad}],"metadata":{{"cursors":{{"next":"c2"}},"hasNext":true}}}}"#);
+        let unkeyed = r#"{"id":"","createdDate":"2024-01-02T03:04:05.006Z"}"#;
+        let page = format!(
+            r#"{{"orders":[{good},{bad},{unkeyed}],"metadata":{{"cursors":{{"next":"c2"}},"hasNext":true}}}}"#
+        );
         let answer: wire::SearchResponse = decode::decode_bytes(&backend.name, page.as_bytes()).unwrap();
         assert_eq!(answer.metadata.cursors.next.as_deref(), Some("c2"));
-        let (order, native) = backend.decode_order(&answer.orders[0], "orders[0]").unwrap();
-        assert_eq!(native.text(), Some(good));
-        let mapped = mapping::order(&backend.name, &order, native, Vec::new()).unwrap();
+        let path = |error: Error| match error {
+            Error::Malformed { path, .. } => path,
+            other => panic!("{other:?}"),
+        };
+        let listed = rows::list_rows(backend.rows(), answer.orders);
+        assert_eq!(listed[0].id().unwrap().to_string(), "wix:a");
+        let summary = listed[0].summary().await.unwrap();
+        assert_eq!(summary.known, crate::domain::Known::SUMMARY);
+        let mapped = listed[0].order().await.unwrap();
+        assert_eq!(mapped.native.text(), Some(good));
         assert_eq!(
             (mapped.number.as_deref(), mapped.native["number"].to_string().as_str()),
             (Some("7"), "7")
         );
-        match backend.decode_order(&answer.orders[1], "orders[1]").unwrap_err() {
-            Error::Malformed { path, .. } => assert_eq!(path, "orders[1].lineItems[0].quantity"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(path(listed[1].order().await.unwrap_err()), "orders[1].lineItems[0].quantity");
+        assert_eq!(path(listed[2].key().unwrap_err()), "orders[2].id");
         let get = format!(r#"{{"order":{bad}}}"#);
         let answer: wire::GetOrderResponse = decode::decode_bytes(&backend.name, get.as_bytes()).unwrap();
-        match backend.decode_order(&answer.order, "order").unwrap_err() {
-            Error::Malformed { path, .. } => assert_eq!(path, "order.lineItems[0].quantity"),
-            other => panic!("{other:?}"),
-        }
+        let error = backend.rows().order_at(&answer.order, "order").await.unwrap_err();
+        assert_eq!(path(error), "order.lineItems[0].quantity");
         let empty: wire::SearchResponse = decode::decode_bytes(&backend.name, b"{}").unwrap();
         assert!(empty.orders.is_empty() && empty.metadata.has_next.is_none());
     }

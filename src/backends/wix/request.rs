@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::mapping::{FULFILLMENT_TABLE, PAYMENT_TABLE};
+use super::status::{FULFILLMENT_TABLE, PAYMENT_TABLE};
 use crate::backends::util;
 use crate::domain::{FilterPushdown, FulfillmentStatus, OrderFilter, OrderStatus, PaymentStatus};
 use crate::error::{Error, Result};
@@ -166,5 +166,5 @@ pub fn search_body(native: &Map<String, Value>, limit: usize, cursor: Option<&st
 }
 
 #[cfg(test)]
-#[path = "query_tests.rs"]
+#[path = "request_tests.rs"]
 mod tests;

@@ -8,6 +8,11 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+pub use super::status::{FulfillmentStatus, OrderStatus, PaymentStatus};
+pub use tags::{BulkUpdateResponse, CreateTagResponse, ListTagsResponse, Tag};
+
+mod tags;
+
 /// `metadata` of a search answer (its `count` is the size of this page, not a total, so it is not read).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,98 +43,21 @@ pub struct SearchResponse {
     pub metadata: SearchMetadata,
 }
 
+/// What a search row's key reads: its id and creation date (serde skips the row's other fields).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowKey {
+    /// GUID.
+    pub id: String,
+    /// ISO-8601 UTC with milliseconds.
+    pub created_date: String,
+}
+
 /// `GET /ecom/v1/orders/{id}` answer.
 #[derive(Debug, Deserialize)]
 pub struct GetOrderResponse {
     /// The order, raw.
     pub order: Box<RawValue>,
-}
-
-/// Wix's `order.status`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(from = "String")]
-pub enum OrderStatus {
-    /// Created, not yet approved or declined (never returned by search).
-    Initialized,
-    /// Online payment succeeded, or an offline order.
-    Approved,
-    /// Cancelled.
-    Canceled,
-    /// A value the docs do not list.
-    Other(String),
-}
-
-impl From<String> for OrderStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "INITIALIZED" => OrderStatus::Initialized,
-            "APPROVED" => OrderStatus::Approved,
-            "CANCELED" => OrderStatus::Canceled,
-            _ => OrderStatus::Other(value),
-        }
-    }
-}
-
-/// Wix's `order.paymentStatus`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(from = "String")]
-pub enum PaymentStatus {
-    /// `UNSPECIFIED`.
-    Unspecified,
-    /// `NOT_PAID`.
-    NotPaid,
-    /// `PAID`.
-    Paid,
-    /// `PARTIALLY_REFUNDED`.
-    PartiallyRefunded,
-    /// `FULLY_REFUNDED`.
-    FullyRefunded,
-    /// `PENDING`: received, not yet confirmed by the provider.
-    Pending,
-    /// `PARTIALLY_PAID`.
-    PartiallyPaid,
-    /// A value the docs do not list.
-    Other(String),
-}
-
-impl From<String> for PaymentStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "UNSPECIFIED" => PaymentStatus::Unspecified,
-            "NOT_PAID" => PaymentStatus::NotPaid,
-            "PAID" => PaymentStatus::Paid,
-            "PARTIALLY_REFUNDED" => PaymentStatus::PartiallyRefunded,
-            "FULLY_REFUNDED" => PaymentStatus::FullyRefunded,
-            "PENDING" => PaymentStatus::Pending,
-            "PARTIALLY_PAID" => PaymentStatus::PartiallyPaid,
-            _ => PaymentStatus::Other(value),
-        }
-    }
-}
-
-/// Wix's `order.fulfillmentStatus` (read-only, driven by the Fulfillments API).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(from = "String")]
-pub enum FulfillmentStatus {
-    /// `NOT_FULFILLED`.
-    NotFulfilled,
-    /// `PARTIALLY_FULFILLED`.
-    PartiallyFulfilled,
-    /// `FULFILLED`.
-    Fulfilled,
-    /// A value the docs do not list.
-    Other(String),
-}
-
-impl From<String> for FulfillmentStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "NOT_FULFILLED" => FulfillmentStatus::NotFulfilled,
-            "PARTIALLY_FULFILLED" => FulfillmentStatus::PartiallyFulfilled,
-            "FULFILLED" => FulfillmentStatus::Fulfilled,
-            _ => FulfillmentStatus::Other(value),
-        }
-    }
 }
 
 /// A price: a decimal string in major units (`formattedAmount`, display text, is not read).
@@ -442,21 +370,6 @@ pub struct OrderSummary {
     pub price_summary: Option<PriceSummary>,
 }
 
-impl OrderSummary {
-    /// The payload's names of the fields above.
-    pub const FIELDS: [&str; 9] = [
-        "id",
-        "number",
-        "createdDate",
-        "updatedDate",
-        "paymentStatus",
-        "fulfillmentStatus",
-        "status",
-        "currency",
-        "priceSummary",
-    ];
-}
-
 /// The fields an order's summary is built from, borrowed from either decoded shape.
 pub struct Head<'a> {
     /// GUID.
@@ -502,58 +415,6 @@ macro_rules! heads {
 }
 
 heads!(Order, OrderSummary);
-
-/// A Tags API tag.
-#[derive(Debug, Deserialize)]
-pub struct Tag {
-    /// GUID.
-    pub id: String,
-    /// Name.
-    #[serde(default)]
-    pub name: String,
-}
-
-/// `GET /tags/v1/tags?fqdn=…` answer.
-#[derive(Debug, Deserialize)]
-pub struct ListTagsResponse {
-    /// The FQDN's tags (at most 100).
-    #[serde(default)]
-    pub tags: Vec<Tag>,
-}
-
-/// `POST /tags/v1/tags` answer.
-#[derive(Debug, Deserialize)]
-pub struct CreateTagResponse {
-    /// The created tag.
-    pub tag: Tag,
-}
-
-/// One result of a bulk call.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkResult {
-    /// Per-item outcome.
-    #[serde(default)]
-    pub item_metadata: ItemMetadata,
-}
-
-/// `results[].itemMetadata`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemMetadata {
-    /// Whether the item succeeded (absent means yes).
-    pub success: Option<bool>,
-    /// Why it failed.
-    pub error: Option<ApplicationError>,
-}
-
-/// `POST /ecom/v1/bulk/orders/update-tags` answer.
-#[derive(Debug, Default, Deserialize)]
-pub struct BulkUpdateResponse {
-    /// One per order id.
-    #[serde(default)]
-    pub results: Vec<BulkResult>,
-}
 
 /// `details.applicationError` (also a bulk item's `error`).
 #[derive(Debug, Default, Deserialize)]

@@ -244,5 +244,5 @@ pub(super) fn consume<R: PagedRow>(
 }
 
 #[cfg(test)]
-#[path = "paging_tests.rs"]
+#[path = "request_tests.rs"]
 mod tests;

@@ -9,6 +9,9 @@
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::status::StatusPlan;
+use crate::domain::OrderFilter;
+
 /// Largest `per_page` the list serves.
 pub const MAX_PER_PAGE: usize = 100;
 /// Pages the list serves per query (the documented hard cap).
@@ -152,6 +155,39 @@ pub fn advance(cursor: &Cursor, rows: &[Seen], window_pages: Option<u32>) -> Res
     Ok(Some(Cursor { per_page: cursor.per_page, page: 1, upper_ms: Some(upper), skip, recent: Vec::new() }))
 }
 
+/// Whether `q` (full text over id, e-mail, document and name) can narrow to a customer's e-mail: the
+/// docs forbid `+`; anything with spaces would not be one term.
+pub fn email_query(filter: &OrderFilter) -> Option<String> {
+    let email = filter.customer_email.as_deref()?.trim();
+    (!email.is_empty() && !email.contains('+') && !email.chars().any(char::is_whitespace))
+        .then(|| email.to_string())
+}
+
+/// The list call's parameters for one page of `cursor`'s window, newest first: `f_status` when the status
+/// filter is exactly some natives, `f_creationDate` for the window, `q` for an e-mail.
+pub fn list_query(
+    cursor: &Cursor,
+    plan: &StatusPlan,
+    window: Option<String>,
+    email: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let mut query = vec![
+        ("page", cursor.page.to_string()),
+        ("per_page", cursor.per_page.to_string()),
+        ("orderBy", "creationDate,desc".into()),
+    ];
+    if let StatusPlan::Exact(natives) = plan {
+        query.push(("f_status", natives.join(",")));
+    }
+    if let Some(window) = window {
+        query.push(("f_creationDate", window));
+    }
+    if let Some(email) = email {
+        query.push(("q", email.to_string()));
+    }
+    query
+}
+
 #[cfg(test)]
-#[path = "paging_tests.rs"]
+#[path = "request_tests.rs"]
 mod tests;

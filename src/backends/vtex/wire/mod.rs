@@ -6,8 +6,12 @@
 //! `marketPlaceOrderId` (capital P) where the order uses `marketplaceOrderId`.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
+
+pub use bodies::{CancelRequest, InvoiceItem, InvoiceRequest, TrackingRequest};
+
+mod bodies;
 
 /// Integer minor units ("cents"). VTEX documents integers; an integral decimal or a digit string is accepted
 /// too, anything fractional is a decoding error (never silently rounded).
@@ -60,7 +64,7 @@ impl<'de> Deserialize<'de> for Text {
 /// `GET /api/oms/pvt/orders` answer.
 #[derive(Debug, Deserialize)]
 pub struct ListResponse {
-    /// The rows of this page, each kept as its JSON text (decoded into a [`ListRow`] one by one; the text
+    /// The rows of this page, each kept as its JSON text (decoded into a [`ListRow`] on first use; the text
     /// becomes the order's `native`).
     #[serde(default)]
     pub list: Option<Vec<Box<RawValue>>>,
@@ -78,6 +82,16 @@ pub struct Paging {
     /// Pages at `perPage`.
     #[serde(default)]
     pub pages: Option<Count>,
+}
+
+/// What a list row's key reads: its id and creation date (serde skips the row's other fields).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowKey {
+    /// Order id.
+    pub order_id: String,
+    /// Creation date, ISO 8601.
+    pub creation_date: String,
 }
 
 /// One summary row of the list (`items` is always `null` there).
@@ -453,65 +467,4 @@ pub struct ErrorDetail {
     /// Message.
     #[serde(default)]
     pub message: Option<String>,
-}
-
-// -------------------------------------------------------------------------------------------- bodies
-
-/// `POST …/invoice` body (invoice notification).
-#[derive(Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct InvoiceRequest {
-    /// `Output` (a sale).
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// When the invoice was issued (RFC 3339).
-    pub issuance_date: String,
-    /// Invoice number.
-    pub invoice_number: String,
-    /// Invoiced amount in cents, as a string.
-    pub invoice_value: String,
-    /// Items invoiced.
-    pub items: Vec<InvoiceItem>,
-    /// Carrier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub courier: Option<String>,
-    /// Tracking number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking_number: Option<String>,
-    /// Tracking page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking_url: Option<String>,
-    /// When the goods left (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dispatched_date: Option<String>,
-}
-
-/// One invoiced item.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct InvoiceItem {
-    /// SKU id.
-    pub id: String,
-    /// Unit price in cents.
-    pub price: i64,
-    /// Quantity.
-    pub quantity: i64,
-}
-
-/// `PUT …/invoice/{invoiceNumber}/tracking` body.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct TrackingRequest {
-    /// Delivered.
-    pub is_delivered: bool,
-    /// `yyyy-mm-dd hh:mm`.
-    pub delivered_date: Option<String>,
-    /// Tracking events (none sent).
-    pub events: Vec<serde_json::Value>,
-}
-
-/// `POST …/cancel` body.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct CancelRequest {
-    /// Why.
-    pub reason: String,
 }

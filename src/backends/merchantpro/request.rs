@@ -6,13 +6,17 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::status::{native_payment_values, native_shipping_values, shipping_superset_of};
-use super::wire::WireSummary;
 use crate::backends::util::{decode_token, encode_token};
 use crate::domain::{FilterPushdown, FulfillmentStatus, Order, OrderFilter, PaymentStatus};
 use crate::error::Result;
 
 /// The vendor's page size limit ("The maximum number of records per page cannot exceed 100").
 pub(super) const MAX_LIMIT: usize = 100;
+
+/// The `fields=` of a summary listing: what a summary reads (`wire::WireSummary`), so the vendor leaves out
+/// addresses, line items and the rest.
+pub(super) const SUMMARY_FIELDS: &str = "id,payment_status,payment_status_text,shipping_status,shipping_status_text,total_amount,currency,\
+     date_created,date_modified";
 
 /// How far `created_after`/`created_before` are widened around the wanted instants. The doc only shows
 /// dates (`2019-01-01`) and does not say whether datetimes are accepted, which time zone a date means, or
@@ -183,7 +187,7 @@ pub(super) fn limit(page_size: usize) -> usize {
 /// bytes: no line items, addresses or customer).
 pub(super) fn page_params(start: u64, page_size: usize, summaries: bool) -> Vec<(&'static str, String)> {
     let rows = if summaries {
-        ("fields", WireSummary::FIELDS.join(","))
+        ("fields", SUMMARY_FIELDS.to_string())
     } else {
         ("include", "line_items".to_string())
     };
@@ -196,5 +200,5 @@ pub(super) fn page_params(start: u64, page_size: usize, summaries: bool) -> Vec<
 }
 
 #[cfg(test)]
-#[path = "query_tests.rs"]
+#[path = "request_tests.rs"]
 mod tests;
