@@ -370,10 +370,21 @@ fn this_build() -> Result<PathBuf, BoxError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     eprintln!("bench: building the ordergraph binary (profile {profile})");
-    let built = Command::new(cargo)
+    let mut build = Command::new(cargo);
+    build
         .args(["build", "--quiet", "--bin", "ordergraph", "--profile", &profile, "--manifest-path"])
-        .arg(&manifest)
-        .status();
+        .arg(&manifest);
+    // Without the variables `cargo run` sets for this executable: some build scripts (ring's) track
+    // `CARGO_MANIFEST_DIR`, and seeing it change would rebuild half the dependencies on every run.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_by_cargo_run =
+            ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_"];
+        if set_by_cargo_run.iter().any(|prefix| name.starts_with(prefix)) {
+            build.env_remove(name.as_ref());
+        }
+    }
+    let built = build.status();
     match built {
         Ok(status) if status.success() => Ok(binary),
         _ if binary.exists() => {
