@@ -1,6 +1,6 @@
 //! Prometheus metrics with the `metrics` crate: one [`Metrics`] handle over a `PrometheusRecorder` of its own
 //! (no global recorder), handed to the parts that record: the HTTP edge (GraphQL requests, requests in flight),
-//! the backend HTTP clients (calls by backend, [`BackendOp`] and outcome) and the engine's caches (lookups and
+//! the engine (backend operations by backend, [`BackendOp`] and outcome) and the engine's caches (lookups and
 //! sizes). `GET /metrics` renders it in the Prometheus text format.
 
 use std::collections::HashSet;
