@@ -143,6 +143,7 @@ async fn http_surface() {
         r#"ordergraph_backend_call_duration_seconds_count{backend="vesuviopay",operation="list",outcome="ok"}"#,
         r#"ordergraph_cache_lookups_total{cache="list",result="miss"}"#,
         r#"ordergraph_cache_entries{cache="list"}"#,
+        r#"ordergraph_cache_entries{cache="documents"} 4"#,
         r#"ordergraph_build_info{version=""#,
         "ordergraph_http_requests_in_flight 1",
         r#"le="15""#,

@@ -25,6 +25,8 @@ pub const DEFAULT_MAX_DIRECTIVES: usize = 5;
 pub const DEFAULT_MAX_BATCH: usize = 10;
 /// Default maximum request body size (1 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Default budget of the parsed-document cache (32 MiB, estimated).
+pub const DEFAULT_DOCUMENT_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 /// Whether introspection is answered by default.
 pub const DEFAULT_INTROSPECTION: bool = true;
 /// Whether GraphiQL is served by default.
@@ -59,6 +61,9 @@ pub struct ServerConfig {
     pub max_batch: usize,
     /// Maximum request body size in bytes, 413 above it (default 1048576).
     pub max_body_bytes: usize,
+    /// Bytes of parsed GraphQL documents kept so that a repeated query is not parsed again, estimated from
+    /// their text (default 33554432, 32 MiB).
+    pub document_cache_bytes: u64,
     /// Whether introspection queries are answered (default true).
     pub introspection: bool,
     /// Whether GraphiQL is served at `/` and `GET /graphql` (default true).
@@ -83,6 +88,7 @@ impl Default for ServerConfig {
             max_directives: DEFAULT_MAX_DIRECTIVES,
             max_batch: DEFAULT_MAX_BATCH,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            document_cache_bytes: DEFAULT_DOCUMENT_CACHE_BYTES,
             introspection: DEFAULT_INTROSPECTION,
             graphiql: DEFAULT_GRAPHIQL,
             graphiql_assets: None,

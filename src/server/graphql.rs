@@ -174,6 +174,7 @@ async fn execute(state: &AppState, mut request: async_graphql::Request) -> async
     let started = Instant::now();
     request.variables.values_mut().for_each(restore_numbers);
     request.extensions.0.values_mut().for_each(restore_numbers);
+    state.documents.prepare(&mut request);
     let operation = operation_label(&mut request);
     let response = state.schema.execute(with_loader(request, &state.engine)).await;
     let outcome = if response.errors.is_empty() { "ok" } else { "error" };
@@ -182,7 +183,7 @@ async fn execute(state: &AppState, mut request: async_graphql::Request) -> async
 }
 
 /// The operation's name for the metrics: `operationName`, else the name of the document's only operation, else
-/// `anonymous`. Parsing here costs nothing extra: the request keeps the document for its execution.
+/// `anonymous`. The document is parsed already ([`Documents::prepare`](super::documents::Documents::prepare)).
 fn operation_label(request: &mut async_graphql::Request) -> String {
     if let Some(name) = &request.operation_name {
         return name.clone();
