@@ -3,7 +3,8 @@
 //! The answer decodes with serde ([`decode_bytes`](super::decode::decode_bytes)) into the adapter's envelope,
 //! whose rows are `Vec<Box<RawValue>>`: each row's text, checked to be JSON and kept for the order's `native`.
 //! A [`RowFormat`] says how one row reads: its key (the order's id and creation date) from a small
-//! `#[derive(Deserialize)]` struct of just those fields (serde skips the rest), its order, and its summary
+//! `#[derive(Deserialize)]` struct of just those fields (found in the row's text by sonic-rs without walking the
+//! rest, see `KeyFields`), its order, and its summary
 //! where the vendor's rows have one cheaper than the order. [`list_rows`] makes the page's rows over it: a
 //! row's key is read when the engine first asks (the merge reaches about one row in five), its order or
 //! summary decoded on first use, at most once, and checked against its key ([`ListRow`]).
@@ -14,7 +15,9 @@ use chrono::{DateTime, FixedOffset};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
+use serde_aux::serde_introspection::serde_introspect;
 use serde_json::value::RawValue;
+use sonic_rs::PointerTree;
 
 use super::decode::decode_raw;
 use super::util::RowAt;
@@ -55,6 +58,52 @@ pub trait RowFormat: Send + Sync + 'static {
 struct Page<F> {
     format: F,
     rows: Vec<Box<RawValue>>,
+    key_fields: KeyFields,
+}
+
+/// The top-level fields a row's key reads, found in the row's text by sonic-rs, which stops as soon as it has
+/// them: decoding the whole row into the key struct walks every field of a row (a Wix row is about 6 KB) and
+/// made key reads the largest part of a listing's JSON work. The names come from the key struct's own
+/// `Deserialize` (`serde_introspect`), renames included, so there is no list to keep in step with it.
+struct KeyFields {
+    /// Each name as a JSON string, with its path.
+    names: Vec<String>,
+    tree: PointerTree,
+}
+
+impl KeyFields {
+    fn of<K: DeserializeOwned>() -> Self {
+        let mut tree = PointerTree::new();
+        let mut names = Vec::new();
+        for name in serde_introspect::<K>() {
+            tree.add_path(&[*name]);
+            names.push(serde_json::Value::from(*name).to_string());
+        }
+        KeyFields { names, tree }
+    }
+
+    /// The key read from `row`'s key fields alone (a JSON object of just those), or `None` when they do not
+    /// read that way (then the whole row is decoded, whose error names the JSON path).
+    fn read<K: DeserializeOwned>(&self, row: &str) -> Option<K> {
+        if self.names.is_empty() {
+            return None;
+        }
+        let found = sonic_rs::get_many(row, &self.tree).ok()?;
+        let mut object = String::with_capacity(128);
+        for (name, value) in self.names.iter().zip(found) {
+            if let Some(value) = value {
+                object.push(if object.is_empty() { '{' } else { ',' });
+                object.push_str(name);
+                object.push(':');
+                object.push_str(value.as_raw_str());
+            }
+        }
+        if object.is_empty() {
+            object.push('{');
+        }
+        object.push('}');
+        serde_json::from_str(&object).ok()
+    }
 }
 
 impl<F: RowFormat> Page<F> {
@@ -68,7 +117,10 @@ impl<F: RowFormat> Page<F> {
 impl<F: RowFormat> PageDecoder for Page<F> {
     fn key(&self, index: usize) -> Result<RowKey> {
         let (raw, at) = self.row(index)?;
-        let key = decode_raw(self.format.backend(), raw, at)?;
+        let key = match self.key_fields.read(raw.get()) {
+            Some(key) => key,
+            None => decode_raw(self.format.backend(), raw, at)?,
+        };
         self.format.key(key, at)
     }
 
@@ -90,7 +142,7 @@ impl<F: RowFormat> PageDecoder for Page<F> {
 /// The rows of a page as [`ListRow`]s, newest first as the vendor sent them, each read by `format` on demand.
 pub fn list_rows<F: RowFormat>(format: F, rows: Vec<Box<RawValue>>) -> Vec<ListRow> {
     let count = rows.len();
-    let page: Arc<dyn PageDecoder> = Arc::new(Page { format, rows });
+    let page: Arc<dyn PageDecoder> = Arc::new(Page { format, rows, key_fields: KeyFields::of::<F::Key>() });
     (0..count).map(|index| ListRow::in_page(page.clone(), index)).collect()
 }
 
@@ -239,6 +291,18 @@ mod tests {
         assert_eq!(path(rows[3].key().unwrap_err()), "data.orders[3]");
         rows[4].key().unwrap();
         assert!(matches!(rows[4].order().await, Err(Error::Malformed { .. })), "the key disagrees");
+    }
+
+    // A key's fields are found by name (the key struct's own, renames included) without reading the rest of the
+    // row; a field of the wrong type or a row that is not an object is left to the whole-row decode.
+    #[test]
+    fn key_fields_are_read_alone() {
+        let fields = KeyFields::of::<Key>();
+        assert_eq!(fields.names, vec![r#""id""#.to_string(), r#""at""#.to_string()]);
+        let key: Key = fields.read(r#"{"id": "a", "rest": [1, {"x": "]"}], "at": "t"}"#).unwrap();
+        assert_eq!((key.id.as_str(), key.at.as_str()), ("a", "t"));
+        assert!(fields.read::<Key>(r#"{"id": 3, "at": "t"}"#).is_none());
+        assert!(fields.read::<Key>(r#""x""#).is_none());
     }
 
     // Without a cheaper summary a row's summary is its order, decoded once; `orders` decodes every row in
