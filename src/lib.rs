@@ -16,8 +16,8 @@
 //! - [`graphql`]: thin GraphQL types and enums over domain values, the schema builder with its request rules
 //!   (`rules`: limits, GET runs queries only, failed fields null), SDL export.
 //! - [`server`]: the axum app over async-graphql-axum and tower-http (`/graphql` over HTTP and WebSocket,
-//!   GraphiQL, `/healthz`, `/readyz`, `/metrics`; CORS, compression, body limit, request ids), `run`, and the
-//!   tokio `runtime`.
+//!   GraphiQL, `/healthz`, `/readyz`, `/metrics`; CORS, compression, body limit, request ids), the parsed-document
+//!   cache, `run`, and the tokio `runtime`.
 //! - [`metrics`]: the `metrics` crate's Prometheus recorder behind one handle.
 //! - [`sandbox`]: one simulator per vendor, written from the vendor docs alone, for tests and `demo`.
 //! - [`demo`]: starts a sandbox of every kind and the config over them.
