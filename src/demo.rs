@@ -67,7 +67,8 @@ pub async fn start_sandboxes(kinds: &[SandboxKind], options: &SandboxOptions) ->
         backends.insert(name, backend_config(&sandbox));
         sandboxes.push(sandbox);
     }
-    let config = Config { server: Default::default(), cache: Default::default(), backends };
+    let config =
+        Config { server: Default::default(), cache: Default::default(), backends, auth: Default::default() };
     Ok(DemoStack { sandboxes, config })
 }
 

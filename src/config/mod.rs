@@ -7,6 +7,7 @@
 //! express (addresses, URLs, the kind's credentials). The structs' doc comments are the reference of every key;
 //! `ordergraph.example.toml` shows them all with their defaults.
 
+mod auth;
 mod backend;
 mod problems;
 mod secret;
@@ -18,6 +19,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+pub use auth::{
+    ApiKey, ApiKeyConfig, Auth, AuthConfig, DEFAULT_ALLOW_ANONYMOUS, RateLimit, Scope, key_digest,
+};
 pub use backend::{
     BackendConfig, BackendEntry, DEFAULT_BACKEND_TIMEOUT, DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_RESPONSE_BYTES, credential_keys, needs_currency,
@@ -44,9 +48,11 @@ pub struct Config {
     pub cache: CacheConfig,
     /// `[backends.<name>]`, by name.
     pub backends: BTreeMap<BackendName, BackendConfig>,
+    /// `[auth]`: the API keys.
+    pub auth: Auth,
 }
 
-/// The file as written: the three sections, every one optional.
+/// The file as written: the four sections, every one optional.
 #[derive(Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct ConfigFile {
@@ -57,6 +63,8 @@ struct ConfigFile {
     /// `[backends.<name>]`, by name as written (validated into [`BackendName`]s afterwards, so that one bad
     /// name does not hide the other backends' problems).
     backends: BTreeMap<String, BackendEntry>,
+    /// `[auth]`.
+    auth: AuthConfig,
 }
 
 impl Config {
@@ -90,11 +98,13 @@ impl Config {
                 backends.insert(name, backend);
             }
         }
-        problems.into_result(Config { server: file.server, cache: file.cache, backends })
+        let keys = file.auth.validate(&backends, &mut problems);
+        let auth = Auth { allow_anonymous: file.auth.allow_anonymous, keys };
+        problems.into_result(Config { server: file.server, cache: file.cache, backends, auth })
     }
 
     /// Problems that make the config unusable for `serve` and that parsing alone does not see: no backend at all,
-    /// a `server.graphiql_assets` that is not a directory.
+    /// a `server.graphiql_assets` that is not a directory, anonymous access on an address that is not loopback.
     pub fn check_serveable(&self) -> Result<(), Error> {
         let mut problems = Vec::new();
         if self.backends.is_empty() {
@@ -105,6 +115,7 @@ impl Config {
         {
             problems.push(format!("server.graphiql_assets: {} is not a directory", assets.display()));
         }
+        problems.extend(self.auth.anonymous_problem(&self.server.listen));
         if problems.is_empty() { Ok(()) } else { Err(Error::Config(problems)) }
     }
 }

@@ -2,6 +2,7 @@
 //! schema builder with its request limits and rules ([`rules`]), and the SDL export. Errors become GraphQL
 //! errors here, once.
 
+pub mod access;
 pub mod enums;
 pub mod mutation;
 pub mod query;

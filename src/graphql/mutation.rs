@@ -1,11 +1,14 @@
 //! `Mutation`: status, cancel, link and tags, each routed to the backend that owns the order. Failures are
 //! `userErrors` in the payload, never top-level errors.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
+use super::access::{Access, RequestId};
 use super::enums::OrderStatus;
 use super::scalars::DecimalScalar;
 use super::types::OrderNode;
@@ -138,7 +141,7 @@ impl Mutation {
             shipped_at: s.shipped_at,
         });
         let change = StatusChange { status: input.status.into(), reason: input.reason, shipment };
-        Ok(OrderPayload::from_result(engine.update_status(&input.id, change).await))
+        audited(ctx, "updateOrderStatus", &input.id, engine.update_status(&input.id, change)).await
     }
 
     /// Cancels an order.
@@ -150,25 +153,60 @@ impl Mutation {
             notify_customer: input.notify_customer.unwrap_or(true),
             restock: input.restock.unwrap_or(true),
         };
-        Ok(OrderPayload::from_result(engine.cancel(&input.id, cancellation).await))
+        audited(ctx, "cancelOrder", &input.id, engine.cancel(&input.id, cancellation)).await
     }
 
     /// Links an order to its counterpart on an external platform.
     async fn link_order(&self, ctx: &Context<'_>, input: LinkOrderInput) -> Result<OrderPayload> {
         let engine = ctx.data::<Arc<Engine>>()?;
         let link = Link { external_order_id: input.external_order_id, platform: input.platform };
-        Ok(OrderPayload::from_result(engine.link(&input.id, link).await))
+        audited(ctx, "linkOrder", &input.id, engine.link(&input.id, link)).await
     }
 
     /// Adds tags to an order.
     async fn add_order_tags(&self, ctx: &Context<'_>, input: OrderTagsInput) -> Result<OrderPayload> {
         let engine = ctx.data::<Arc<Engine>>()?;
-        Ok(OrderPayload::from_result(engine.change_tags(&input.id, input.tags, true).await))
+        audited(ctx, "addOrderTags", &input.id, engine.change_tags(&input.id, input.tags, true)).await
     }
 
     /// Removes tags from an order.
     async fn remove_order_tags(&self, ctx: &Context<'_>, input: OrderTagsInput) -> Result<OrderPayload> {
         let engine = ctx.data::<Arc<Engine>>()?;
-        Ok(OrderPayload::from_result(engine.change_tags(&input.id, input.tags, false).await))
+        audited(ctx, "removeOrderTags", &input.id, engine.change_tags(&input.id, input.tags, false)).await
     }
+}
+
+/// Runs `change` (a mutation of order `id`) when the order's backend exists for the caller, and writes the
+/// audit record every mutation leaves, whatever its outcome: target `ordergraph::audit`, fields `key`,
+/// `mutation`, `order`, `outcome` (`ok` or `error`), `code`, `duration_ms`, `request_id`.
+async fn audited(
+    ctx: &Context<'_>,
+    mutation: &'static str,
+    id: &str,
+    change: impl Future<Output = Result<Arc<Order>, Error>>,
+) -> Result<OrderPayload> {
+    let engine = ctx.data::<Arc<Engine>>()?;
+    let access = Access::of(ctx);
+    let started = Instant::now();
+    let result = match access.resolve(engine, id) {
+        Ok(_) => change.await,
+        Err(error) => Err(error),
+    };
+    let (outcome, code) = match &result {
+        Ok(_) => ("ok", ""),
+        Err(error) => ("error", error.code()),
+    };
+    let request_id = ctx.data_opt::<RequestId>().map_or("", |id| id.0.as_str());
+    tracing::info!(
+        target: "ordergraph::audit",
+        key = access.label(),
+        mutation,
+        order = %id.chars().take(120).collect::<String>(),
+        outcome,
+        code,
+        duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        request_id,
+        "mutation"
+    );
+    Ok(OrderPayload::from_result(result))
 }

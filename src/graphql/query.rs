@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ErrorExtensions, ID, InputObject, Interface, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
+use super::access::Access;
 use super::enums::{FulfillmentStatus, OrderStatus, PaymentStatus};
 use super::types::{BackendNode, OrderNode};
 use crate::domain::{self, BackendName, OrderFilter, OrderId};
@@ -207,9 +208,10 @@ impl Query {
             return Err(Error::BadUserInput("at most 100 ids at once".into()).to_graphql());
         }
         let engine = ctx.data::<Arc<Engine>>()?;
+        let access = Access::of(ctx);
         let parsed = ids
             .iter()
-            .map(|id| engine.resolve(id).map(|(id, _)| id))
+            .map(|id| access.resolve(engine, id))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_graphql())?;
         let loader = ctx.data::<OrderLoader>()?;
@@ -245,6 +247,7 @@ impl Query {
     ) -> Result<OrderConnection> {
         let engine = ctx.data::<Arc<Engine>>()?;
         let filter = filter.unwrap_or_default().into_domain().map_err(|e| e.to_graphql())?;
+        let filter = Access::of(ctx).narrow(filter).map_err(|e| e.to_graphql())?;
         let detail = detail_asked(ctx.field());
         let page = engine
             .orders_with(first.unwrap_or(20), after.as_deref(), filter, detail)
@@ -265,7 +268,8 @@ impl Query {
     /// The configured backends and what they can do.
     async fn backends(&self, ctx: &Context<'_>) -> Result<Vec<BackendNode>> {
         let engine = ctx.data::<Arc<Engine>>()?;
-        Ok(engine.registry().iter().cloned().map(BackendNode).collect())
+        let access = Access::of(ctx);
+        Ok(engine.registry().iter().filter(|b| access.sees(b.name())).cloned().map(BackendNode).collect())
     }
 }
 
@@ -302,7 +306,7 @@ fn detail_asked(connection: async_graphql::SelectionField<'_>) -> Detail {
 
 async fn lookup(ctx: &Context<'_>, id: &str) -> Result<Option<OrderNode>> {
     let engine = ctx.data::<Arc<Engine>>()?;
-    let (id, _): (OrderId, _) = engine.resolve(id).map_err(|e| e.to_graphql())?;
+    let id: OrderId = Access::of(ctx).resolve(engine, id).map_err(|e| e.to_graphql())?;
     let loader = ctx.data::<OrderLoader>()?;
     Ok(loader::load(loader, id).await.map_err(|e| e.to_graphql())?.map(OrderNode::new))
 }

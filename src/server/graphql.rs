@@ -22,8 +22,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::auth::{Caller, Refusal, request_id};
 use crate::engine::new_loader;
-use crate::graphql::rules::{NotAQuery, QueriesOnly};
+use crate::graphql::access::RequestId;
+use crate::graphql::rules::{Forbidden, NotAQuery, QueriesOnly};
 use crate::graphql::with_loader;
 
 /// `POST /graphql`.
@@ -33,6 +35,10 @@ pub(super) async fn post(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let media = Media::accepted(&headers);
+    let caller = match Caller::of(&state.keys, &headers) {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal_response(&refusal, media),
+    };
     if !is_json(&headers) {
         let message = "POST /graphql takes a JSON body: send Content-Type: application/json";
         return Answer::http_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, message).into_response(media);
@@ -47,15 +53,17 @@ pub(super) async fn post(
     match key {
         Some(key) if !key.is_empty() => {
             let hash: [u8; 32] = Sha256::digest(&body).into();
-            let run = async { answer_post(&state, &body).await.remembered() };
-            match state.idempotency.run(key, hash, run).await {
+            let run = async { answer_post(&state, &body, &caller).await.remembered() };
+            // Keys are per API key: two callers never share an answer.
+            let scoped = format!("{}\n{key}", caller.access.label());
+            match state.idempotency.run(&scoped, hash, run).await {
                 Ok(remembered) => Answer::recalled(remembered).into_response(media),
                 Err(error) => {
                     Answer::error(StatusCode::CONFLICT, "CONFLICT", &error.to_string()).into_response(media)
                 }
             }
         }
-        _ => answer_post(&state, &body).await.into_response(media),
+        _ => answer_post(&state, &body, &caller).await.into_response(media),
     }
 }
 
@@ -71,7 +79,7 @@ pub(super) async fn get(
     let media = Media::accepted(&headers);
     if let Ok(websocket) = websocket {
         return match protocol {
-            Ok(protocol) => subscribe(&state, websocket, protocol),
+            Ok(protocol) => subscribe(&state, websocket, protocol, request_id(&headers)),
             Err(status) => {
                 Answer::http_error(status, "unknown WebSocket subprotocol: use graphql-transport-ws")
                     .into_response(media)
@@ -98,7 +106,11 @@ pub(super) async fn get(
         let message = "GET /graphql needs a `query` parameter";
         return Answer::http_error(StatusCode::BAD_REQUEST, message).into_response(media);
     }
-    let response = execute(&state, request.data(QueriesOnly)).await;
+    let caller = match Caller::of(&state.keys, &headers) {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal_response(&refusal, media),
+    };
+    let response = execute(&state, request.data(QueriesOnly), &caller).await;
     Answer::single(response).into_response(media)
 }
 
@@ -114,16 +126,28 @@ fn operation_name(parameters: &str) -> Option<String> {
 }
 
 /// Serves GraphQL over the upgraded connection; each connection gets its own DataLoader.
-fn subscribe(state: &AppState, websocket: WebSocketUpgrade, protocol: GraphQLProtocol) -> Response {
+fn subscribe(
+    state: &AppState,
+    websocket: WebSocketUpgrade,
+    protocol: GraphQLProtocol,
+    request_id: String,
+) -> Response {
     let schema = state.schema.clone();
     let engine = state.engine.clone();
+    let keys = state.keys.clone();
     websocket
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
             GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |_payload| async move {
+                .on_connection_init(move |payload| async move {
+                    let access = keys.authenticate_payload(&payload).map_err(|refusal| {
+                        let (_, code, message) = refusal.parts();
+                        async_graphql::Error::new(format!("{code}: {message}"))
+                    })?;
                     let mut data = Data::default();
                     data.insert(new_loader(engine));
+                    data.insert(access);
+                    data.insert(RequestId(request_id));
                     Ok(data)
                 })
                 .serve()
@@ -131,7 +155,7 @@ fn subscribe(state: &AppState, websocket: WebSocketUpgrade, protocol: GraphQLPro
         .into_response()
 }
 
-async fn answer_post(state: &AppState, body: &Bytes) -> Answer {
+async fn answer_post(state: &AppState, body: &Bytes, caller: &Caller) -> Answer {
     let batch = match receive_batch_json(body.as_ref()).await {
         Ok(batch) => batch,
         Err(error) => {
@@ -153,7 +177,7 @@ async fn answer_post(state: &AppState, body: &Bytes) -> Answer {
         );
     }
     match batch {
-        BatchRequest::Single(request) => Answer::single(execute(state, request).await),
+        BatchRequest::Single(request) => Answer::single(execute(state, request, caller).await),
         BatchRequest::Batch(requests) => {
             let max = state.config.max_batch;
             if max == 0 {
@@ -163,15 +187,21 @@ async fn answer_post(state: &AppState, body: &Bytes) -> Answer {
                 let message = format!("at most {max} operations in one batch");
                 return Answer::http_error(StatusCode::BAD_REQUEST, &message);
             }
-            let responses = futures::future::join_all(requests.into_iter().map(|r| execute(state, r))).await;
+            let responses =
+                futures::future::join_all(requests.into_iter().map(|r| execute(state, r, caller))).await;
             Answer::batch(&responses)
         }
     }
 }
 
 /// Runs one request with its own DataLoader, and counts it.
-async fn execute(state: &AppState, mut request: async_graphql::Request) -> async_graphql::Response {
+async fn execute(
+    state: &AppState,
+    request: async_graphql::Request,
+    caller: &Caller,
+) -> async_graphql::Response {
     let started = Instant::now();
+    let mut request = request.data(caller.access.clone()).data(RequestId(caller.request_id.clone()));
     request.variables.values_mut().for_each(restore_numbers);
     request.extensions.0.values_mut().for_each(restore_numbers);
     state.documents.prepare(&mut request);
@@ -324,6 +354,8 @@ impl Answer {
             Outcome::Executed
         } else if response.errors.iter().any(|error| error.source::<NotAQuery>().is_some()) {
             Outcome::NotAQuery
+        } else if response.errors.iter().any(|error| error.source::<Forbidden>().is_some()) {
+            Outcome::Http(StatusCode::FORBIDDEN)
         } else {
             Outcome::Refused
         };
@@ -398,6 +430,14 @@ impl Answer {
 }
 
 /// Serialises a body; serde_json cannot fail on these values (string keys, no non-finite floats).
+/// The answer to a request refused before anything runs (401 or 429, with their headers).
+fn refusal_response(refusal: &Refusal, media: Media) -> Response {
+    let (status, code, message) = refusal.parts();
+    let mut response = Answer::error(status, code, &message).into_response(media);
+    refusal.add_headers(response.headers_mut());
+    response
+}
+
 fn json<T: Serialize>(value: &T) -> Bytes {
     serde_json::to_vec(value).unwrap_or_default().into()
 }

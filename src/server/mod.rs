@@ -2,6 +2,7 @@
 //! (`graphiql`), `/healthz`, `/readyz`, `/metrics`; tower-http layers for request ids, tracing, CORS,
 //! compression and the body limit; graceful shutdown; and the tokio runtime it runs on.
 
+mod auth;
 mod documents;
 mod graphiql;
 mod graphql;
@@ -39,6 +40,7 @@ pub struct AppState {
     config: Arc<ServerConfig>,
     idempotency: IdempotencyStore,
     documents: Documents,
+    keys: auth::Keys,
 }
 
 /// The header carrying a request's id: kept when the client sends one, a UUID otherwise; echoed back.
@@ -47,14 +49,17 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The request headers a cross-origin caller may always send (`server.cors.allow_headers` adds to them).
 pub const CORS_HEADERS: [&str; 4] = ["content-type", "authorization", "x-api-key", "idempotency-key"];
 
-/// The application router over `engine`, with the limits and settings of `[server]`.
-pub fn app(engine: Arc<Engine>, config: &ServerConfig) -> Router {
+/// The application router over `engine`, with the limits and settings of `[server]` and the keys of `[auth]`.
+pub fn app(engine: Arc<Engine>, config: &Config) -> Router {
+    let keys = auth::Keys::new(&config.auth);
+    let config = &config.server;
     let state = AppState {
         schema: build_schema(engine.clone(), config),
         engine,
         config: Arc::new(config.clone()),
         idempotency: IdempotencyStore::default(),
         documents: Documents::new(config.document_cache_bytes),
+        keys,
     };
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
@@ -163,7 +168,7 @@ pub async fn run(
     config: &Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = app(engine, &config.server);
+    let router = app(engine, config);
     axum::serve(listener, router).with_graceful_shutdown(shutdown).await
 }
 

@@ -4,7 +4,8 @@
 //!   `server.max_complexity` fields once fragments are spread (each fragment read once, so a fan-out costs
 //!   nothing to refuse), nesting within the recursion limit, no fragment cycle, no `__schema`/`__type` when
 //!   introspection is off, required variables given, and only queries when the request came over GET
-//!   ([`QueriesOnly`]; refused with [`NotAQuery`] as the error's source, which the server turns into 405);
+//!   ([`QueriesOnly`]; refused with [`NotAQuery`] as the error's source, which the server turns into 405),
+//!   and only operations the caller's key has the scope for ([`Access`]; [`Forbidden`], 403);
 //! - during execution: failed fields become `null` with their error (`nulls`), and root fields are answered
 //!   in the query's order (async-graphql resolves them concurrently and writes each as it finishes);
 //! - on the response: every error gets `extensions.code` (`QUERY_TOO_COMPLEX` for limits, `BAD_USER_INPUT`
@@ -22,7 +23,8 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Name, Request, Response, ServerError, ServerResult, Value};
 
-use crate::config::ServerConfig;
+use super::access::Access;
+use crate::config::{Scope, ServerConfig};
 
 /// The depth async-graphql's recursion limit allows (selection sets, inline fragments and fragment spreads
 /// each count one level); also the depth [`document::shape`] reads to.
@@ -35,6 +37,10 @@ pub struct QueriesOnly;
 /// The source of the error refusing a mutation or subscription sent over GET.
 #[derive(Clone, Copy, Debug)]
 pub struct NotAQuery;
+
+/// The source of the error refusing an operation the caller's key has no scope for (the server answers 403).
+#[derive(Clone, Copy, Debug)]
+pub struct Forbidden;
 
 /// The limits the rules enforce, from `[server]`.
 #[derive(Clone, Debug)]
@@ -83,6 +89,11 @@ impl RequestRules {
     fn check(&self, request: &mut Request, variables: &async_graphql::Variables) -> ServerResult<()> {
         let queries_only = request.data.contains_key(&std::any::TypeId::of::<QueriesOnly>());
         let operation_name = request.operation_name.clone();
+        let access = request
+            .data
+            .get(&std::any::TypeId::of::<Access>())
+            .and_then(|d| d.downcast_ref::<Access>())
+            .cloned();
         let document = request.parsed_query()?;
         let shape = document::shape(document, RECURSION_LIMIT).map_err(|error| match error {
             document::ShapeError::TooDeep(limit) => too_complex(format!(
@@ -119,6 +130,21 @@ impl RequestRules {
             let mut error = bad_input(format!("a {kind} cannot be sent with GET: use POST"));
             error.source = Some(Arc::new(NotAQuery));
             return Err(error);
+        }
+        if let Some(access) = &access {
+            let (scope, kind) = match operation.ty {
+                OperationType::Query => (Scope::Read, "queries"),
+                OperationType::Mutation => (Scope::Write, "mutations"),
+                OperationType::Subscription => (Scope::Events, "subscriptions"),
+            };
+            if !access.may(scope) {
+                let scope = format!("{scope:?}").to_lowercase();
+                let message =
+                    format!("the key {:?} may not run {kind}: it lacks the {scope} scope", access.label());
+                let mut error = with_code(ServerError::new(message, None), "FORBIDDEN");
+                error.source = Some(Arc::new(Forbidden));
+                return Err(error);
+            }
         }
         if let Some(message) = document::missing_variable(operation, variables) {
             return Err(bad_input(message));
