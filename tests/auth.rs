@@ -10,10 +10,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use common::{Stack, errors, options};
+use futures::{SinkExt, StreamExt};
 use ordergraph::config::{ApiKey, RateLimit, Scope, key_digest};
 use ordergraph::domain::BackendName;
 use ordergraph::sandbox::SandboxKind;
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 fn key(name: &str, scopes: &[Scope], backends: Option<&[&str]>, rate: Option<u32>) -> ApiKey {
     ApiKey {
@@ -225,4 +228,44 @@ async fn idempotency_per_key_and_audit() {
     );
     assert!(records.iter().any(|l| l.contains("key=\"other-writer\"")), "{text}");
     assert!(!text.contains("writer-secret"), "a key reached the log");
+}
+
+/// Opens `graphql-transport-ws` with `payload` in `connection_init`, then runs `query`; every message received.
+async fn over_websocket(stack: &Stack, payload: Value, query: &str) -> Vec<Value> {
+    let url = format!("{}/graphql", stack.url.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let send = |value: Value| Message::Text(value.to_string().into());
+    socket.send(send(json!({ "type": "connection_init", "payload": payload }))).await.unwrap();
+    let mut received = Vec::new();
+    let reading = async {
+        while let Some(Ok(message)) = socket.next().await {
+            let Message::Text(text) = message else { continue };
+            let value: Value = serde_json::from_str(&text).unwrap();
+            if value["type"] == "connection_ack" {
+                let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+                socket.send(send(subscribe)).await.unwrap();
+            }
+            let done = value["type"] == "complete";
+            received.push(value);
+            if done {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), reading).await;
+    received
+}
+
+// Over WebSocket the key comes in connection_init: without it there is no connection_ack (and no answer); with it
+// the connection is the key's (its backends only).
+#[tokio::test]
+async fn websocket_connections_need_a_key() {
+    let stack = stack().await;
+    let refused = over_websocket(&stack, json!({}), BACKENDS).await;
+    assert!(refused.iter().all(|m| m["type"] != "connection_ack" && m["type"] != "next"), "{refused:?}");
+    let accepted = over_websocket(&stack, json!({ "authorization": bearer("reader") }), BACKENDS).await;
+    let next = accepted.iter().find(|m| m["type"] == "next").expect("an answer");
+    assert_eq!(next["payload"]["data"]["backends"], json!([{ "name": "vesuviopay" }]), "{accepted:?}");
 }
