@@ -166,6 +166,41 @@ pub enum UserErrorCode {
 }
 
 impl Error {
+    /// The error with `f` applied to every text it carries (messages, paths, ids, names), e.g. to mask secrets
+    /// that a vendor echoed.
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> Error {
+        match self {
+            Error::InvalidId { id, reason } => Error::InvalidId { id: f(&id), reason: f(&reason) },
+            Error::BadUserInput(message) => Error::BadUserInput(f(&message)),
+            Error::InvalidInput { field, message } => Error::InvalidInput { field, message: f(&message) },
+            Error::NotFound { backend, id } => Error::NotFound { backend, id: f(&id) },
+            Error::InvalidStatusTransition { backend, message } => {
+                Error::InvalidStatusTransition { backend, message: f(&message) }
+            }
+            Error::Conflict { backend, message } => Error::Conflict { backend, message: f(&message) },
+            Error::Unavailable { backend, status, message } => {
+                Error::Unavailable { backend, status, message: f(&message) }
+            }
+            Error::Backend { backend, status, native_code, message } => Error::Backend {
+                backend,
+                status,
+                native_code: native_code.map(|code| f(&code)),
+                message: f(&message),
+            },
+            Error::Malformed { backend, path, message } => {
+                Error::Malformed { backend, path: f(&path), message: f(&message) }
+            }
+            Error::QueryTooComplex(message) => Error::QueryTooComplex(f(&message)),
+            Error::Config(problems) => Error::Config(problems.iter().map(|p| f(p)).collect()),
+            Error::Internal(message) => Error::Internal(f(&message)),
+            other @ (Error::Unsupported { .. }
+            | Error::Unauthenticated { .. }
+            | Error::Forbidden { .. }
+            | Error::RateLimited { .. }
+            | Error::Timeout { .. }) => other,
+        }
+    }
+
     /// The code clients see in `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {

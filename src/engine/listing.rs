@@ -198,7 +198,7 @@ impl Engine {
                 Err((stream, error)) => {
                     self.cache.forget_lists(&streams[stream].name);
                     self.metrics.backend_error(streams[stream].name.as_str(), BackendOp::List, error.code());
-                    streams[stream].fail(error);
+                    streams[stream].fail(self.scrub(error));
                     continue;
                 }
             };
@@ -229,7 +229,7 @@ impl Engine {
                                 BackendOp::List,
                                 error.code(),
                             );
-                            streams[stream].fail(error);
+                            streams[stream].fail(self.scrub(error));
                         }
                     }
                 }
@@ -369,7 +369,7 @@ impl Engine {
             stream.exact_total = !engine_filters && stream.total.is_some();
         }
         if let Err(error) = result {
-            stream.fail(error);
+            stream.fail(self.scrub(error));
         }
         // Skip what earlier pages already returned; an out-of-range skip (the data changed) just empties the page.
         if let Some(page) = stream.pages.first()

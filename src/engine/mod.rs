@@ -7,6 +7,7 @@ pub mod cursor;
 pub mod listing;
 pub mod loader;
 pub mod mutations;
+pub mod scrub;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub struct Engine {
     cache: Cache,
     request_timeout: Duration,
     metrics: Metrics,
+    scrubber: scrub::Scrubber,
 }
 
 impl std::fmt::Debug for Engine {
@@ -54,6 +56,7 @@ impl Engine {
             cache: Cache::new(&config.cache, metrics.clone()),
             request_timeout: config.server.request_timeout,
             metrics,
+            scrubber: scrub::Scrubber::new(config),
         }
     }
 
@@ -79,7 +82,7 @@ impl Engine {
     ) -> Result<T> {
         let started = std::time::Instant::now();
         let result = match tokio::time::timeout(timeout, call).await {
-            Ok(result) => result,
+            Ok(result) => result.map_err(|error| self.scrubber.error(error)),
             Err(_) => Err(Error::Timeout { backend: backend.to_string(), timeout }),
         };
         let outcome = match &result {
@@ -91,6 +94,11 @@ impl Engine {
         };
         self.metrics.backend_call(backend.as_str(), op, outcome, started.elapsed());
         result
+    }
+
+    /// Masks configured secrets in an error that carries vendor text.
+    pub fn scrub(&self, error: Error) -> Error {
+        self.scrubber.error(error)
     }
 
     /// The configured backends.
@@ -196,7 +204,7 @@ impl Engine {
                     Err(Error::Timeout { backend: backend.name().to_string(), timeout: self.request_timeout })
                 }
             };
-            (backend.name().clone(), result)
+            (backend.name().clone(), result.map_err(|error| self.scrubber.error(error)))
         }))
         .await
     }

@@ -18,12 +18,14 @@ use serde::{Deserialize, Serialize};
 use super::{SandboxKind, seed};
 
 /// A fault the harness injects instead of calling the vendor handler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// A 5xx answer with the vendor's error body (or none, where the vendor sends none).
     ServerError,
     /// A 429 answer with the vendor's rate-limit headers (`Retry-After` or its variant).
     RateLimited,
+    /// A 400 answer with the vendor's error body saying this message (a vendor echoing what it was sent).
+    Echo(String),
 }
 
 /// One request the sandbox served, as it arrived.
@@ -52,6 +54,7 @@ pub struct Control {
     fail_next: AtomicU32,
     rate_limited: AtomicBool,
     malformed: AtomicBool,
+    echo_headers: AtomicBool,
     counter: AtomicU64,
     log: Mutex<Vec<RecordedRequest>>,
     memoise: AtomicBool,
@@ -151,6 +154,12 @@ impl Control {
         self.malformed.store(on, Ordering::Relaxed);
     }
 
+    /// While on, answers every request with 400 and the vendor's error body quoting the request's headers,
+    /// credentials included (a vendor that echoes what it was sent).
+    pub fn set_echo_headers(&self, on: bool) {
+        self.echo_headers.store(on, Ordering::Relaxed);
+    }
+
     /// Turns every fault off and sets latency and jitter to zero; the request log is kept.
     pub fn clear_faults(&self) {
         self.set_latency(Duration::ZERO);
@@ -159,6 +168,7 @@ impl Control {
         self.fail_next(0);
         self.set_rate_limited(false);
         self.set_malformed(false);
+        self.set_echo_headers(false);
     }
 
     /// While on, a read (every GET; Wix's POST search) is answered from the bytes of its first answer until
@@ -275,6 +285,7 @@ struct FaultsBody {
     fail_next: Option<u32>,
     rate_limited: Option<bool>,
     malformed: Option<bool>,
+    echo_headers: Option<bool>,
     memoise: Option<bool>,
     reset_requests: Option<bool>,
 }
@@ -302,6 +313,9 @@ pub(super) async fn set_faults(State(control): State<Arc<Control>>, body: Bytes)
     }
     if let Some(on) = parsed.malformed {
         control.set_malformed(on);
+    }
+    if let Some(on) = parsed.echo_headers {
+        control.set_echo_headers(on);
     }
     if let Some(on) = parsed.memoise {
         control.set_memoise(on);
@@ -331,7 +345,18 @@ pub(super) async fn fault_and_record(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let response = match control.next_fault() {
+    let fault = match control.next_fault() {
+        None if control.echo_headers.load(Ordering::Relaxed) => {
+            let sent: Vec<String> = parts
+                .headers
+                .iter()
+                .map(|(name, value)| format!("{name}={}", value.to_str().unwrap_or("?")))
+                .collect();
+            Some(InjectedFault::Vendor(Fault::Echo(format!("bad request; headers: {}", sent.join(", ")))))
+        }
+        other => other,
+    };
+    let response = match fault {
         Some(InjectedFault::Vendor(fault)) => kind.fault_response(fault),
         Some(InjectedFault::Malformed) => {
             let mut response = Response::new(Body::from("{\"data\": [ {\"id\": 1, \"total\": 12.5,"));

@@ -207,7 +207,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
         .map(|(name, result)| {
             let value = match result {
                 Ok(()) => json!({ "ok": true }),
-                Err(e) => json!({ "ok": false, "code": e.code(), "message": e.to_string() }),
+                Err(e) => {
+                    tracing::warn!(backend = %name, code = e.code(), error = %e, "backend not ready");
+                    json!({ "ok": false, "code": e.code() })
+                }
             };
             (name.to_string(), value)
         })

@@ -97,6 +97,7 @@ pub fn router(opts: &SandboxOptions) -> Router {
 pub fn fault_response(fault: Fault) -> Response {
     match fault {
         Fault::ServerError => error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
+        Fault::Echo(message) => error(StatusCode::BAD_REQUEST, message),
         Fault::RateLimited => {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -94,6 +94,7 @@ pub fn router(opts: &SandboxOptions) -> Router {
 pub fn fault_response(fault: Fault) -> Response {
     match fault {
         Fault::ServerError => error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
+        Fault::Echo(message) => error(StatusCode::BAD_REQUEST, &message),
         Fault::RateLimited => {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
             let headers = response.headers_mut();

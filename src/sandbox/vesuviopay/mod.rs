@@ -136,6 +136,7 @@ pub fn fault_response(fault: Fault) -> Response {
         Fault::ServerError => {
             error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal server error")
         }
+        Fault::Echo(message) => error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &message),
         Fault::RateLimited => {
             let mut response = error(
                 StatusCode::TOO_MANY_REQUESTS,

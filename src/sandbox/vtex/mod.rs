@@ -107,6 +107,7 @@ pub fn router(opts: &SandboxOptions) -> Router {
 pub fn fault_response(fault: Fault) -> Response {
     match fault {
         Fault::ServerError => vtex_error(StatusCode::INTERNAL_SERVER_ERROR, "1", "Internal Server Error"),
+        Fault::Echo(message) => vtex_error(StatusCode::BAD_REQUEST, "1", &message),
         Fault::RateLimited => {
             let mut response = vtex_error(StatusCode::TOO_MANY_REQUESTS, "429", "Too Many Requests");
             let headers = response.headers_mut();

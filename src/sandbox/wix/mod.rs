@@ -151,6 +151,7 @@ pub fn seeded_order_ids(opts: &SandboxOptions, status: &str) -> Vec<String> {
 pub fn fault_response(fault: Fault) -> Response {
     match fault {
         Fault::ServerError => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Fault::Echo(message) => app_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", &message),
         Fault::RateLimited => {
             let mut response = app_error(
                 StatusCode::TOO_MANY_REQUESTS,
