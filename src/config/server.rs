@@ -13,6 +13,8 @@ use super::text::duration;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default time a request may take across all backends.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default time a graceful shutdown waits for requests in flight.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default maximum query depth.
 pub const DEFAULT_MAX_DEPTH: usize = 15;
 /// Default maximum query complexity.
@@ -49,6 +51,10 @@ pub struct ServerConfig {
     /// Deadline of a whole request across all backends (default `"15s"`).
     #[serde(with = "duration")]
     pub request_timeout: Duration,
+    /// How long a graceful shutdown (SIGTERM, Ctrl-C) waits for requests in flight before cutting them
+    /// (default `"10s"`).
+    #[serde(with = "duration")]
+    pub shutdown_timeout: Duration,
     /// Maximum query depth (default 15).
     pub max_depth: usize,
     /// Maximum query complexity, fields weighted by list sizes (default 5000).
@@ -82,6 +88,7 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: DEFAULT_LISTEN.to_string(),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             max_depth: DEFAULT_MAX_DEPTH,
             max_complexity: DEFAULT_MAX_COMPLEXITY,
             max_aliases: DEFAULT_MAX_ALIASES,

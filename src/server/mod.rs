@@ -8,6 +8,7 @@ mod graphiql;
 mod graphql;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -23,6 +24,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::{Config, CorsConfig, ServerConfig};
@@ -62,7 +64,13 @@ pub fn app(engine: Arc<Engine>, config: &Config) -> Router {
         keys,
     };
     let mut router = Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route(
+            "/graphql",
+            get(graphql::get).post(graphql::post).layer(TimeoutLayer::with_status_code(
+                StatusCode::GATEWAY_TIMEOUT,
+                config.request_timeout + DEADLINE_GRACE,
+            )),
+        )
         .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
@@ -83,7 +91,7 @@ pub fn app(engine: Arc<Engine>, config: &Config) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .option_layer(cors(&config.cors))
         .layer(compression())
-        .layer(axum::middleware::map_response(json_payload_too_large))
+        .layer(axum::middleware::map_response(json_layer_errors))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
     router.layer(layers)
 }
@@ -127,20 +135,29 @@ fn cors(config: &CorsConfig) -> Option<CorsLayer> {
     )
 }
 
-/// Gives the body limit's 413 a GraphQL error body, as every other refusal of `/graphql` has.
-async fn json_payload_too_large<B>(response: axum::http::Response<B>) -> Response
+/// Gives the body limit's 413 and the request deadline's 504 a GraphQL error body, as every other refusal of
+/// `/graphql` has.
+async fn json_layer_errors<B>(response: axum::http::Response<B>) -> Response
 where
     B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
-        return response.map(axum::body::Body::new);
-    }
-    let body = json!({ "errors": [ { "message": "the request body is larger than server.max_body_bytes",
-        "extensions": { "code": "BAD_USER_INPUT" } } ] });
-    (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "application/json")], body.to_string())
-        .into_response()
+    let (message, code) = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("the request body is larger than server.max_body_bytes", "BAD_USER_INPUT")
+        }
+        StatusCode::GATEWAY_TIMEOUT => {
+            ("the request did not finish within server.request_timeout", "BACKEND_TIMEOUT")
+        }
+        _ => return response.map(axum::body::Body::new),
+    };
+    let body = json!({ "errors": [ { "message": message, "extensions": { "code": code } } ] });
+    (response.status(), [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
+
+/// What the whole-request deadline adds to `server.request_timeout`: the engine's own deadlines (which answer
+/// with what the other backends gave) fire first; this one only cuts a request that outlives them.
+const DEADLINE_GRACE: Duration = Duration::from_millis(500);
 
 /// How many tasks a runtime worker polls between two looks for I/O and timer events; tokio's default is 61.
 ///
@@ -161,7 +178,8 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().event_interval(EVENT_INTERVAL).build()
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.
+/// Serves `app` on `listener` until `shutdown` completes; requests in flight then have
+/// `server.shutdown_timeout` to finish, after which `run` returns without them (the process exits and cuts them).
 pub async fn run(
     listener: TcpListener,
     engine: Arc<Engine>,
@@ -169,7 +187,26 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let router = app(engine, config);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    });
+    let limit = config.server.shutdown_timeout;
+    let cut = async move {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(limit).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        served = server => served,
+        () = cut => {
+            tracing::warn!(?limit, "server.shutdown_timeout passed: requests still in flight are cut");
+            Ok(())
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.
