@@ -29,6 +29,10 @@ pub use mutations::IdempotencyStore;
 /// The result of looking one order up: found, not found (`None`), or the backend failed.
 pub type Lookup = Result<Option<Arc<Order>>>;
 
+/// Most orders with a mutation lock kept at once; a lock is dropped after five idle minutes, or the least used
+/// first when this many are held (a change started then could run beside one already running on that order).
+const MAX_ORDER_LOCKS: u64 = 10_000;
+
 /// The engine: the registry of backends, the cache, the request deadline.
 pub struct Engine {
     registry: Registry,
@@ -36,6 +40,8 @@ pub struct Engine {
     request_timeout: Duration,
     metrics: Metrics,
     scrubber: scrub::Scrubber,
+    /// One lock per order being changed, so that mutations of one order run one at a time.
+    order_locks: moka::sync::Cache<OrderId, Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -57,6 +63,10 @@ impl Engine {
             request_timeout: config.server.request_timeout,
             metrics,
             scrubber: scrub::Scrubber::new(config),
+            order_locks: moka::sync::Cache::builder()
+                .max_capacity(MAX_ORDER_LOCKS)
+                .time_to_idle(Duration::from_secs(300))
+                .build(),
         }
     }
 

@@ -22,7 +22,7 @@ pub const MAX_TEXT_LEN: usize = 500;
 
 impl Engine {
     /// `updateOrderStatus`.
-    pub async fn update_status(&self, id: &str, change: StatusChange) -> Result<Arc<Order>> {
+    pub async fn update_status(&self, id: &str, change: StatusChange) -> Result<Applied> {
         let (id, backend) = self.resolve(id)?;
         if change.reason.as_deref().is_some_and(|r| r.chars().count() > MAX_TEXT_LEN) {
             return Err(Error::invalid_input(
@@ -50,7 +50,7 @@ impl Engine {
     }
 
     /// `cancelOrder`.
-    pub async fn cancel(&self, id: &str, cancellation: Cancellation) -> Result<Arc<Order>> {
+    pub async fn cancel(&self, id: &str, cancellation: Cancellation) -> Result<Applied> {
         let (id, backend) = self.resolve(id)?;
         let reason = cancellation.reason.trim();
         if reason.is_empty() {
@@ -77,7 +77,7 @@ impl Engine {
     }
 
     /// `linkOrder`.
-    pub async fn link(&self, id: &str, link: Link) -> Result<Arc<Order>> {
+    pub async fn link(&self, id: &str, link: Link) -> Result<Applied> {
         let (id, backend) = self.resolve(id)?;
         let external = link.external_order_id.trim();
         if external.is_empty() {
@@ -97,7 +97,7 @@ impl Engine {
     }
 
     /// `addOrderTags` (`add = true`) and `removeOrderTags`.
-    pub async fn change_tags(&self, id: &str, tags: Vec<String>, add: bool) -> Result<Arc<Order>> {
+    pub async fn change_tags(&self, id: &str, tags: Vec<String>, add: bool) -> Result<Applied> {
         let (id, backend) = self.resolve(id)?;
         let tags = validate_tags(tags)?;
         let capabilities = backend.capabilities();
@@ -107,26 +107,63 @@ impl Engine {
         if !add && !capabilities.remove_tags {
             return Err(backend.unsupported("removeOrderTags"));
         }
-        if add {
-            self.mutate(&id, &backend, backend.add_tags(&id.native, &tags)).await
+        let applied = if add {
+            self.mutate(&id, &backend, backend.add_tags(&id.native, &tags)).await?
         } else {
-            self.mutate(&id, &backend, backend.remove_tags(&id.native, &tags)).await
+            self.mutate(&id, &backend, backend.remove_tags(&id.native, &tags)).await?
+        };
+        match &applied.order {
+            Some(order) if !tags_show_change(order, &tags, add) => Err(Error::Conflict {
+                backend: id.backend.to_string(),
+                message: format!(
+                    "the order's tags after the change ({}) do not show it: another client changed them at the \
+                     same time; retry",
+                    order.tags.join(", ")
+                ),
+            }),
+            _ => Ok(applied),
         }
     }
 
-    /// Runs a backend mutation, then invalidates and re-reads the order.
-    async fn mutate<F>(&self, id: &OrderId, backend: &Arc<dyn OrderBackend>, call: F) -> Result<Arc<Order>>
+    /// Runs a backend mutation, then invalidates and re-reads the order. Mutations of one order run one at a
+    /// time (a read-modify-write such as MerchantPro's tags would otherwise lose a concurrent change). A change
+    /// the backend accepted is `Applied` even when the re-read then fails (the order is then unknown).
+    async fn mutate<F>(&self, id: &OrderId, backend: &Arc<dyn OrderBackend>, call: F) -> Result<Applied>
     where
         F: std::future::Future<Output = Result<()>>,
     {
+        let lock = self.order_locks.get_with(id.clone(), || Arc::new(tokio::sync::Mutex::new(())));
+        let _one_at_a_time = lock.lock().await;
         let outcome = self.observed(backend.name(), BackendOp::Mutate, self.request_timeout, call).await;
         // Whatever happened, the order may have changed: forget what we knew.
         self.cache.invalidate(id).await;
         outcome?;
-        self.order(id)
-            .await?
-            .ok_or_else(|| Error::NotFound { backend: id.backend.to_string(), id: id.native.to_string() })
+        match self.order(id).await {
+            Ok(Some(order)) => Ok(Applied { order: Some(order) }),
+            Ok(None) => {
+                tracing::warn!(order = %id, "the change was applied, but the order is not found on re-reading it");
+                Ok(Applied { order: None })
+            }
+            Err(error) => {
+                tracing::warn!(order = %id, code = error.code(), %error, "the change was applied; re-reading failed");
+                Ok(Applied { order: None })
+            }
+        }
     }
+}
+
+/// A change the backend accepted, and the order as re-read afterwards (`None` when that failed).
+#[derive(Clone, Debug)]
+pub struct Applied {
+    /// The order after the change.
+    pub order: Option<Arc<Order>>,
+}
+
+/// Whether `order`'s tags show the change: every tag added is there, or every tag removed is gone (compared
+/// without case, as the validation deduplicates). A change that does not show was overwritten by another client
+/// outside the gateway between the backend's read and its write.
+fn tags_show_change(order: &Order, tags: &[String], add: bool) -> bool {
+    tags.iter().all(|tag| order.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) == add)
 }
 
 /// Trims tags, drops duplicates, and refuses empty or over-long ones.
@@ -175,37 +212,62 @@ pub struct Remembered {
     pub response: Bytes,
 }
 
-/// Keys of `Idempotency-Key` requests, kept at least 24 h, bounded in number.
+/// Keys of `Idempotency-Key` requests with their first answers, kept 24 h within a byte budget (each entry
+/// weighs its key and answer; the least used go first when the budget is reached).
 #[derive(Clone)]
 pub struct IdempotencyStore {
     entries: moka::future::Cache<String, Arc<Remembered>>,
 }
 
+/// Default budget of the idempotency store's answers (64 MiB).
+pub const DEFAULT_IDEMPOTENCY_BYTES: u64 = 64 * 1024 * 1024;
+
 impl Default for IdempotencyStore {
     fn default() -> Self {
-        IdempotencyStore::new(Duration::from_secs(24 * 3600), 100_000)
+        IdempotencyStore::new(Duration::from_secs(24 * 3600), DEFAULT_IDEMPOTENCY_BYTES)
     }
 }
 
 impl IdempotencyStore {
-    /// A store keeping keys for `ttl`, at most `capacity` of them.
-    pub fn new(ttl: Duration, capacity: u64) -> Self {
+    /// A store keeping keys for `ttl`, their answers within `max_bytes`.
+    pub fn new(ttl: Duration, max_bytes: u64) -> Self {
+        let weigh = |key: &String, value: &Arc<Remembered>| {
+            u32::try_from(key.len() + value.response.len() + 64).unwrap_or(u32::MAX)
+        };
         IdempotencyStore {
-            entries: moka::future::Cache::builder().time_to_live(ttl).max_capacity(capacity).build(),
+            entries: moka::future::Cache::builder()
+                .time_to_live(ttl)
+                .max_capacity(max_bytes)
+                .weigher(weigh)
+                .build(),
         }
     }
 
     /// Runs `execute` once per key: a repeat with the same body gets the first answer without running it
-    /// again (concurrent repeats wait for the first); the same key with another body is `CONFLICT`.
+    /// again (concurrent repeats wait for the first); the same key with another body is `CONFLICT`. `execute`
+    /// gives the answer and whether to remember it: an answer without a backend's word on the change (the
+    /// backend unreachable, timed out, rate limiting) is not remembered, and the key is free for a retry.
     pub async fn run<F>(&self, key: &str, body_hash: [u8; 32], execute: F) -> Result<Bytes>
     where
-        F: std::future::Future<Output = Bytes>,
+        F: std::future::Future<Output = (Bytes, bool)>,
     {
+        let mut released = None;
         let entry = self
             .entries
             .entry(key.to_string())
-            .or_insert_with(async { Arc::new(Remembered { body_hash, response: execute.await }) })
+            .or_optionally_insert_with(async {
+                let (response, keep) = execute.await;
+                if keep {
+                    Some(Arc::new(Remembered { body_hash, response }))
+                } else {
+                    released = Some(response);
+                    None
+                }
+            })
             .await;
+        let Some(entry) = entry else {
+            return released.ok_or_else(|| Error::Internal("an idempotent request gave no answer".into()));
+        };
         let remembered = entry.into_value();
         if remembered.body_hash != body_hash {
             return Err(Error::Conflict {
@@ -235,18 +297,26 @@ mod tests {
         assert!(validate_tags(vec![]).is_err());
     }
 
-    // The same key and body runs once; another body with the key is a conflict.
+    // The same key and body runs once; another body with the key is a conflict; an answer without the backend's
+    // word is not remembered.
     #[tokio::test]
     async fn idempotency_runs_once() {
         let store = IdempotencyStore::default();
         let runs = std::sync::atomic::AtomicUsize::new(0);
-        let run = || async {
-            runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Bytes::from_static(b"first")
+        let run = |keep: bool| {
+            let runs = &runs;
+            async move {
+                let n = runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                (Bytes::from(format!("answer {n}")), keep)
+            }
         };
-        assert_eq!(store.run("k", [1; 32], run()).await.unwrap(), "first");
-        assert_eq!(store.run("k", [1; 32], run()).await.unwrap(), "first");
+        assert_eq!(store.run("k", [1; 32], run(true)).await.unwrap(), "answer 0");
+        assert_eq!(store.run("k", [1; 32], run(true)).await.unwrap(), "answer 0");
         assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
-        assert!(matches!(store.run("k", [2; 32], run()).await, Err(Error::Conflict { .. })));
+        assert!(matches!(store.run("k", [2; 32], run(true)).await, Err(Error::Conflict { .. })));
+        // An answer not to be remembered leaves the key free: the retry runs, and is remembered.
+        assert_eq!(store.run("r", [1; 32], run(false)).await.unwrap(), "answer 1");
+        assert_eq!(store.run("r", [1; 32], run(true)).await.unwrap(), "answer 2");
+        assert_eq!(store.run("r", [1; 32], run(true)).await.unwrap(), "answer 2");
     }
 }

@@ -17,6 +17,11 @@ use crate::error::{Error, Result};
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
+/// Set by a mutation that failed before its backend answered (unreachable, timed out, rate limited): the
+/// request's `Idempotency-Key` is then released rather than remembered, so that a retry runs again.
+#[derive(Clone, Debug, Default)]
+pub struct ReleaseKey(pub Arc<std::sync::atomic::AtomicBool>);
+
 /// The caller of one request: its key's name (none when anonymous), scopes and visible backends.
 #[derive(Clone, Debug)]
 pub struct Access {

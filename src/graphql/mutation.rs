@@ -8,12 +8,13 @@ use std::time::Instant;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
-use super::access::{Access, RequestId};
+use super::access::{Access, ReleaseKey, RequestId};
 use super::enums::OrderStatus;
 use super::scalars::DecimalScalar;
 use super::types::OrderNode;
-use crate::domain::{Cancellation, Link, Order, Shipment, StatusChange};
+use crate::domain::{Cancellation, Link, Shipment, StatusChange};
 use crate::engine::Engine;
+use crate::engine::mutations::Applied;
 use crate::error::{Error, UserErrorCode};
 
 /// Shipment details for a change to SHIPPED (or DELIVERED).
@@ -84,10 +85,13 @@ pub struct OrderTagsInput {
 /// A mutation's result: the order as it is now, or why nothing happened.
 #[derive(SimpleObject)]
 pub struct OrderPayload {
-    /// The order after the change, re-read from its backend.
+    /// The order after the change, re-read from its backend; null when the change failed, or when it was
+    /// applied but the order could not be re-read (then `applied` is true).
     pub order: Option<OrderNode>,
     /// What went wrong; empty on success.
     pub user_errors: Vec<UserError>,
+    /// Whether the backend accepted the change.
+    pub applied: bool,
 }
 
 /// Why a mutation did not happen.
@@ -102,13 +106,18 @@ pub struct UserError {
 }
 
 impl OrderPayload {
-    fn from_result(result: Result<Arc<Order>, Error>) -> Self {
+    fn from_result(result: Result<Applied, Error>) -> Self {
         match result {
-            Ok(order) => OrderPayload { order: Some(OrderNode::new(order)), user_errors: Vec::new() },
+            Ok(applied) => OrderPayload {
+                order: applied.order.map(OrderNode::new),
+                user_errors: Vec::new(),
+                applied: true,
+            },
             Err(error) => {
                 tracing::info!(code = error.code(), %error, "mutation refused");
                 OrderPayload {
                     order: None,
+                    applied: false,
                     user_errors: vec![UserError {
                         code: error.user_error_code(),
                         field: error.field().map(<[String]>::to_vec),
@@ -183,7 +192,7 @@ async fn audited(
     ctx: &Context<'_>,
     mutation: &'static str,
     id: &str,
-    change: impl Future<Output = Result<Arc<Order>, Error>>,
+    change: impl Future<Output = Result<Applied, Error>>,
 ) -> Result<OrderPayload> {
     let engine = ctx.data::<Arc<Engine>>()?;
     let access = Access::of(ctx);
@@ -196,6 +205,11 @@ async fn audited(
         Ok(_) => ("ok", ""),
         Err(error) => ("error", error.code()),
     };
+    if let Err(Error::Unavailable { .. } | Error::Timeout { .. } | Error::RateLimited { .. }) = &result
+        && let Some(release) = ctx.data_opt::<ReleaseKey>()
+    {
+        release.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let request_id = ctx.data_opt::<RequestId>().map_or("", |id| id.0.as_str());
     tracing::info!(
         target: "ordergraph::audit",

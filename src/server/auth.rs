@@ -13,7 +13,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use subtle::ConstantTimeEq;
 
 use crate::config::{ApiKey, Auth, key_digest};
-use crate::graphql::access::Access;
+use crate::graphql::access::{Access, ReleaseKey};
 
 /// Why a request is refused before anything runs.
 #[derive(Debug)]
@@ -65,12 +65,18 @@ pub struct Caller {
     pub access: Access,
     /// The request's `x-request-id`.
     pub request_id: String,
+    /// Set when a mutation failed before its backend answered: the idempotency key is then released.
+    pub release: ReleaseKey,
 }
 
 impl Caller {
     /// The caller of a request with `headers`, or why it is refused.
     pub fn of(keys: &Keys, headers: &HeaderMap) -> Result<Caller, Refusal> {
-        Ok(Caller { access: keys.authenticate(headers)?, request_id: request_id(headers) })
+        Ok(Caller {
+            access: keys.authenticate(headers)?,
+            request_id: request_id(headers),
+            release: ReleaseKey::default(),
+        })
     }
 }
 

@@ -53,7 +53,10 @@ pub(super) async fn post(
     match key {
         Some(key) if !key.is_empty() => {
             let hash: [u8; 32] = Sha256::digest(&body).into();
-            let run = async { answer_post(&state, &body, &caller).await.remembered() };
+            let run = async {
+                let answer = answer_post(&state, &body, &caller).await.remembered();
+                (answer, !caller.release.0.load(std::sync::atomic::Ordering::Relaxed))
+            };
             // Keys are per API key: two callers never share an answer.
             let scoped = format!("{}\n{key}", caller.access.label());
             match state.idempotency.run(&scoped, hash, run).await {
@@ -201,7 +204,10 @@ async fn execute(
     caller: &Caller,
 ) -> async_graphql::Response {
     let started = Instant::now();
-    let mut request = request.data(caller.access.clone()).data(RequestId(caller.request_id.clone()));
+    let mut request = request
+        .data(caller.access.clone())
+        .data(RequestId(caller.request_id.clone()))
+        .data(caller.release.clone());
     request.variables.values_mut().for_each(restore_numbers);
     request.extensions.0.values_mut().for_each(restore_numbers);
     state.documents.prepare(&mut request);
