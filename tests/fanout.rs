@@ -1,0 +1,43 @@
+//! A document whose fragments fan out (each spreading the next twice, 2^30 expansions) is refused quickly with
+//! QUERY_TOO_COMPLEX, and the server keeps answering other requests meanwhile.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Stack, errors, options};
+use ordergraph::sandbox::SandboxKind;
+use serde_json::json;
+
+fn fan_out(levels: usize, leaf: &str) -> String {
+    let mut document = String::from("{ ...F0 }\n");
+    for level in 0..levels {
+        document
+            .push_str(&format!("fragment F{level} on Query {{ ...F{next} ...F{next} }}\n", next = level + 1));
+    }
+    document.push_str(&format!("fragment F{levels} on Query {{ {leaf} }}\n"));
+    document
+}
+
+#[tokio::test]
+async fn fragment_fan_out_is_refused_fast() {
+    let stack = Stack::start(&[SandboxKind::Vesuviopay], options(1)).await;
+    for leaf in ["__typename", "backends { name }", "nope"] {
+        let document = fan_out(30, leaf);
+        let health = async {
+            let started = Instant::now();
+            let response = stack.http().get(format!("{}/healthz", stack.url)).send().await.unwrap();
+            (response.status().as_u16(), started.elapsed())
+        };
+        let started = Instant::now();
+        let ((_, response), (health_status, health_time)) =
+            tokio::join!(stack.post_json(json!({ "query": document })), health);
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_millis(100), "{leaf}: answered in {elapsed:?}");
+        assert_eq!(health_status, 200);
+        assert!(health_time < Duration::from_millis(100), "/healthz waited {health_time:?}");
+        let code = errors(&response)[0]["extensions"]["code"].as_str().unwrap_or("").to_string();
+        assert!(matches!(code.as_str(), "QUERY_TOO_COMPLEX" | "BAD_USER_INPUT"), "{leaf}: {response}");
+        assert!(response.to_string().len() < 2_000, "the answer quotes the document: {response}");
+    }
+}
