@@ -41,3 +41,18 @@ async fn fragment_fan_out_is_refused_fast() {
         assert!(response.to_string().len() < 2_000, "the answer quotes the document: {response}");
     }
 }
+
+// Errors about a document quote at most a short excerpt of it, however long it is.
+#[tokio::test]
+async fn errors_quote_little_of_a_document() {
+    let stack = Stack::start(&[SandboxKind::Vesuviopay], options(1)).await;
+    let long_name = "x".repeat(200_000);
+    for document in
+        [format!("{{ {long_name}"), format!("{{ {long_name} }}"), format!("{{ backends(\"{long_name}\") }}")]
+    {
+        let (_, response) = stack.post_json(json!({ "query": document })).await;
+        let text = response.to_string();
+        assert!(!errors(&response).is_empty(), "{text:.300}");
+        assert!(text.len() < 2_000, "{} bytes: {text:.300}", text.len());
+    }
+}

@@ -161,7 +161,10 @@ impl RequestRules {
 impl Extension for RequestRules {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        response.errors.iter_mut().for_each(add_code);
+        for error in &mut response.errors {
+            add_code(error);
+            error.message = excerpt(&error.message);
+        }
         response
     }
 
@@ -223,6 +226,21 @@ fn keep_root_order(response: &mut Response, keys: &[Name]) {
         }
     }
     map.extend(rest);
+}
+
+/// Longest error message sent: a parse error quotes the document's line, which may be the whole document.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// `message` when short; otherwise its start and its end (where a parse error says what it expected) around
+/// a mark of what was cut.
+fn excerpt(message: &str) -> String {
+    let count = message.chars().count();
+    if count <= MAX_MESSAGE_CHARS {
+        return message.to_string();
+    }
+    let head: String = message.chars().take(MAX_MESSAGE_CHARS / 2).collect();
+    let tail: String = message.chars().skip(count - MAX_MESSAGE_CHARS / 4).collect();
+    format!("{head} … ({} characters cut) … {tail}", count - MAX_MESSAGE_CHARS / 2 - MAX_MESSAGE_CHARS / 4)
 }
 
 fn too_complex(message: String) -> ServerError {
@@ -388,6 +406,17 @@ mod tests {
 
     // Codes by kind: a code already given is kept; async-graphql's limits, an unknown persisted query and
     // anything else each get theirs.
+    #[test]
+    fn long_messages_keep_their_ends() {
+        let message = format!("start {} end", "x".repeat(10_000));
+        let short = excerpt(&message);
+        assert!(
+            short.starts_with("start ") && short.ends_with(" end") && short.chars().count() < 450,
+            "{short}"
+        );
+        assert_eq!(excerpt("short"), "short");
+    }
+
     #[test]
     fn codes_for_async_graphql_errors() {
         let code = |message: &str| {
