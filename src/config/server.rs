@@ -15,6 +15,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default time a graceful shutdown waits for requests in flight.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default maximum of backend calls one HTTP request may cause.
+pub const DEFAULT_MAX_BACKEND_CALLS: usize = 100;
 /// Default maximum query depth.
 pub const DEFAULT_MAX_DEPTH: usize = 15;
 /// Default maximum query complexity.
@@ -55,6 +57,9 @@ pub struct ServerConfig {
     /// (default `"10s"`).
     #[serde(with = "duration")]
     pub shutdown_timeout: Duration,
+    /// Most backend calls one HTTP request may cause, across a batch and its aliases (default 100); past it the
+    /// request's further calls are not made and fail with `QUERY_TOO_COMPLEX`.
+    pub max_backend_calls: usize,
     /// Maximum query depth (default 15).
     pub max_depth: usize,
     /// Maximum query complexity, fields weighted by list sizes (default 5000).
@@ -89,6 +94,7 @@ impl Default for ServerConfig {
             listen: DEFAULT_LISTEN.to_string(),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            max_backend_calls: DEFAULT_MAX_BACKEND_CALLS,
             max_depth: DEFAULT_MAX_DEPTH,
             max_complexity: DEFAULT_MAX_COMPLEXITY,
             max_aliases: DEFAULT_MAX_ALIASES,

@@ -2,6 +2,7 @@
 //! Nothing here knows any vendor.
 
 mod backend;
+pub mod budget;
 mod filter;
 mod ids;
 mod native;

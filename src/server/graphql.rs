@@ -23,6 +23,8 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::auth::{Caller, Refusal, request_id};
+use super::numbers::restore_numbers;
+use crate::domain::budget::with_call_budget;
 use crate::engine::new_loader;
 use crate::graphql::access::RequestId;
 use crate::graphql::rules::{Forbidden, NotAQuery, QueriesOnly};
@@ -113,7 +115,8 @@ pub(super) async fn get(
         Ok(caller) => caller,
         Err(refusal) => return refusal_response(&refusal, media),
     };
-    let response = execute(&state, request.data(QueriesOnly), &caller).await;
+    let execution = execute(&state, request.data(QueriesOnly), &caller);
+    let response = with_call_budget(state.config.max_backend_calls, execution).await;
     Answer::single(response).into_response(media)
 }
 
@@ -158,7 +161,12 @@ fn subscribe(
         .into_response()
 }
 
+/// A POST's answer, its operations within one budget of backend calls (`server.max_backend_calls`).
 async fn answer_post(state: &AppState, body: &Bytes, caller: &Caller) -> Answer {
+    with_call_budget(state.config.max_backend_calls, answer_post_within(state, body, caller)).await
+}
+
+async fn answer_post_within(state: &AppState, body: &Bytes, caller: &Caller) -> Answer {
     let batch = match receive_batch_json(body.as_ref()).await {
         Ok(batch) => batch,
         Err(error) => {
@@ -232,29 +240,6 @@ fn operation_label(request: &mut async_graphql::Request) -> String {
             operations.keys().next().map_or_else(|| "anonymous".into(), |name| name.to_string())
         }
         _ => "anonymous".into(),
-    }
-}
-
-/// What serde_json (built with `arbitrary_precision`, which the adapters need for exact money) hands another
-/// crate's deserializer for a number: a map with this one key and the number's text.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
-
-/// Turns the maps serde_json leaves for numbers in a request's variables (and extensions) back into numbers,
-/// so that a float reaches the schema (and its error messages) as `7.5`.
-fn restore_numbers(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            let number = match map.get(NUMBER_TOKEN) {
-                Some(Value::String(text)) if map.len() == 1 => text.parse::<serde_json::Number>().ok(),
-                _ => None,
-            };
-            match number {
-                Some(number) => *value = Value::Number(number),
-                None => map.values_mut().for_each(restore_numbers),
-            }
-        }
-        Value::List(items) => items.iter_mut().for_each(restore_numbers),
-        _ => {}
     }
 }
 
@@ -451,17 +436,6 @@ fn json<T: Serialize>(value: &T) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    // Numbers at any depth of the variables (objects, lists) come back as numbers, exactly as sent; anything
-    // else is left alone.
-    #[test]
-    fn numbers_in_variables_are_restored_at_any_depth() {
-        let sent = r#"{"a": 7.5, "b": [1, 2.25, {"c": 1e400}], "d": {"e": "7.5", "f": null}}"#;
-        let variables: async_graphql::Variables = serde_json::from_str(sent).expect("variables");
-        let mut value = variables.into_value();
-        restore_numbers(&mut value);
-        assert_eq!(value.to_string(), r#"{a: 7.5, b: [1, 2.25, {c: 1e+400}], d: {e: "7.5", f: null}}"#);
-    }
 
     // The answer's media type follows Accept: graphql-response+json when preferred or equal, JSON otherwise.
     #[test]

@@ -6,6 +6,7 @@ mod auth;
 mod documents;
 mod graphiql;
 mod graphql;
+mod numbers;
 
 use std::sync::Arc;
 use std::time::Duration;

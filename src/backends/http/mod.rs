@@ -177,7 +177,8 @@ impl HttpClient {
     }
 
     /// Sends a call; `Ok(Err(failure))` for a non-2xx answer the adapter may interpret itself, `Err` for
-    /// transport errors. GETs are retried on transient failures; other methods never.
+    /// transport errors. GETs are retried on transient failures; other methods never. Each call (not each
+    /// retry) takes one from the request's budget ([`crate::domain::budget`]).
     pub async fn call(
         &self,
         operation: &str,
@@ -186,6 +187,9 @@ impl HttpClient {
         query: &[(&str, String)],
         body: Body,
     ) -> std::result::Result<Result<Bytes>, Failure> {
+        if let Err(spent) = crate::domain::budget::take_call() {
+            return Ok(Err(spent));
+        }
         let retryable = method == Method::GET;
         let mut attempt = 0;
         loop {

@@ -1,5 +1,6 @@
-//! A document whose fragments fan out (each spreading the next twice, 2^30 expansions) is refused quickly with
-//! QUERY_TOO_COMPLEX, and the server keeps answering other requests meanwhile.
+//! Cost bounded before work starts: a document whose fragments fan out (each spreading the next twice, 2^30
+//! expansions) is refused quickly with QUERY_TOO_COMPLEX while the server keeps answering; one HTTP request
+//! causes at most `server.max_backend_calls` backend calls; errors quote little of a document.
 
 mod common;
 
@@ -55,4 +56,37 @@ async fn errors_quote_little_of_a_document() {
         assert!(!errors(&response).is_empty(), "{text:.300}");
         assert!(text.len() < 2_000, "{} bytes: {text:.300}", text.len());
     }
+}
+
+// A batch of 10 operations × 30 aliased `orders` with distinct filters would make 300 list calls: the request
+// makes at most max_backend_calls (100) and the rest fail with QUERY_TOO_COMPLEX; the next request has its own
+// budget.
+#[tokio::test]
+async fn backend_calls_are_capped_per_request() {
+    let stack = Stack::start(&[SandboxKind::Vesuviopay], options(5)).await;
+    let control = &stack.sandbox(SandboxKind::Vesuviopay).control;
+    let operation = |op: usize| {
+        let aliases: String = (0..30)
+            .map(|a| format!(r#"a{a}: orders(first: 1, filter: {{ customerEmail: "x{op}-{a}@example.com" }}) {{ nodes {{ id }} }} "#))
+            .collect();
+        json!({ "query": format!("{{ {aliases} }}") })
+    };
+    control.reset_requests();
+    let (status, response) =
+        stack.post_json(serde_json::Value::Array((0..10).map(operation).collect())).await;
+    assert_eq!(status, 200);
+    let calls = control.request_count();
+    assert!((90..=100).contains(&calls), "{calls} backend calls");
+    let codes: Vec<String> = response
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(errors)
+        .filter_map(|e| e["extensions"]["code"].as_str().map(str::to_string))
+        .collect();
+    assert!(codes.iter().any(|c| c == "QUERY_TOO_COMPLEX"), "{codes:?}");
+    control.reset_requests();
+    let fresh = stack.gql("{ orders(first: 2) { nodes { id } } }", json!({})).await;
+    assert!(errors(&fresh).is_empty(), "{fresh}");
+    assert_eq!(control.request_count(), 1);
 }
