@@ -90,3 +90,29 @@ async fn backend_calls_are_capped_per_request() {
     assert!(errors(&fresh).is_empty(), "{fresh}");
     assert_eq!(control.request_count(), 1);
 }
+
+// Cursors are signed: one whose content was changed (a page size of 1, to turn one page into many calls) is
+// refused with BAD_USER_INPUT before any backend call; the cursor as given still pages on.
+#[tokio::test]
+async fn forged_cursors_are_refused() {
+    use base64::Engine as _;
+    let stack = Stack::start(&[SandboxKind::Vesuviopay], options(20)).await;
+    let control = &stack.sandbox(SandboxKind::Vesuviopay).control;
+    let first = stack.gql("{ orders(first: 5) { pageInfo { endCursor } } }", json!({})).await;
+    let cursor = first["data"]["orders"]["pageInfo"]["endCursor"].as_str().unwrap().to_string();
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let bytes = engine.decode(&cursor).unwrap();
+    // A cursor is a 16-byte tag, then the position as JSON; the JSON is changed, the tag kept.
+    let (tag, json) = bytes.split_at(16);
+    let json = String::from_utf8(json.to_vec()).unwrap();
+    assert!(json.contains("\"z\":"), "{json}");
+    let forged_json = json.replacen("\"z\":", "\"z\":1,\"x\":", 1);
+    let forged = engine.encode([tag, forged_json.as_bytes()].concat());
+    let page = |after: &str| format!(r#"{{ orders(first: 5, after: "{after}") {{ nodes {{ id }} }} }}"#);
+    control.reset_requests();
+    let refused = stack.gql(&page(&forged), json!({})).await;
+    assert_eq!(errors(&refused)[0]["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
+    assert_eq!(control.request_count(), 0, "a forged cursor reached the backend");
+    let next = stack.gql(&page(&cursor), json!({})).await;
+    assert_eq!(next["data"]["orders"]["nodes"].as_array().map(Vec::len), Some(5), "{next}");
+}

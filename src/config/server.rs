@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::problems::Problems;
+use super::secret::Secret;
 use super::text::duration;
 
 /// Default listen address of `serve` and `demo`.
@@ -86,6 +87,10 @@ pub struct ServerConfig {
     pub graphiql_assets: Option<PathBuf>,
     /// `[server.cors]`: which browser origins may call the API.
     pub cors: CorsConfig,
+    /// The secret `orders` cursors are signed with (default: a random one at each start, so cursors die with the
+    /// process; set one to keep them across restarts and replicas).
+    #[serde(skip_serializing)]
+    pub cursor_secret: Option<Secret>,
 }
 
 impl Default for ServerConfig {
@@ -106,6 +111,7 @@ impl Default for ServerConfig {
             graphiql: DEFAULT_GRAPHIQL,
             graphiql_assets: None,
             cors: CorsConfig::default(),
+            cursor_secret: None,
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The merged-pagination cursor: opaque, versioned, bound to the filter it was made for, recording where each
 //! backend stands (the token of the page holding its next order, and how many of that page were already
-//! returned).
+//! returned), and authenticated: an HMAC-SHA256 tag with the server's [`CursorKey`] comes first, so a cursor whose
+//! content was changed (a page size of 1 to multiply the backend calls, a token of one's own) is refused.
 
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -13,6 +15,43 @@ use crate::error::{Error, Result};
 
 /// The cursor format version; a cursor of another version is rejected.
 const VERSION: u8 = 1;
+
+/// Bytes of the HMAC tag a cursor starts with (SHA-256's 32, truncated: forging one is still 2^128 work).
+const TAG_LEN: usize = 16;
+
+/// The key cursors are signed with (64 bytes, HMAC-SHA256's block size): from `server.cursor_secret` (cursors then survive a restart and are valid
+/// across replicas sharing it) or random at start.
+#[derive(Clone)]
+pub struct CursorKey([u8; 64]);
+
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(***)")
+    }
+}
+
+impl CursorKey {
+    /// The key derived from a configured secret.
+    pub fn from_secret(secret: &str) -> Self {
+        CursorKey(sha2::Sha512::digest(secret.as_bytes()).into())
+    }
+
+    /// A random key (cursors die with the process).
+    pub fn random() -> Self {
+        let mut key = [0u8; 64];
+        for part in key.chunks_mut(16) {
+            part.copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        }
+        CursorKey(key)
+    }
+
+    /// The MAC of `payload` (the key is HMAC-SHA256's block size, 64 bytes).
+    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new(&self.0.into());
+        mac.update(payload);
+        mac
+    }
+}
 
 /// Where one backend stands in a merged listing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,21 +99,26 @@ impl CursorState {
         CursorState { version: VERSION, filter: filter_fingerprint(filter), positions: BTreeMap::new() }
     }
 
-    /// Encodes the state as an opaque cursor.
-    pub fn encode(&self) -> String {
+    /// Encodes the state as an opaque cursor signed with `key`.
+    pub fn encode(&self, key: &CursorKey) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+        let tag = key.mac(&json).finalize().into_bytes();
+        let mut bytes = Vec::with_capacity(TAG_LEN + json.len());
+        bytes.extend_from_slice(&tag[..TAG_LEN]);
+        bytes.extend_from_slice(&json);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    /// Decodes a cursor for `filter`: `BAD_USER_INPUT` when it does not decode, has another version, or was
-    /// made for another filter.
-    pub fn decode(cursor: &str, filter: &OrderFilter) -> Result<Self> {
+    /// Decodes a cursor for `filter`: `BAD_USER_INPUT` when it does not decode, is not signed with `key` (changed,
+    /// or made by a server with another key), has another version, or was made for another filter.
+    pub fn decode(cursor: &str, filter: &OrderFilter, key: &CursorKey) -> Result<Self> {
         let bad = |why: &str| Error::BadUserInput(format!("invalid cursor: {why}"));
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(cursor.trim())
-            .map_err(|_| bad("it is not a cursor returned by this API"))?;
-        let state: CursorState =
-            serde_json::from_slice(&bytes).map_err(|_| bad("it is not a cursor returned by this API"))?;
+        let not_ours = || bad("it is not a cursor returned by this API (or it was changed)");
+        let bytes =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| not_ours())?;
+        let (tag, json) = bytes.split_at_checked(TAG_LEN).ok_or_else(not_ours)?;
+        key.mac(json).verify_truncated_left(tag).map_err(|_| not_ours())?;
+        let state: CursorState = serde_json::from_slice(json).map_err(|_| not_ours())?;
         if state.version != VERSION {
             return Err(bad("it was made by another version of ordergraph"));
         }
@@ -105,11 +149,23 @@ mod tests {
                 total: Some(7),
             },
         );
-        let encoded = state.encode();
-        assert_eq!(CursorState::decode(&encoded, &filter).unwrap(), state);
+        let key = CursorKey::from_secret("k");
+        let encoded = state.encode(&key);
+        assert_eq!(CursorState::decode(&encoded, &filter, &key).unwrap(), state);
         let other = OrderFilter { status: vec![OrderStatus::Shipped], ..OrderFilter::default() };
-        assert!(matches!(CursorState::decode(&encoded, &other), Err(Error::BadUserInput(_))));
-        assert!(matches!(CursorState::decode("not-a-cursor!", &filter), Err(Error::BadUserInput(_))));
-        assert!(matches!(CursorState::decode("eyJ2IjoyfQ", &filter), Err(Error::BadUserInput(_))));
+        let refused = |cursor: &str, filter: &OrderFilter, key: &CursorKey| {
+            matches!(CursorState::decode(cursor, filter, key), Err(Error::BadUserInput(_)))
+        };
+        assert!(refused(&encoded, &other, &key));
+        assert!(refused("not-a-cursor!", &filter, &key));
+        assert!(refused("eyJ2IjoyfQ", &filter, &key));
+        assert!(refused(&encoded, &filter, &CursorKey::random()), "another server's key");
+        // The same content with a page size of 1: the tag no longer matches.
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let bytes = engine.decode(&encoded).unwrap();
+        let forged = String::from_utf8(bytes[TAG_LEN..].to_vec()).unwrap().replace("\"z\":50", "\"z\":1");
+        let mut tampered = bytes[..TAG_LEN].to_vec();
+        tampered.extend_from_slice(forged.as_bytes());
+        assert!(refused(&engine.encode(tampered), &filter, &key));
     }
 }

@@ -16,7 +16,7 @@ use futures::future::join_all;
 
 use super::Engine;
 use super::cache::ListKey;
-use super::cursor::{BackendPosition, CursorState};
+use super::cursor::{BackendPosition, CursorKey, CursorState};
 use crate::domain::{BackendName, ListRequest, ListRow, Order, OrderBackend, OrderFilter};
 use crate::error::{Error, Result};
 use crate::metrics::BackendOp;
@@ -91,6 +91,7 @@ impl EdgeCursor {
 struct CursorBasis {
     state: CursorState,
     streams: Vec<StreamBasis>,
+    key: CursorKey,
 }
 
 impl CursorBasis {
@@ -99,7 +100,7 @@ impl CursorBasis {
         for (stream, (page, index)) in self.streams.iter().zip(at) {
             next.positions.insert(stream.name.to_string(), stream.position(*page, *index));
         }
-        next.encode()
+        next.encode(&self.key)
     }
 }
 
@@ -166,7 +167,7 @@ impl Engine {
             .ok_or_else(|| Error::BadUserInput(format!("`first` must be between 0 and {MAX_FIRST}")))?;
         let selected = self.select_backends(&filter)?;
         let state = match after {
-            Some(cursor) => CursorState::decode(cursor, &filter)?,
+            Some(cursor) => CursorState::decode(cursor, &filter, &self.cursor_key)?,
             None => CursorState::new(&filter),
         };
         let filter_key: Arc<str> = Arc::from(serde_json::to_string(&filter).unwrap_or_default());
@@ -254,7 +255,7 @@ impl Engine {
             });
             backends.push(stream.outcome);
         }
-        let basis = Arc::new(CursorBasis { state, streams: bases });
+        let basis = Arc::new(CursorBasis { state, streams: bases, key: self.cursor_key.clone() });
         let has_next_page =
             basis.streams.iter().zip(&now).any(|(s, (page, index))| !s.position(*page, *index).done);
         let edges: Vec<(Arc<Order>, EdgeCursor)> =

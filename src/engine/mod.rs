@@ -42,6 +42,7 @@ pub struct Engine {
     scrubber: scrub::Scrubber,
     /// One lock per order being changed, so that mutations of one order run one at a time.
     order_locks: moka::sync::Cache<OrderId, Arc<tokio::sync::Mutex<()>>>,
+    cursor_key: cursor::CursorKey,
 }
 
 impl std::fmt::Debug for Engine {
@@ -63,6 +64,10 @@ impl Engine {
             request_timeout: config.server.request_timeout,
             metrics,
             scrubber: scrub::Scrubber::new(config),
+            cursor_key: match &config.server.cursor_secret {
+                Some(secret) => cursor::CursorKey::from_secret(secret.expose()),
+                None => cursor::CursorKey::random(),
+            },
             order_locks: moka::sync::Cache::builder()
                 .max_capacity(MAX_ORDER_LOCKS)
                 .time_to_idle(Duration::from_secs(300))
