@@ -131,6 +131,10 @@ impl<F: RowFormat> PageDecoder for Page<F> {
         }
     }
 
+    fn text_len(&self, index: usize) -> usize {
+        self.rows.get(index).map_or(0, |raw| raw.get().len())
+    }
+
     fn summary(&self, index: usize) -> Option<Result<Order>> {
         match self.row(index) {
             Ok((raw, at)) => self.format.summary(raw, at),

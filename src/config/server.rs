@@ -42,6 +42,8 @@ pub const DEFAULT_ORDER_TTL: Duration = Duration::from_secs(30);
 pub const DEFAULT_LIST_TTL: Duration = Duration::from_secs(5);
 /// Default bound of the order cache.
 pub const DEFAULT_MAX_ORDERS: u64 = 100_000;
+/// Default byte budget of the order and list caches together (256 MiB, estimated).
+pub const DEFAULT_CACHE_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// Whether caching is on by default.
 pub const DEFAULT_CACHE_ENABLED: bool = true;
 
@@ -139,6 +141,9 @@ pub struct CacheConfig {
     pub list_ttl: Duration,
     /// Bound of the order cache, in entries (default 100000).
     pub max_orders: u64,
+    /// Bytes the order and list caches may hold together, estimated from what the backends sent (default
+    /// 268435456, 256 MiB): three quarters for orders, a quarter for list pages.
+    pub max_bytes: u64,
     /// Whether to cache at all; off, every read goes to the backends, for measuring and debugging (default true).
     pub enabled: bool,
 }
@@ -149,6 +154,7 @@ impl Default for CacheConfig {
             order_ttl: DEFAULT_ORDER_TTL,
             list_ttl: DEFAULT_LIST_TTL,
             max_orders: DEFAULT_MAX_ORDERS,
+            max_bytes: DEFAULT_CACHE_MAX_BYTES,
             enabled: DEFAULT_CACHE_ENABLED,
         }
     }

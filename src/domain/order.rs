@@ -311,6 +311,13 @@ pub struct Order {
 }
 
 impl Order {
+    /// About how many bytes the order holds in memory (an estimate for cache budgets): its backend payload's
+    /// text, and the decoded fields, weighed by its line items.
+    pub fn weight(&self) -> usize {
+        let native = self.native.text().map_or(0, str::len);
+        native + 1024 + 256 * self.line_items.len()
+    }
+
     /// A minimal order with only the core fields; adapters fill in the rest.
     pub fn new(
         id: OrderId,

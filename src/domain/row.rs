@@ -38,6 +38,12 @@ pub trait PageDecoder: Send + Sync {
         let _ = index;
         None
     }
+
+    /// Bytes of row `index`'s text as the backend sent it (for cache budgets).
+    fn text_len(&self, index: usize) -> usize {
+        let _ = index;
+        0
+    }
 }
 
 /// One row of a list page, newest first like the page.
@@ -61,6 +67,14 @@ impl ListRow {
             summary: OnceCell::new(),
             page: None,
         }
+    }
+
+    /// About how many bytes the row holds: its text, and what decoding it adds (an estimate for cache budgets).
+    pub fn weight(&self) -> usize {
+        let text = self.page.as_ref().map_or(0, |(page, index)| page.text_len(*index));
+        let decoded = self.order.get().map_or(0, |order| order.weight())
+            + self.summary.get().and_then(Option::as_ref).map_or(0, |order| order.weight());
+        text + decoded + 128
     }
 
     /// Row `index` of `page`: its key read when first asked, its order decoded on first use, so a row the

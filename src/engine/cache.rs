@@ -39,6 +39,18 @@ pub struct SharedPage {
     pub total: Option<u64>,
 }
 
+impl SharedPage {
+    /// About how many bytes the page holds, counting what decoding its rows may add later.
+    pub fn weight(&self) -> usize {
+        256 + 2 * self.rows.iter().map(|row| row.weight()).sum::<usize>()
+    }
+}
+
+/// A weight for moka (a `u32`; larger entries weigh the most it can hold).
+fn weight(bytes: usize) -> u32 {
+    u32::try_from(bytes).unwrap_or(u32::MAX)
+}
+
 impl From<ListPage> for SharedPage {
     fn from(page: ListPage) -> Self {
         SharedPage { rows: page.rows.into_iter().map(Arc::new).collect(), next: page.next, total: page.total }
@@ -55,18 +67,24 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Builds the caches from `[cache]`; lookups are counted in `metrics`.
+    /// Builds the caches from `[cache]`; lookups are counted in `metrics`. Both weigh their entries in
+    /// (estimated) bytes within `cache.max_bytes`: three quarters for orders, a quarter for list pages. An
+    /// order weighs at least its share of the budget over `cache.max_orders`, so that bound holds too.
     pub fn new(config: &CacheConfig, metrics: Metrics) -> Self {
+        let order_budget = config.max_bytes / 4 * 3;
+        let min_order_weight = usize::try_from(order_budget / config.max_orders.max(1)).unwrap_or(usize::MAX);
         Cache {
             enabled: config.enabled,
             metrics,
             orders: MokaCache::builder()
-                .max_capacity(config.max_orders)
+                .max_capacity(order_budget)
+                .weigher(move |_, order: &Arc<Order>| weight(order.weight().max(min_order_weight)))
                 .time_to_live(config.order_ttl)
                 .support_invalidation_closures()
                 .build(),
             lists: MokaCache::builder()
-                .max_capacity((config.max_orders / 50).max(100))
+                .max_capacity(config.max_bytes - order_budget)
+                .weigher(|_, page: &Arc<SharedPage>| weight(page.weight()))
                 .time_to_live(config.list_ttl)
                 .support_invalidation_closures()
                 .build(),
@@ -148,5 +166,48 @@ impl Cache {
     pub async fn invalidate(&self, id: &OrderId) {
         self.orders.invalidate(id).await;
         self.forget_lists(&id.backend);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::domain::{FulfillmentStatus, NativeJson, NativeOrderId, OrderStatus, PaymentStatus, Status};
+
+    fn order(n: usize, native_bytes: usize) -> Arc<Order> {
+        let id =
+            OrderId::new(BackendName::parse("shop").unwrap(), NativeOrderId::new(n.to_string().as_str()));
+        let status =
+            Status::new(OrderStatus::Pending, PaymentStatus::Pending, FulfillmentStatus::Unfulfilled, "new");
+        let placed_at = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+        let mut order = Order::new(id, status, placed_at, "EUR");
+        order.native = NativeJson::from_json_text(&format!("\"{}\"", "x".repeat(native_bytes)));
+        Arc::new(order)
+    }
+
+    // Orders are bounded by bytes (big ones evict others) and by count (small ones stop at max_orders).
+    #[tokio::test]
+    async fn orders_are_bounded_by_bytes_and_count() {
+        let config = CacheConfig {
+            max_bytes: 4 << 20,
+            max_orders: 1_000,
+            order_ttl: Duration::from_secs(60),
+            ..CacheConfig::default()
+        };
+        let cache = Cache::new(&config, Metrics::new(Duration::from_secs(1)));
+        for n in 0..100 {
+            cache.put_order(order(n, 256 * 1024)).await;
+        }
+        cache.orders.run_pending_tasks().await;
+        let big = cache.orders.weighted_size();
+        assert!(big <= 3 << 20, "{big} bytes held");
+        assert!(cache.orders.entry_count() <= 12, "{} big orders held", cache.orders.entry_count());
+        for n in 100..5_000 {
+            cache.put_order(order(n, 10)).await;
+        }
+        cache.orders.run_pending_tasks().await;
+        assert!(cache.orders.entry_count() <= 1_000, "{} small orders held", cache.orders.entry_count());
     }
 }
