@@ -27,6 +27,7 @@
 mod load;
 mod procs;
 mod report;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -92,6 +93,9 @@ struct Options {
     /// Rounds (default: 2 with `--compare`, else 1).
     #[arg(long)]
     rounds: Option<usize>,
+    /// Instead of the scenarios, a soak of this many seconds: memory against the budgets (see `soak.rs`).
+    #[arg(long)]
+    soak: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -169,6 +173,13 @@ impl Build {
 }
 
 async fn bench(options: Options) -> Result<(), BoxError> {
+    if let Some(seconds) = options.soak {
+        let binary = match &options.gateway {
+            Some(path) => path.clone(),
+            None => this_build()?,
+        };
+        return soak::soak(&binary, seconds, options.latency).await;
+    }
     let selected: Vec<(char, &str)> =
         SCENARIOS.iter().copied().filter(|(letter, _)| options.only.contains(*letter)).collect();
     if selected.is_empty() {

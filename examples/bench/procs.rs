@@ -109,9 +109,22 @@ pub async fn start_gateway(
     cached: bool,
     clients: usize,
 ) -> Result<Gateway, BoxError> {
+    start_gateway_tweaked(binary, name, dir, sandboxes, cached, clients, &|config| config).await
+}
+
+/// [`start_gateway`] with its config text passed through `tweak` first (the soak sets its budgets so).
+pub async fn start_gateway_tweaked(
+    binary: &Path,
+    name: &str,
+    dir: &Path,
+    sandboxes: &BTreeMap<String, String>,
+    cached: bool,
+    clients: usize,
+    tweak: &dyn Fn(String) -> String,
+) -> Result<Gateway, BoxError> {
     let port = free_port()?;
     let config = dir.join(format!("{name}.toml"));
-    std::fs::write(&config, config_toml(port, sandboxes, cached, clients))?;
+    std::fs::write(&config, tweak(config_toml(port, sandboxes, cached, clients)))?;
     let log = dir.join(format!("{name}.log"));
     let child = Command::new(binary)
         .arg("serve")
