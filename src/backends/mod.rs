@@ -13,6 +13,8 @@
 //! adapter's [`rows::RowFormat`]).
 
 pub mod decode;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod merchantpro;
 pub mod rows;

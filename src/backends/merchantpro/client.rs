@@ -146,7 +146,7 @@ impl Client {
 }
 
 /// Reads the list envelope from the body, keeping each row's text.
-fn raw_page(backend: &BackendName, body: &[u8]) -> Result<RawPage> {
+pub(super) fn raw_page(backend: &BackendName, body: &[u8]) -> Result<RawPage> {
     let envelope: ListEnvelope = decode_bytes(backend, body)?;
     Ok(RawPage {
         rows: envelope.data,

@@ -336,6 +336,17 @@ impl OrderBackend for MerchantProBackend {
     }
 }
 
+/// Fuzzing: a list answer read as a full and as a summary listing reads it ([`super::fuzzing`]).
+#[doc(hidden)]
+pub fn fuzz_page(bytes: &[u8]) {
+    let Some(name) = super::fuzzing::name() else { return };
+    for summaries in [false, true] {
+        if let Ok(page) = client::raw_page(&name, bytes) {
+            super::fuzzing::read_page(mapping::Rows { backend: name.clone(), summaries }, page.rows);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -338,6 +338,15 @@ fn checked_tags(tags: &[String]) -> Result<Vec<String>> {
         .collect()
 }
 
+/// Fuzzing: a list answer read as the list call reads it ([`super::fuzzing`]).
+#[doc(hidden)]
+pub fn fuzz_page(bytes: &[u8]) {
+    let Some(name) = super::fuzzing::name() else { return };
+    if let Ok(rows) = client::decode_list(&name, bytes) {
+        super::fuzzing::read_page(mapping::Rows { backend: name, currency: "EUR".into() }, rows);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -327,5 +327,14 @@ fn cancel_body(cancellation: &Cancellation) -> Result<Value> {
     }))
 }
 
+/// Fuzzing: a list answer read as the list call reads it ([`super::fuzzing`]).
+#[doc(hidden)]
+pub fn fuzz_page(bytes: &[u8]) {
+    let Some(name) = super::fuzzing::name() else { return };
+    if let Ok(page) = client::decode_list(&name, bytes) {
+        super::fuzzing::read_page(mapping::Rows { backend: name, currency: "EUR".into() }, page.orders);
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -296,5 +296,15 @@ impl OrderBackend for VtexBackend {
     }
 }
 
+/// Fuzzing: a list answer read as [`VtexBackend::list`] reads it ([`super::fuzzing`]).
+#[doc(hidden)]
+pub fn fuzz_page(bytes: &[u8]) {
+    let Some(name) = super::fuzzing::name() else { return };
+    if let Ok(response) = super::decode::decode_bytes::<wire::ListResponse>(&name, bytes) {
+        let format = mapping::Rows { backend: name, currency: None };
+        super::fuzzing::read_page(format, response.list.unwrap_or_default());
+    }
+}
+
 #[cfg(test)]
 mod tests;

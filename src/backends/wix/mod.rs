@@ -311,6 +311,22 @@ impl OrderBackend for WixBackend {
     }
 }
 
+/// Fuzzing: a search answer, its rows decoded into the wire types ([`super::fuzzing`]; the mapping needs the
+/// tag directory's API).
+#[doc(hidden)]
+pub fn fuzz_page(bytes: &[u8]) {
+    use super::decode::{decode_bytes, decode_raw};
+    let Some(name) = super::fuzzing::name() else { return };
+    if let Ok(response) = decode_bytes::<wire::SearchResponse>(&name, bytes) {
+        for (index, raw) in response.orders.iter().enumerate() {
+            let at = super::util::RowAt { array: "orders", index };
+            let _ = decode_raw::<wire::RowKey>(&name, raw, at);
+            let _ = decode_raw::<wire::OrderSummary>(&name, raw, at);
+            let _ = decode_raw::<wire::Order>(&name, raw, at);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
