@@ -16,6 +16,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default time a graceful shutdown waits for requests in flight.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default budget of the answers the `Idempotency-Key` store keeps (64 MiB).
+pub const DEFAULT_IDEMPOTENCY_BYTES: u64 = 64 * 1024 * 1024;
 /// Default maximum of backend calls one HTTP request may cause.
 pub const DEFAULT_MAX_BACKEND_CALLS: usize = 100;
 /// Default maximum query depth.
@@ -78,6 +80,9 @@ pub struct ServerConfig {
     /// Bytes of parsed GraphQL documents kept so that a repeated query is not parsed again, estimated from
     /// their text (default 33554432, 32 MiB).
     pub document_cache_bytes: u64,
+    /// Bytes of first answers the `Idempotency-Key` store keeps (keys live 24 h; the least used go first past
+    /// this; default 67108864, 64 MiB).
+    pub idempotency_bytes: u64,
     /// Whether introspection queries are answered (default true).
     pub introspection: bool,
     /// Whether GraphiQL is served at `/` and `GET /graphql` (default true).
@@ -109,6 +114,7 @@ impl Default for ServerConfig {
             max_batch: DEFAULT_MAX_BATCH,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             document_cache_bytes: DEFAULT_DOCUMENT_CACHE_BYTES,
+            idempotency_bytes: DEFAULT_IDEMPOTENCY_BYTES,
             introspection: DEFAULT_INTROSPECTION,
             graphiql: DEFAULT_GRAPHIQL,
             graphiql_assets: None,

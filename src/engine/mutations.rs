@@ -219,12 +219,9 @@ pub struct IdempotencyStore {
     entries: moka::future::Cache<String, Arc<Remembered>>,
 }
 
-/// Default budget of the idempotency store's answers (64 MiB).
-pub const DEFAULT_IDEMPOTENCY_BYTES: u64 = 64 * 1024 * 1024;
-
 impl Default for IdempotencyStore {
     fn default() -> Self {
-        IdempotencyStore::new(Duration::from_secs(24 * 3600), DEFAULT_IDEMPOTENCY_BYTES)
+        IdempotencyStore::new(Duration::from_secs(24 * 3600), crate::config::DEFAULT_IDEMPOTENCY_BYTES)
     }
 }
 

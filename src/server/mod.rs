@@ -60,7 +60,7 @@ pub fn app(engine: Arc<Engine>, config: &Config) -> Router {
         schema: build_schema(engine.clone(), config),
         engine,
         config: Arc::new(config.clone()),
-        idempotency: IdempotencyStore::default(),
+        idempotency: IdempotencyStore::new(IDEMPOTENCY_TTL, config.idempotency_bytes),
         documents: Documents::new(config.document_cache_bytes),
         keys,
     };
@@ -155,6 +155,9 @@ where
     let body = json!({ "errors": [ { "message": message, "extensions": { "code": code } } ] });
     (response.status(), [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
+
+/// How long an `Idempotency-Key` is remembered.
+const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// What the whole-request deadline adds to `server.request_timeout`: the engine's own deadlines (which answer
 /// with what the other backends gave) fire first; this one only cuts a request that outlives them.
