@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::io::Write;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{Stack, errors, options};
+use common::{CapturedLog, Stack, errors, options};
 use futures::{SinkExt, StreamExt};
 use ordergraph::config::{ApiKey, RateLimit, Scope, key_digest};
 use ordergraph::domain::BackendName;
@@ -154,33 +153,15 @@ async fn rate_limits_are_per_key() {
     assert_eq!(status, 200);
 }
 
-/// Log lines written by the test binary's subscriber.
-fn log() -> Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+/// Log lines written by the test binary's subscriber (set once, for every test of this binary).
+fn log() -> CapturedLog {
+    static LOG: OnceLock<CapturedLog> = OnceLock::new();
     LOG.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_env_filter("ordergraph::audit=info")
-            .with_ansi(false)
-            .with_writer(move || Writer(writer.clone()))
-            .finish();
-        let _ = tracing::subscriber::set_global_default(subscriber);
-        buffer
+        let log = CapturedLog::default();
+        let _ = tracing::subscriber::set_global_default(log.subscriber("ordergraph::audit=info"));
+        log
     })
     .clone()
-}
-
-struct Writer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Writer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 // Idempotency keys are per API key: the same key and body from another API key runs again, from the same API
@@ -216,7 +197,7 @@ async fn idempotency_per_key_and_audit() {
     assert_eq!(status, 200);
     assert!(merchantpro.request_count() > calls, "another API key with the same idempotency key runs");
 
-    let text = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     let records: Vec<&str> = text.lines().filter(|l| l.contains("ordergraph::audit")).collect();
     assert!(
         records.iter().any(|l| l.contains("key=\"writer\"")

@@ -3,42 +3,21 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use base64::Engine as _;
-use common::{Stack, options};
+use common::{CapturedLog, Stack, options};
 use ordergraph::config::Secret;
 use ordergraph::sandbox::SandboxKind;
 use serde_json::json;
 
 const SECRET: &str = "s3cr3t-VALUE-4711";
 
-struct Writer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Writer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 // Every backend's every credential is the secret; every sandbox echoes the headers it gets. Queries, a lookup, a
 // mutation and /readyz all fail with the vendors' words, and the secret (raw or as Basic auth's base64) is in
 // none of the answers and none of the log lines, while the echo itself does come through (masked).
 #[tokio::test]
 async fn echoed_secrets_are_masked_everywhere() {
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("debug")
-        .with_ansi(false)
-        .with_writer(move || Writer(writer.clone()))
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = CapturedLog::default();
+    let _guard = tracing::subscriber::set_default(log.subscriber("debug"));
     let stack = Stack::start_with(&SandboxKind::ALL, options(3), |config| {
         for backend in config.backends.values_mut() {
             for value in backend.credentials.values_mut() {
@@ -61,7 +40,7 @@ async fn echoed_secrets_are_masked_everywhere() {
     let readyz = stack.http().get(format!("{}/readyz", stack.url)).send().await.unwrap();
     answers.push(readyz.text().await.unwrap());
     let all = answers.join("\n");
-    let logged = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    let logged = log.text();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{SECRET}:{SECRET}"));
     for text in [&all, &logged] {
         assert!(!text.contains(SECRET) && !text.contains(&basic), "a secret leaked:\n{text}");
