@@ -22,6 +22,7 @@ pub mod storeden;
 pub mod util;
 pub mod vesuviopay;
 pub mod vtex;
+pub mod window;
 pub mod wix;
 
 use std::collections::BTreeMap;

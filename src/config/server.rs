@@ -20,6 +20,8 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_IDEMPOTENCY_BYTES: u64 = 64 * 1024 * 1024;
 /// Default maximum of backend calls one HTTP request may cause.
 pub const DEFAULT_MAX_BACKEND_CALLS: usize = 100;
+/// Default maximum of list pages an engine-side filter reads per backend for one `orders` page.
+pub const DEFAULT_MAX_SCAN_PAGES: usize = 10;
 /// Default maximum query depth.
 pub const DEFAULT_MAX_DEPTH: usize = 15;
 /// Default maximum query complexity.
@@ -65,6 +67,10 @@ pub struct ServerConfig {
     /// Most backend calls one HTTP request may cause, across a batch and its aliases (default 100); past it the
     /// request's further calls are not made and fail with `QUERY_TOO_COMPLEX`.
     pub max_backend_calls: usize,
+    /// Most list pages one `orders` page reads from one backend while a filter the backend cannot apply
+    /// leaves it short (default 10); past it that backend's `BackendResult` says `SCAN_LIMIT` and `hasNextPage`
+    /// stays true, so the client continues with the cursor instead of the gateway reading the whole store.
+    pub max_scan_pages: usize,
     /// Maximum query depth (default 15).
     pub max_depth: usize,
     /// Maximum query complexity, fields weighted by list sizes (default 5000).
@@ -107,6 +113,7 @@ impl Default for ServerConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             max_backend_calls: DEFAULT_MAX_BACKEND_CALLS,
+            max_scan_pages: DEFAULT_MAX_SCAN_PAGES,
             max_depth: DEFAULT_MAX_DEPTH,
             max_complexity: DEFAULT_MAX_COMPLEXITY,
             max_aliases: DEFAULT_MAX_ALIASES,
@@ -169,6 +176,9 @@ impl Default for CacheConfig {
 impl ServerConfig {
     /// What serde's types cannot say: the listen address and the CORS lists.
     pub(super) fn validate(&self, problems: &mut Problems) {
+        if self.max_scan_pages == 0 {
+            problems.push("server.max_scan_pages", "must be at least 1");
+        }
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
             problems
                 .push("server.listen", format!("{:?} is not an address like 127.0.0.1:8080", self.listen));

@@ -1,11 +1,12 @@
 //! The merged-pagination cursor: opaque, versioned, bound to the filter it was made for, recording where each
-//! backend stands (the token of the page holding its next order, and how many of that page were already
-//! returned), and authenticated: an HMAC-SHA256 tag with the server's [`CursorKey`] comes first, so a cursor whose
+//! backend stands (the token of the page holding its next order, and the [`Edge`] of what it already returned:
+//! never a count of rows, which an order leaving the filter between two pages would shift), and authenticated: an HMAC-SHA256 tag with the server's [`CursorKey`] comes first, so a cursor whose
 //! content was changed (a page size of 1 to multiply the backend calls, a token of one's own) is refused.
 
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
+use chrono::{DateTime, FixedOffset};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -14,7 +15,7 @@ use crate::domain::OrderFilter;
 use crate::error::{Error, Result};
 
 /// The cursor format version; a cursor of another version is rejected.
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// Bytes of the HMAC tag a cursor starts with (SHA-256's 32, truncated: forging one is still 2^128 work).
 const TAG_LEN: usize = 16;
@@ -53,15 +54,35 @@ impl CursorKey {
     }
 }
 
+/// What a backend already returned in a listing: every order placed after `at`, and the orders placed exactly at
+/// `at` whose native ids are listed. Lists run newest first, so a row re-read from the page holding the next
+/// order is skipped when it is at or above the edge, whatever changed in between.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edge {
+    /// When the last order returned was placed.
+    #[serde(rename = "a")]
+    pub at: DateTime<FixedOffset>,
+    /// Native ids of the orders placed exactly at `at` that were returned.
+    #[serde(rename = "i")]
+    pub ids: Vec<String>,
+}
+
+impl Edge {
+    /// Whether an order placed at `placed_at` with native id `id` was already returned.
+    pub fn covers(&self, id: &str, placed_at: DateTime<FixedOffset>) -> bool {
+        placed_at > self.at || (placed_at == self.at && self.ids.iter().any(|seen| seen == id))
+    }
+}
+
 /// Where one backend stands in a merged listing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackendPosition {
     /// Token of the page holding the next order (`None`: the first page).
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// How many orders of that page (after filtering) were already returned.
-    #[serde(rename = "k", default)]
-    pub skip: usize,
+    /// What was already returned (`None`: nothing yet).
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
+    pub edge: Option<Edge>,
     /// Page size used with this backend, so re-reading a page gives the same page.
     #[serde(rename = "z")]
     pub page_size: usize,
@@ -143,7 +164,10 @@ mod tests {
             "shop".into(),
             BackendPosition {
                 token: Some("abc".into()),
-                skip: 3,
+                edge: Some(Edge {
+                    at: DateTime::parse_from_rfc3339("2026-01-02T03:04:05.123+01:00").unwrap(),
+                    ids: vec!["7".into()],
+                }),
                 page_size: 50,
                 done: false,
                 total: Some(7),

@@ -16,7 +16,7 @@ use futures::future::join_all;
 
 use super::Engine;
 use super::cache::ListKey;
-use super::cursor::{BackendPosition, CursorKey, CursorState};
+use super::cursor::{BackendPosition, CursorKey, CursorState, Edge};
 use crate::domain::{BackendName, ListRequest, ListRow, Order, OrderBackend, OrderFilter};
 use crate::error::{Error, Result};
 use crate::metrics::BackendOp;
@@ -53,6 +53,9 @@ pub struct BackendOutcome {
     pub duration: Duration,
     /// Whether every page it needed came from the cache.
     pub cached: bool,
+    /// Pages read when the engine-side filter stopped at `server.max_scan_pages` before filling the page
+    /// (`hasNextPage` stays true; the cursor continues after them).
+    pub scan_limit: Option<usize>,
 }
 
 /// One page of the merged listing.
@@ -113,27 +116,56 @@ struct StreamBasis {
     total: Option<u64>,
     /// Failed, or was already done before this page.
     finished: bool,
-    /// `(token, number of orders, next token)` of each page fetched.
-    pages: Vec<(Option<String>, usize, Option<String>)>,
+    /// What the backend had returned before this page.
+    edge: Option<Edge>,
+    /// `(token, the rows kept, next token)` of each page fetched.
+    pages: Vec<BasisPage>,
 }
+
+/// `(token, the rows kept, next token)` of a page fetched.
+type BasisPage = (Option<String>, Vec<Arc<ListRow>>, Option<String>);
 
 impl StreamBasis {
     /// Where this backend stands when its next order is `index` of page `page`.
     fn position(&self, page: usize, index: usize) -> BackendPosition {
         let (size, total) = (self.page_size, self.total);
-        let done = BackendPosition { token: None, skip: 0, page_size: size, done: true, total };
+        let done = BackendPosition { token: None, edge: None, page_size: size, done: true, total };
         if self.finished {
             return done;
         }
-        match self.pages.get(page) {
-            None => done,
-            Some((token, len, _)) if index < *len => {
-                BackendPosition { token: token.clone(), skip: index, page_size: size, done: false, total }
+        let token = match self.pages.get(page) {
+            None => return done,
+            Some((token, rows, _)) if index < rows.len() => token.clone(),
+            Some((_, _, Some(next))) => Some(next.clone()),
+            Some((_, _, None)) => return done,
+        };
+        BackendPosition { token, edge: self.edge_at(page, index), page_size: size, done: false, total }
+    }
+
+    /// The edge after the orders before `index` of page `page`: the last one returned, with the ids of every
+    /// order returned at its instant (the previous edge's too, when it is the same instant).
+    fn edge_at(&self, page: usize, index: usize) -> Option<Edge> {
+        let returned = self.pages[..page]
+            .iter()
+            .flat_map(|(_, rows, _)| rows.iter())
+            .chain(self.pages.get(page).map_or(&[][..], |(_, rows, _)| &rows[..index.min(rows.len())]))
+            .filter_map(|row| row.read_key());
+        let mut edge: Option<Edge> = None;
+        for (id, placed_at) in returned {
+            match &mut edge {
+                Some(edge) if edge.at == placed_at => edge.ids.push(id.native.as_str().to_string()),
+                _ => edge = Some(Edge { at: placed_at, ids: vec![id.native.as_str().to_string()] }),
             }
-            Some((_, _, Some(next))) => {
-                BackendPosition { token: Some(next.clone()), skip: 0, page_size: size, done: false, total }
+        }
+        match (edge, &self.edge) {
+            (None, before) => before.clone(),
+            (Some(mut edge), Some(before)) if before.at == edge.at => {
+                edge.ids.extend(
+                    before.ids.iter().filter(|id| !edge.ids.contains(id)).cloned().collect::<Vec<_>>(),
+                );
+                Some(edge)
             }
-            Some((_, _, None)) => done,
+            (edge, _) => edge,
         }
     }
 }
@@ -176,7 +208,7 @@ impl Engine {
         let streams = join_all(selected.iter().map(|backend| {
             let position = state.positions.get(backend.name().as_str()).cloned().unwrap_or(BackendPosition {
                 token: None,
-                skip: 0,
+                edge: None,
                 page_size: backend.max_page_size().min(first.max(MIN_BACKEND_PAGE)).max(1),
                 done: false,
                 total: None,
@@ -251,7 +283,8 @@ impl Engine {
                 page_size: stream.position.page_size,
                 total: if stream.exact_total { stream.total } else { None },
                 finished: stream.outcome.error.is_some() || stream.position.done,
-                pages: stream.pages.into_iter().map(|p| (p.token, p.rows.len(), p.next)).collect(),
+                edge: stream.position.edge.clone(),
+                pages: stream.pages.into_iter().map(|p| (p.token, p.rows, p.next)).collect(),
             });
             backends.push(stream.outcome);
         }
@@ -297,14 +330,16 @@ impl Engine {
             position: position.clone(),
             pages: Vec::new(),
             page: 0,
-            index: position.skip,
+            index: 0,
             total: position.total,
             exact_total: position.total.is_some(),
+            limited: false,
             outcome: BackendOutcome {
                 backend: name.clone(),
                 error: None,
                 duration: Duration::ZERO,
                 cached: true,
+                scan_limit: None,
             },
         };
         if position.done {
@@ -321,6 +356,7 @@ impl Engine {
             let mut token = position.token.clone();
             let mut buffered = 0usize;
             let mut first_page = true;
+            let mut scanned = 0usize;
             loop {
                 let key = ListKey {
                     backend: name.clone(),
@@ -345,18 +381,22 @@ impl Engine {
                 if first_page && position.token.is_none() {
                     stream.total = page.total;
                 }
-                let rows = if engine_filters {
-                    self.apply_filter(&backend, filter, &page.rows).await?
-                } else {
-                    page.rows.clone()
-                };
-                let skip = if first_page { position.skip } else { 0 };
-                buffered += rows.len().saturating_sub(skip);
+                let rows = unreturned(&page.rows, position.edge.as_ref())?;
+                let rows =
+                    if engine_filters { self.apply_filter(&backend, filter, &rows).await? } else { rows };
+                buffered += rows.len();
+                scanned += 1;
                 let next = page.next.clone();
                 stream.pages.push(FetchedPage::new(token.clone(), rows, next.clone()));
                 first_page = false;
                 if buffered >= want || next.is_none() {
                     return Ok::<(), Error>(());
+                }
+                if scanned >= self.max_scan_pages {
+                    // Past the bound the page ends here; the cursor continues after the pages read.
+                    stream.limited = true;
+                    stream.outcome.scan_limit = Some(scanned);
+                    return Ok(());
                 }
                 token = next;
             }
@@ -366,19 +406,14 @@ impl Engine {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout { backend: name.to_string(), timeout: self.request_timeout }),
         };
-        if position.token.is_none() && position.skip == 0 && position.total.is_none() {
+        if position.token.is_none() && position.edge.is_none() && position.total.is_none() {
             stream.exact_total = !engine_filters && stream.total.is_some();
         }
         if let Err(error) = result {
             stream.fail(self.scrub(error));
         }
-        // Skip what earlier pages already returned; an out-of-range skip (the data changed) just empties the page.
-        if let Some(page) = stream.pages.first()
-            && stream.index >= page.rows.len()
-        {
-            stream.index = page.rows.len();
-            stream.advance_past_empty();
-        }
+        // A first page left empty (every row already returned or filtered out) moves on to the next.
+        stream.advance_past_empty();
         stream.outcome.duration = started.elapsed();
         stream
     }
@@ -426,6 +461,24 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// The rows not returned yet: those `edge` does not cover. Lists run newest first, so keys are read only until
+/// the first row placed before the edge.
+fn unreturned(rows: &[Arc<ListRow>], edge: Option<&Edge>) -> Result<Vec<Arc<ListRow>>> {
+    let Some(edge) = edge else { return Ok(rows.to_vec()) };
+    let mut kept = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let (id, placed_at) = row.key()?;
+        if placed_at < edge.at {
+            kept.extend(rows[i..].iter().cloned());
+            break;
+        }
+        if !edge.covers(id.native.as_str(), placed_at) {
+            kept.push(row.clone());
+        }
+    }
+    Ok(kept)
 }
 
 fn filter_fully_pushed(filter: &OrderFilter, pushed: &crate::domain::FilterPushdown) -> bool {

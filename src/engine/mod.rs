@@ -38,6 +38,8 @@ pub struct Engine {
     registry: Registry,
     cache: Cache,
     request_timeout: Duration,
+    /// `server.max_scan_pages` (at least 1).
+    max_scan_pages: usize,
     metrics: Metrics,
     scrubber: scrub::Scrubber,
     /// One lock per order being changed, so that mutations of one order run one at a time.
@@ -62,6 +64,7 @@ impl Engine {
             registry,
             cache: Cache::new(&config.cache, metrics.clone()),
             request_timeout: config.server.request_timeout,
+            max_scan_pages: config.server.max_scan_pages.max(1),
             metrics,
             scrubber: scrub::Scrubber::new(config),
             cursor_key: match &config.server.cursor_secret {

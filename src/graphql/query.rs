@@ -129,6 +129,9 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
+/// The `BackendResult.code` of a backend that stopped at `server.max_scan_pages`.
+pub const SCAN_LIMIT: &str = "SCAN_LIMIT";
+
 /// How one backend did for this page.
 #[derive(SimpleObject)]
 pub struct BackendResult {
@@ -136,9 +139,10 @@ pub struct BackendResult {
     pub backend: String,
     /// Whether it answered.
     pub ok: bool,
-    /// Error code when it failed (`BACKEND_UNAVAILABLE`, `BACKEND_TIMEOUT`, …).
+    /// Error code when it failed (`BACKEND_UNAVAILABLE`, `BACKEND_TIMEOUT`, …), or `SCAN_LIMIT` when it
+    /// answered but stopped at `server.max_scan_pages` pages (`ok` stays true; continue with the cursor).
     pub code: Option<String>,
-    /// What went wrong, when it failed.
+    /// What went wrong, or why it stopped early.
     pub message: Option<String>,
     /// Time spent on it, in milliseconds.
     pub duration_ms: i32,
@@ -181,8 +185,19 @@ impl OrderConnection {
             .map(|b| BackendResult {
                 backend: b.backend.to_string(),
                 ok: b.error.is_none(),
-                code: b.error.as_ref().map(|e| e.code().to_string()),
-                message: b.error.as_ref().map(|e| e.to_string()),
+                code: match (&b.error, b.scan_limit) {
+                    (Some(error), _) => Some(error.code().to_string()),
+                    (None, Some(_)) => Some(SCAN_LIMIT.to_string()),
+                    (None, None) => None,
+                },
+                message: match (&b.error, b.scan_limit) {
+                    (Some(error), _) => Some(error.to_string()),
+                    (None, Some(pages)) => Some(format!(
+                        "read {pages} pages (server.max_scan_pages) without filling the page; the cursor continues \
+                         after them"
+                    )),
+                    (None, None) => None,
+                },
                 duration_ms: i32::try_from(b.duration.as_millis()).unwrap_or(i32::MAX),
                 cached: b.cached,
             })

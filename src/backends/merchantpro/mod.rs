@@ -107,6 +107,8 @@ use serde_json::value::RawValue;
 
 use crate::backends::decode::decode_raw;
 use crate::backends::rows;
+use crate::backends::util::{decode_token, encode_token};
+use crate::backends::window::{self, Window};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
@@ -115,7 +117,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 
 use client::{Client, is_wire_id, tags_body};
-use request::{MAX_LIMIT, PUSHDOWN, Token};
+use request::{MAX_LIMIT, PUSHDOWN};
 use wire::{WireTag, WireTags};
 
 /// A MerchantPro store.
@@ -245,28 +247,45 @@ impl OrderBackend for MerchantProBackend {
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
-        let token = Token::decode(request.continuation.as_deref())?;
+        let window: Option<Window> = request.continuation.as_deref().map(decode_token).transpose()?;
         let plan = request::plan(&request.filter);
         if plan.nothing {
             return Ok(ListPage::decoded(Vec::new(), None, Some(0)));
         }
         // Summaries have what a re-check of the rows here reads, except the customer.
         let summaries = request.summaries && plan.check.as_ref().is_none_or(|f| f.customer_email.is_none());
-        let mut params = request::page_params(token.start, request.page_size, summaries);
-        params.extend(plan.params.iter().cloned());
-        let page = self.client.list("list_orders", &params).await?;
-        let received = page.rows.len();
-        let next =
-            request::next_start(token.start, received, page.has_next).map(|start| Token { start }.encode());
-        let format = mapping::Rows { backend: self.name.clone(), summaries };
+        let format = || mapping::Rows { backend: self.name.clone(), summaries };
+        // The walk's query from a checked offset (created_before takes whole days, so the window is reached by
+        // offset, never by narrowing).
+        let limit = window::room(window.as_ref(), request.page_size, MAX_LIMIT);
+        let (from, found, (total, has_next)) = window::read_checked(window.as_ref(), limit, |from| {
+            let mut params = request::page_params(from, limit, summaries);
+            params.extend(plan.params.iter().cloned());
+            async move {
+                let page = self.client.list("list_orders", &params).await?;
+                Ok((rows::list_rows(format(), page.rows), (page.total, page.has_next)))
+            }
+        })
+        .await?;
+        let received = found.len();
+        let next = match window::after(window.as_ref(), &found, Some(from))? {
+            Some(next) if has_next && received > 0 => Some(encode_token(&next)),
+            _ => None,
+        };
+        let found = window::unserved(window.as_ref(), found)?;
         if plan.check.is_none() {
             // Nothing to re-check on the rows: each is decoded only when the engine needs it.
-            return Ok(ListPage { rows: rows::list_rows(format, page.rows), next, total: page.total });
+            let total = if window.is_none() { total } else { None };
+            return Ok(ListPage { rows: found, next, total });
         }
-        let orders = rows::orders(&format, &page.rows).await?;
-        let orders: Vec<Order> = orders.into_iter().filter(|o| plan.keeps(o)).collect();
-        let total = if plan.exact && orders.len() == received { page.total } else { None };
-        Ok(ListPage::decoded(orders, next, total))
+        let mut kept = Vec::with_capacity(found.len());
+        for row in found {
+            if plan.keeps(&*row.order().await?) {
+                kept.push(row);
+            }
+        }
+        let total = if window.is_none() && plan.exact && kept.len() == received { total } else { None };
+        Ok(ListPage { rows: kept, next, total })
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {

@@ -1,14 +1,11 @@
-//! How a list request becomes `GET /api/v2/orders` parameters: paging (`start`/`limit`, the continuation
-//! token), sorting, and the filter plan (what the vendor can apply exactly, what it can only narrow, and what
+//! How a list request becomes `GET /api/v2/orders` parameters: paging (`start`/`limit` at the offset a
+//! [`Window`](crate::backends::window::Window) continuation checks), sorting, and the filter plan (what the vendor can apply exactly, what it can only narrow, and what
 //! the adapter finishes itself on the page rows).
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::status::{native_payment_values, native_shipping_values, shipping_superset_of};
-use crate::backends::util::{decode_token, encode_token};
 use crate::domain::{FilterPushdown, FulfillmentStatus, Order, OrderFilter, PaymentStatus};
-use crate::error::Result;
 
 /// The vendor's page size limit ("The maximum number of records per page cannot exceed 100").
 pub(super) const MAX_LIMIT: usize = 100;
@@ -35,35 +32,6 @@ pub(super) const PUSHDOWN: FilterPushdown = FilterPushdown {
     // case-insensitive, and `tag_ids` needs ids: the engine filters tags.
     tags: false,
 };
-
-/// The continuation token: the `start` offset of the next page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Token {
-    /// Offset into the newest-first list.
-    #[serde(rename = "s")]
-    pub start: u64,
-}
-
-impl Token {
-    /// Decodes a continuation; a token that is not ours is bad user input.
-    pub fn decode(token: Option<&str>) -> Result<Token> {
-        match token {
-            None => Ok(Token { start: 0 }),
-            Some(token) => decode_token(token),
-        }
-    }
-
-    /// Encodes the token.
-    pub fn encode(self) -> String {
-        encode_token(&self)
-    }
-}
-
-/// The offset after a page of `rows` rows starting at `start`, or `None` at the end (`meta.links.next` null,
-/// or an empty page, which must not loop).
-pub(super) fn next_start(start: u64, rows: usize, has_next_link: bool) -> Option<u64> {
-    (has_next_link && rows > 0).then(|| start + rows as u64)
-}
 
 /// What to send, and what is left for the adapter to check on the rows.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,30 +3,9 @@ use pretty_assertions::assert_eq;
 
 use super::*;
 use crate::domain::OrderStatus;
-use crate::error::Error;
 
 fn params(plan: &Plan) -> Vec<(&str, &str)> {
     plan.params.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-// Tokens round-trip; no token is the first page; a foreign token is BAD_USER_INPUT.
-#[test]
-fn tokens_round_trip() {
-    assert_eq!(Token::decode(None).unwrap(), Token { start: 0 });
-    let token = Token { start: 300 }.encode();
-    assert_eq!(Token::decode(Some(&token)).unwrap(), Token { start: 300 });
-    for bad in ["", "!!", "eyJwIjozfQ", &crate::backends::util::encode_token(&"x")] {
-        assert!(matches!(Token::decode(Some(bad)), Err(Error::BadUserInput(_))), "{bad:?}");
-    }
-}
-
-// The next offset follows the rows returned; the end is a null `next` link or an empty page.
-#[test]
-fn next_offsets() {
-    assert_eq!(next_start(0, 100, true), Some(100));
-    assert_eq!(next_start(100, 37, true), Some(137));
-    assert_eq!(next_start(100, 37, false), None);
-    assert_eq!(next_start(100, 0, true), None);
 }
 
 // Page size is clamped to the documented maximum of 100 (and at least 1); newest first with line items, or

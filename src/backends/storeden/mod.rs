@@ -62,12 +62,13 @@ use chrono::Utc;
 
 use self::client::Client;
 use self::mapping::Context;
-use self::request::{Cursor, Plan};
+use self::request::Plan;
 use crate::backends::rows;
 use crate::backends::util;
+use crate::backends::window::{self, Window};
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest, ListRow,
     NativeOrderId, Order, OrderBackend, OrderId, OrderStatus, StatusChange,
 };
 use crate::error::{Error, Result};
@@ -192,24 +193,34 @@ impl OrderBackend for StoredenBackend {
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
-        let cursor = Cursor::from_token(request.continuation.as_deref())?;
+        let window: Option<Window> = request.continuation.as_deref().map(util::decode_token).transpose()?;
         let plan = Plan::for_filter(&request.filter);
         if plan == Plan::Nothing {
             return Ok(ListPage::decoded(Vec::new(), None, Some(0)));
         }
-        let limit = request.page_size.clamp(1, request::MAX_LIMIT);
-        let found = self.client.list(&plan.query(limit, cursor.skip)).await?;
-        let next = cursor.next(found.len(), limit);
+        let limit = window::room(window.as_ref(), request.page_size, request::MAX_LIMIT);
+        // The walk's query from a checked offset (the list has no documented order among orders of one second).
+        let (from, found, ()) = window::read_checked(window.as_ref(), limit, |skip| {
+            let query = plan.query(limit, skip);
+            async move { Ok((rows::list_rows(self.rows(), self.client.list(&query).await?), ())) }
+        })
+        .await?;
+        // A page shorter than asked is the last (Storeden sends no total).
+        let next = match window::after(window.as_ref(), &found, Some(from))? {
+            Some(next) if found.len() >= limit => Some(util::encode_token(&next)),
+            _ => None,
+        };
+        let found = window::unserved(window.as_ref(), found)?;
         let filter = &request.filter;
         if filter.is_empty() {
             // Nothing to check on the rows: each is decoded only when the engine needs it.
             // Storeden lists newest first; the engine orders orders of one instant by id as it reaches them.
-            return Ok(ListPage { rows: rows::list_rows(self.rows(), found), next, total: None });
+            return Ok(ListPage { rows: found, next, total: None });
         }
-        let summaries = rows::orders(&self.rows(), &found).await?;
-        let mut orders = Vec::with_capacity(summaries.len());
+        let mut kept = Vec::with_capacity(found.len());
         let mut need_full = Vec::new();
-        for order in summaries {
+        for row in found {
+            let order = row.order().await?;
             // Cheap checks first; a row that lacks what the e-mail or tag filter reads is decided on the
             // full order.
             if !request::status_matches(filter, &order.status) || !request::in_range(filter, order.placed_at)
@@ -221,18 +232,18 @@ impl OrderBackend for StoredenBackend {
             if lacks_email || lacks_tags {
                 need_full.push(order.id.native.clone());
             } else if filter.matches(&order, &request::NOTHING_APPLIED) {
-                orders.push(order);
+                kept.push(row);
             }
         }
         if !need_full.is_empty() {
             for order in self.full_orders(&need_full).await? {
                 if filter.matches(&order, &request::NOTHING_APPLIED) {
-                    orders.push(order);
+                    kept.push(ListRow::ready(order));
                 }
             }
         }
-        orders.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        Ok(ListPage::decoded(orders, next, None))
+        kept.sort_by(|a, b| a.sort_key().ok().cmp(&b.sort_key().ok()));
+        Ok(ListPage { rows: kept, next, total: None })
     }
 
     async fn get_many(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {

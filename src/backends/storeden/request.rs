@@ -4,15 +4,13 @@
 //! safely (a single `status` code, a `from`/`to` window one second wider than asked on each side, since the
 //! docs do not say whether the bounds are inclusive) and applies the whole filter itself to what comes back,
 //! exactly as [`OrderFilter::matches`] would. So pages may hold fewer orders than asked while more follow;
-//! the token is the `skip` offset of the next vendor row, and a page shorter than `limit` is the last.
+//! the continuation is a [`Window`](crate::backends::window::Window) read at a checked `skip` offset, and a
+//! page shorter than `limit` is the last.
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
 
 use super::status;
-use crate::backends::util;
 use crate::domain::{FilterPushdown, OrderFilter, Status};
-use crate::error::Result;
 
 /// The largest `limit` used. Storeden documents the default (10) but no maximum; 100 is the common cap of
 /// such APIs and what the adapter asks for at most.
@@ -24,29 +22,6 @@ pub(super) const FAR_FUTURE: i64 = 4_102_444_800;
 /// The `nodes` asked for on every list call, so rows carry the e-mail the filter reads, a name, the short
 /// number and the tags.
 pub(super) const NODES: &str = "billing.email,billing.fullname,short_id,tags";
-
-/// The continuation state: the vendor offset of the next row.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Cursor {
-    /// `skip` of the next page.
-    pub skip: u64,
-}
-
-impl Cursor {
-    /// The cursor of a continuation token; `None` is the first page.
-    pub fn from_token(token: Option<&str>) -> Result<Cursor> {
-        match token {
-            None => Ok(Cursor::default()),
-            Some(token) => util::decode_token(token),
-        }
-    }
-
-    /// The token of the page after one that started here and returned `rows` of `limit` rows asked: `None`
-    /// once a page comes back short (Storeden sends no total).
-    pub fn next(self, rows: usize, limit: usize) -> Option<String> {
-        (rows >= limit && rows > 0).then(|| util::encode_token(&Cursor { skip: self.skip + rows as u64 }))
-    }
-}
 
 /// What to ask Storeden for one filter.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,31 +143,9 @@ pub(super) fn in_range(filter: &OrderFilter, at: DateTime<FixedOffset>) -> bool 
 mod tests {
     use super::*;
     use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus};
-    use crate::error::Error;
 
     fn at(text: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(text).unwrap()
-    }
-
-    // Tokens round-trip; a full page has a next token at the following offset, a short page has none.
-    #[test]
-    fn cursor_tokens() {
-        let first = Cursor::from_token(None).unwrap();
-        assert_eq!(first, Cursor { skip: 0 });
-        let token = first.next(20, 20).expect("a full page has a successor");
-        let second = Cursor::from_token(Some(&token)).unwrap();
-        assert_eq!(second, Cursor { skip: 20 });
-        assert_eq!(Cursor::from_token(second.next(20, 20).as_deref()).unwrap(), Cursor { skip: 40 });
-        assert_eq!(second.next(19, 20), None);
-        assert_eq!(second.next(0, 20), None);
-    }
-
-    // A token that is not ours is bad user input.
-    #[test]
-    fn bad_tokens_are_user_errors() {
-        for bad in ["", "!!!", "eyJwYWdlIjoyfQ", "bm90IGpzb24"] {
-            assert!(matches!(Cursor::from_token(Some(bad)), Err(Error::BadUserInput(_))), "{bad:?}");
-        }
     }
 
     // Statuses that are exactly one documented code are sent as `status`; impossible ones make no call;

@@ -1,10 +1,10 @@
-//! Paging past VTEX's 30-page cap by sliding the `f_creationDate` window.
+//! Paging by sliding the `f_creationDate` window.
 //!
-//! The list serves at most 30 pages of at most 100 rows per query. A continuation is `{window upper bound,
-//! page}`: pages 1‥30 of the window `[lower, upper]` (newest first); when page 30 is full and more remain, the
-//! next window ends at the creation instant `T` of the last row seen (rounded up to the millisecond the
-//! filter syntax carries), and the rows already returned inside `[T, upper']` are remembered by id and
-//! skipped, so orders sharing that instant are neither lost nor repeated. Page numbers never exceed 30.
+//! The list serves at most 30 pages of at most 100 rows per query, and a page number shifts when an order
+//! before it is deleted or leaves the filter. So every continuation is page 1 of a new window: it ends at the
+//! creation instant `T` of the last row seen (rounded up to the millisecond the filter syntax carries), and
+//! the rows already returned inside `[T, upper']` are remembered by id and skipped, so orders sharing that
+//! instant are neither lost nor repeated, and whatever changes between pages, each order is served once.
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -128,30 +128,27 @@ pub fn advance(cursor: &Cursor, rows: &[Seen], window_pages: Option<u32>) -> Res
     let bucket_start = last.nanos.div_euclid(NANOS_PER_MS) * NANOS_PER_MS;
     let mut recent: Vec<(String, i64)> = Vec::new();
     // Only rows inside the bucket are copied (the loop below keeps no other).
-    let in_bucket = rows.iter().filter(|r| r.nanos >= bucket_start).map(|r| (r.id.clone(), r.nanos));
+    // Rows the window ending at the last row's millisecond (rounded up) serves again.
+    let bucket = bucket_start..=ceil_ms_of_nanos(last.nanos) * NANOS_PER_MS;
+    let in_bucket = rows.iter().filter(|r| bucket.contains(&r.nanos)).map(|r| (r.id.clone(), r.nanos));
     let all = cursor.recent.iter().cloned().chain(in_bucket);
     for (id, at) in all {
-        if at >= bucket_start && !recent.iter().any(|(seen, _)| *seen == id) {
+        if bucket.contains(&at) && !recent.iter().any(|(seen, _)| *seen == id) {
             recent.push((id, at));
         }
     }
-    if cursor.page < MAX_PAGES {
-        return Ok(Some(Cursor { page: cursor.page + 1, recent, ..cursor.clone() }));
-    }
-    // Page 30 is exhausted and more remain: a new window ending at the last row's instant.
+    // Every page slides the window: the next ends at the last row's instant, never at a page number, which an
+    // order deleted or leaving the filter between two pages would shift.
     let upper = ceil_ms_of_nanos(last.nanos);
-    let mut skip: Vec<String> = recent.into_iter().map(|(id, _)| id).collect();
     if cursor.upper_ms == Some(upper) {
-        // Same bound again: the earlier window's skipped rows are still inside it.
-        for id in &cursor.skip {
-            if !skip.contains(id) {
-                skip.push(id.clone());
-            }
+        // The whole page lies in the window's last millisecond, so sliding would serve it again: page on inside
+        // that millisecond (the one place page numbers remain), up to the cap.
+        if cursor.page < MAX_PAGES {
+            return Ok(Some(Cursor { page: cursor.page + 1, recent, ..cursor.clone() }));
         }
-        if skip.len() == cursor.skip.len() {
-            return Err(Stuck);
-        }
+        return Err(Stuck);
     }
+    let skip: Vec<String> = recent.into_iter().map(|(id, _)| id).collect();
     Ok(Some(Cursor { per_page: cursor.per_page, page: 1, upper_ms: Some(upper), skip, recent: Vec::new() }))
 }
 

@@ -60,15 +60,15 @@ fn slides_windows_without_loss_or_repeat() {
     }
 }
 
-// Fewer orders than one window: plain pages, the last one short, no slide.
+// Every page slides: the next is page 1 of a window ending at the last row's millisecond, that row skipped.
 #[test]
-fn small_listing_is_plain_pages() {
+fn every_page_slides() {
     let data: Vec<_> =
         (0..25i64).map(|i| (format!("o{i:02}"), 1_000_000_000_000 - i * 1_000_000_000)).collect();
     let cursor = Cursor::start(10);
     let (rows, pages) = serve(&data, None, 1, 10);
     let next = advance(&cursor, &rows, Some(pages)).unwrap().unwrap();
-    assert_eq!((next.page, next.upper_ms, next.skip.len()), (2, None, 0));
+    assert_eq!((next.page, next.upper_ms, next.skip.clone()), (1, Some(991_000), vec!["o09".to_string()]));
     assert_eq!(list_all(&data, 10).unwrap(), expected(&data));
 }
 

@@ -82,6 +82,7 @@ use serde_json::{Value, json};
 use crate::backends::decode;
 use crate::backends::rows;
 use crate::backends::util;
+use crate::backends::window::{self, Window};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
@@ -191,28 +192,36 @@ impl OrderBackend for WixBackend {
     }
 
     async fn list(&self, request: &ListRequest) -> Result<ListPage> {
-        let Some(native) = request::native_filter(&request.filter) else {
+        let window: Option<Window> = request.continuation.as_deref().map(util::decode_token).transpose()?;
+        let filter = window.as_ref().map_or_else(|| request.filter.clone(), |w| w.narrow(&request.filter));
+        let Some(native) = request::native_filter(&filter) else {
             return Ok(ListPage::decoded(Vec::new(), None, None));
         };
-        let token = match &request.continuation {
-            Some(token) => Some(request::decode_token(token, &native)?),
-            None => None,
-        };
-        let body =
-            request::search_body(&native, request.page_size, token.as_ref().map(|t| t.cursor.as_str()));
-        let answer = self.client.search(&body).await?;
+        let limit = window::room(window.as_ref(), request.page_size, request::MAX_LIMIT);
+        let answer = self.client.search(&request::search_body(&native, limit, None)).await?;
         // Search sorts by `createdDate`; the engine orders orders of one instant by id as it reaches them. Each
         // row reads its key when the engine first asks, its summary or order (with its tags' names) on first use.
         let rows = rows::list_rows(self.rows(), answer.orders);
         let next_cursor = answer.metadata.cursors.next.filter(|c| !c.is_empty());
         let has_next = answer.metadata.has_next.unwrap_or(next_cursor.is_some());
-        let next = match next_cursor {
-            Some(cursor) if has_next => {
-                Some(util::encode_token(&request::Token { cursor, filter: request::fingerprint(&native) }))
+        let next = match window::after(window.as_ref(), &rows, None)? {
+            Some(next) if has_next && !rows.is_empty() => {
+                if window.as_ref() == Some(&next) {
+                    return Err(Error::Backend {
+                        backend: self.name.to_string(),
+                        status: 200,
+                        native_code: None,
+                        message: format!(
+                            "more than {} orders share one creation millisecond; a search cannot page past them",
+                            request::MAX_LIMIT
+                        ),
+                    });
+                }
+                Some(util::encode_token(&next))
             }
             _ => None,
         };
-        Ok(ListPage { rows, next, total: None })
+        Ok(ListPage { rows: window::unserved(window.as_ref(), rows)?, next, total: None })
     }
 
     /// One id: `GET /ecom/v1/orders/{id}`. Several: one search per 100 ids (`id $in`), then a get for each id

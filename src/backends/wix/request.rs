@@ -1,21 +1,17 @@
-//! The Search Orders request: the filter pushed down, the body of the first and the following pages, and the
-//! continuation token.
+//! The Search Orders request: the filter pushed down and the body of a page.
 //!
-//! Wix cursors carry the filter and sort of the search that produced them: Wix's paging docs say that passing
-//! filter or sort together with a cursor is an "invalid cursor" error. So the first page sends
-//! `{filter, sort, cursorPaging:{limit}}` and every following page only `{cursorPaging:{limit, cursor}}`. Our
-//! token holds the Wix cursor plus a fingerprint of the filter it was made for, so a token replayed with another
-//! filter is refused instead of silently paging the old one.
+//! Listings do not follow Wix's cursors: the docs do not say what a cursor does when orders before it are
+//! deleted or leave the filter. Every page is a new search of the orders created at or before the last one
+//! served (`createdDate` keeps milliseconds, so that window is exact), with the ones already served at that
+//! instant dropped ([`Window`](crate::backends::window::Window)). A search with a cursor carries no filter or
+//! sort (Wix's paging docs: passing them with a cursor is an "invalid cursor" error); the body builder keeps
+//! that form for callers that page by cursor.
 
 use chrono::{DateTime, Duration, FixedOffset, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 use super::status::{FULFILLMENT_TABLE, PAYMENT_TABLE};
-use crate::backends::util;
 use crate::domain::{FilterPushdown, FulfillmentStatus, OrderFilter, OrderStatus, PaymentStatus};
-use crate::error::{Error, Result};
 
 /// Largest `cursorPaging.limit` Wix accepts.
 pub const MAX_LIMIT: usize = 100;
@@ -119,33 +115,6 @@ fn floor_to_millis(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     let t = t.with_timezone(&Utc);
     let extra = t.timestamp_subsec_nanos() % 1_000_000;
     t - Duration::nanoseconds(i64::from(extra))
-}
-
-/// Our continuation token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Token {
-    /// The Wix cursor of the next page.
-    #[serde(rename = "c")]
-    pub cursor: String,
-    /// Fingerprint of the native filter the cursor was made for.
-    #[serde(rename = "f")]
-    pub filter: String,
-}
-
-/// A short, stable fingerprint of a native filter.
-pub fn fingerprint(native: &Map<String, Value>) -> String {
-    let bytes = serde_json::to_vec(native).unwrap_or_default();
-    let digest = Sha256::digest(bytes);
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-/// Decodes a continuation token and checks it was made for this filter.
-pub fn decode_token(token: &str, native: &Map<String, Value>) -> Result<Token> {
-    let decoded: Token = util::decode_token(token)?;
-    if decoded.filter != fingerprint(native) || decoded.cursor.is_empty() {
-        return Err(Error::BadUserInput("the cursor was made for another filter".into()));
-    }
-    Ok(decoded)
 }
 
 /// The Search Orders body: filter and sort on the first page, the cursor alone afterwards.

@@ -82,6 +82,9 @@ pub(super) struct BackendStream {
     pub(super) index: usize,
     pub(super) total: Option<u64>,
     pub(super) exact_total: bool,
+    /// Stopped reading at the scan bound with more to read: once its rows run out, the merged page ends
+    /// (its next orders may be newer than the other backends' next).
+    pub(super) limited: bool,
     pub(super) outcome: BackendOutcome,
 }
 
@@ -153,6 +156,9 @@ pub(super) fn merge(
             .min_by(|(_, a), (_, b)| a.sort_key().ok().cmp(&b.sort_key().ok()))
             .map(|(i, _)| i);
         let Some(i) = next else { break };
+        if streams.iter().any(|s| s.limited && s.head().is_none() && s.outcome.error.is_none()) {
+            break;
+        }
         streams[i].settle_head_run().map_err(|error| (i, error))?;
         let row = streams[i].head().cloned();
         streams[i].advance();
