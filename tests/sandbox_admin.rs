@@ -221,6 +221,10 @@ async fn the_admin_over_http_and_memoised_reads() {
     assert_eq!(status, 200, "{copied}");
     let copy = copied["id"].as_str().expect("id").to_string();
     assert_eq!(first_page(&client, &sandbox).await[0].0, copy, "the copy shows although reads are memoised");
+    let since = format!("{}/api/v1/orders?dateFrom=2030-12-31T00:00:00Z", sandbox.base_url);
+    let (_, filtered) = json_of(authed(SandboxKind::Vesuviopay, client.get(since))).await;
+    assert_eq!(filtered["data"]["orders"].as_array().map(Vec::len), Some(1), "{filtered}");
+    assert_eq!(filtered["data"]["orders"][0]["id"], copy, "the vendor's date filter sees the new instant");
     let (status, _) = json_of(client.post(&copy_url).json(&json!({"placedAt": "yesterday"}))).await;
     assert_eq!(status, 400);
     let (status, _) = json_of(
@@ -240,5 +244,5 @@ async fn the_admin_over_http_and_memoised_reads() {
     );
     assert_eq!(client.post(&delete_url).send().await.expect("answer").status().as_u16(), 404);
     assert_eq!(sandbox.control.count_matching("POST", "/_sandbox"), 0, "admin calls are not logged");
-    assert_eq!(sandbox.control.count_matching("GET", "/api/v1/orders"), 3);
+    assert_eq!(sandbox.control.count_matching("GET", "/api/v1/orders"), 4);
 }

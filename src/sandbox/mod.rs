@@ -13,6 +13,19 @@
 //!   the bytes rendered the first time, until any write. Benchmarks use it so that they measure the gateway
 //!   rather than the simulators' JSON rendering (on a shared 2-core machine the simulators' CPU competes with
 //!   the gateway's, while a real vendor's does not). Latency, faults and the request log apply as usual.
+//! - Test-only order admin ([`Sandbox::admin`], a [`SandboxAdmin`]), outside the vendor's API, to change a
+//!   backend under a test (orders arriving or vanishing between two pages):
+//!   [`delete`](SandboxAdmin::delete) removes an order as if it never existed (list, get, every filter);
+//!   [`create_like`](SandboxAdmin::create_like) inserts a copy of an order with a fresh id in the vendor's
+//!   id shape (VTEX `<digits>-01` with a new sequence, Wix UUID with a new `number`, Storeden
+//!   `<shop>_<13 hex>` with a new `short_id`, VesuvioPay UUID with a new `orderNumber`, MerchantPro a new
+//!   integer), placed at a given instant (in the vendor's own date format and precision), its later
+//!   instants moved by the same amount, everything else copied, and answers the new id;
+//!   [`native_ids_newest_first`](SandboxAdmin::native_ids_newest_first) lists every order (Wix's
+//!   `INITIALIZED` ones too, which its search never shows). Each write empties the memoised reads; none is
+//!   recorded in the request log. Over HTTP: `GET /_sandbox/orders` → `{"ids": [...]}` (newest first),
+//!   `POST /_sandbox/orders/{id}/copy` `{"placedAt": "<RFC 3339>"}` → `{"id": "<new id>"}`,
+//!   `POST /_sandbox/orders/{id}/delete` → 204; an unknown id is 404, a bad body 400.
 //! - [`start`] binds a listener and serves a kind until the returned [`Sandbox`] is dropped or shut down.
 
 mod admin;
