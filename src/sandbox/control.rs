@@ -182,6 +182,12 @@ impl Control {
         self.memo.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Marks a write (before and after it): reads started before it are not memoised, and the memo is emptied.
+    pub(super) fn note_write(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        self.lock_memo().clear();
+    }
+
     /// The memoised answer to `request`, if any.
     fn memoised(&self, request: &MemoRequest) -> Option<Response> {
         let memo = self.lock_memo();
@@ -379,11 +385,9 @@ pub(super) async fn fault_and_record(
         }
         None => {
             // A write: whatever was memoised may be stale now.
-            control.writes.fetch_add(1, Ordering::SeqCst);
-            control.lock_memo().clear();
+            control.note_write();
             let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-            control.writes.fetch_add(1, Ordering::SeqCst);
-            control.lock_memo().clear();
+            control.note_write();
             response
         }
     };

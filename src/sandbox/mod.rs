@@ -13,8 +13,22 @@
 //!   the bytes rendered the first time, until any write. Benchmarks use it so that they measure the gateway
 //!   rather than the simulators' JSON rendering (on a shared 2-core machine the simulators' CPU competes with
 //!   the gateway's, while a real vendor's does not). Latency, faults and the request log apply as usual.
+//! - Test-only order admin ([`Sandbox::admin`], a [`SandboxAdmin`]), outside the vendor's API, to change a
+//!   backend under a test (orders arriving or vanishing between two pages):
+//!   [`delete`](SandboxAdmin::delete) removes an order as if it never existed (list, get, every filter);
+//!   [`create_like`](SandboxAdmin::create_like) inserts a copy of an order with a fresh id in the vendor's
+//!   id shape (VTEX `<digits>-01` with a new sequence, Wix UUID with a new `number`, Storeden
+//!   `<shop>_<13 hex>` with a new `short_id`, VesuvioPay UUID with a new `orderNumber`, MerchantPro a new
+//!   integer), placed at a given instant (in the vendor's own date format and precision), its later
+//!   instants moved by the same amount, everything else copied, and answers the new id;
+//!   [`native_ids_newest_first`](SandboxAdmin::native_ids_newest_first) lists every order (Wix's
+//!   `INITIALIZED` ones too, which its search never shows). Each write empties the memoised reads; none is
+//!   recorded in the request log. Over HTTP: `GET /_sandbox/orders` → `{"ids": [...]}` (newest first),
+//!   `POST /_sandbox/orders/{id}/copy` `{"placedAt": "<RFC 3339>"}` → `{"id": "<new id>"}`,
+//!   `POST /_sandbox/orders/{id}/delete` → 204; an unknown id is 404, a bad body 400.
 //! - [`start`] binds a listener and serves a kind until the returned [`Sandbox`] is dropped or shut down.
 
+mod admin;
 mod control;
 pub mod merchantpro;
 pub mod seed;
@@ -35,6 +49,8 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 
+use admin::AdminStore;
+pub use admin::SandboxAdmin;
 pub use control::{Control, Fault, RecordedRequest};
 use control::{fault_and_record, list_requests, set_faults};
 
@@ -92,7 +108,8 @@ impl SandboxKind {
             || (self == SandboxKind::Wix && method == Method::POST && path.ends_with("/orders/search"))
     }
 
-    fn vendor_router(self, opts: &SandboxOptions) -> Router {
+    /// The vendor routes, and the admin of the store behind them.
+    fn vendor_router(self, opts: &SandboxOptions) -> (Router, Arc<dyn AdminStore>) {
         match self {
             SandboxKind::Vtex => vtex::router(opts),
             SandboxKind::Wix => wix::router(opts),
@@ -145,10 +162,16 @@ pub struct Sandbox {
     pub base_url: String,
     /// Fault knobs and request log.
     pub control: Arc<Control>,
+    admin: SandboxAdmin,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Sandbox {
+    /// The test-only administration of this sandbox's orders: delete, copy at an instant, list ids.
+    pub fn admin(&self) -> &SandboxAdmin {
+        &self.admin
+    }
+
     /// Stops serving. Dropping the sandbox does the same.
     pub fn shutdown(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -166,15 +189,32 @@ impl Drop for Sandbox {
 /// The full router of one sandbox: the vendor routes under their base path, the fault layer, the control
 /// endpoints. Exposed so tests can drive it without a socket; [`start`] serves it.
 pub fn router(kind: SandboxKind, opts: &SandboxOptions, control: Arc<Control>) -> Router {
-    let vendor = kind.vendor_router(opts);
+    router_with_admin(kind, opts, control).0
+}
+
+/// As [`router`], with the test-only administration of the orders it serves.
+pub fn router_with_admin(
+    kind: SandboxKind,
+    opts: &SandboxOptions,
+    control: Arc<Control>,
+) -> (Router, SandboxAdmin) {
+    let (vendor, store) = kind.vendor_router(opts);
+    let admin = SandboxAdmin::new(store, control.clone());
     let vendor =
         if kind.base_path().is_empty() { vendor } else { Router::new().nest(kind.base_path(), vendor) };
     let faulted = vendor.layer(middleware::from_fn_with_state((kind, control.clone()), fault_and_record));
-    Router::new()
+    let orders = Router::new()
+        .route("/_sandbox/orders", get(admin::list_ids))
+        .route("/_sandbox/orders/{id}/delete", post(admin::delete))
+        .route("/_sandbox/orders/{id}/copy", post(admin::copy))
+        .with_state(admin.clone());
+    let router = Router::new()
         .route("/_sandbox/requests", get(list_requests))
         .route("/_sandbox/faults", post(set_faults))
         .with_state(control)
-        .merge(faulted)
+        .merge(orders)
+        .merge(faulted);
+    (router, admin)
 }
 
 /// Serves `kind` on `listener` in a background task.
@@ -185,7 +225,7 @@ pub async fn start(
 ) -> std::io::Result<Sandbox> {
     let addr = listener.local_addr()?;
     let control = Arc::new(Control::new(opts.latency));
-    let app = router(kind, &opts, control.clone());
+    let (app, admin) = router_with_admin(kind, &opts, control.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         let served = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -200,6 +240,7 @@ pub async fn start(
         addr,
         base_url: format!("http://{addr}{}", kind.base_path()),
         control,
+        admin,
         shutdown: Some(tx),
     })
 }

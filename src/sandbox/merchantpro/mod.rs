@@ -51,6 +51,7 @@
 //! - Faults: 500 `{"error":{"code":500,"message":"Internal server error"}}`; 429 `{"error":{"code":429,
 //!   "message":"Too many requests"}}` with `Retry-After: 1` (no other rate-limit header is documented).
 
+mod admin;
 mod data;
 mod model;
 mod mutate;
@@ -71,7 +72,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
 
-use super::{Fault, SANDBOX_CREDENTIAL, SandboxOptions};
+use super::{AdminStore, Fault, SANDBOX_CREDENTIAL, SandboxOptions};
 use data::Store;
 use model::Order;
 
@@ -80,17 +81,19 @@ pub const BASE_PATH: &str = "";
 
 type Shared = Arc<RwLock<Store>>;
 
-/// The MerchantPro routes over `opts.orders` deterministic orders seeded from `opts.seed`.
-pub fn router(opts: &SandboxOptions) -> Router {
+/// The MerchantPro routes over `opts.orders` deterministic orders seeded from `opts.seed`, and their admin.
+pub(super) fn router(opts: &SandboxOptions) -> (Router, Arc<dyn AdminStore>) {
     let state: Shared = Arc::new(RwLock::new(data::seed_store(opts)));
-    Router::new()
+    let admin = Arc::new(admin::Admin(state.clone()));
+    let router = Router::new()
         .route("/api/v2/orders", get(list_orders))
         .route("/api/v2/orders/{id}", get(get_order).patch(mutate::patch_order))
         .route("/api/v2/orders/{id}/{handler}", patch(mutate::process_order))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "Resource not found") })
         .method_not_allowed_fallback(|| async { error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed") })
         .layer(middleware::from_fn(require_basic_auth))
-        .with_state(state)
+        .with_state(state);
+    (router, admin)
 }
 
 /// MerchantPro's answer to an injected fault: a JSON 500, or a 429 with `Retry-After: 1`.

@@ -176,6 +176,11 @@ impl Store {
         self.index.get(id).map(|&i| &self.orders[i])
     }
 
+    /// Rebuilds the id index after orders were inserted or removed.
+    pub fn reindex(&mut self) {
+        self.index = self.orders.iter().enumerate().map(|(i, o)| (o.order_id.clone(), i)).collect();
+    }
+
     /// The order with this id, to change it.
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Order> {
         self.index.get(id).map(|&i| &mut self.orders[i])

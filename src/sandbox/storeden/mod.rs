@@ -47,6 +47,7 @@
 //!   `X-Storeden-Limit: <left>/<quota>` on throttled APIs; an injected [`Fault::RateLimited`] answers the
 //!   429 form with `X-Storeden-Limit: 0/5` and `Retry-After: 1`.
 
+mod admin;
 mod data;
 mod handlers;
 #[cfg(test)]
@@ -64,7 +65,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 
-use super::{Fault, SANDBOX_CREDENTIAL, SandboxOptions};
+use super::{AdminStore, Fault, SANDBOX_CREDENTIAL, SandboxOptions};
 
 /// Path prefix under which the documented paths are served.
 pub const BASE_PATH: &str = "/v1.1";
@@ -72,10 +73,11 @@ pub const BASE_PATH: &str = "/v1.1";
 /// The store shared by the handlers.
 type Shared = Arc<RwLock<data::Store>>;
 
-/// The Storeden routes over `opts.orders` deterministic orders seeded from `opts.seed`.
-pub fn router(opts: &SandboxOptions) -> Router {
+/// The Storeden routes over `opts.orders` deterministic orders seeded from `opts.seed`, and their admin.
+pub(super) fn router(opts: &SandboxOptions) -> (Router, Arc<dyn AdminStore>) {
     let store: Shared = Arc::new(RwLock::new(data::Store::seeded(opts.orders, opts.seed)));
-    Router::new()
+    let admin = Arc::new(admin::Admin(store.clone()));
+    let router = Router::new()
         .route("/orders/list.json", get(handlers::list))
         .route("/orders/order.json", get(handlers::order).put(handlers::update_status))
         .route("/orders/legacy_order.json", get(handlers::legacy_order))
@@ -85,7 +87,8 @@ pub fn router(opts: &SandboxOptions) -> Router {
         .route("/orders/tracking.json", get(handlers::tracking))
         .route("/orders/timeline.json", get(handlers::timeline))
         .route_layer(middleware::from_fn(auth))
-        .with_state(store)
+        .with_state(store);
+    (router, admin)
 }
 
 /// Storeden's answer to an injected fault: 500 `{"ok":0,"err":…}`, or 429 with `Retry-After: 1` and

@@ -50,6 +50,7 @@
 //! - Rate limiting is "not currently implemented" at the vendor; only the injected fault answers 429, with
 //!   the planned `X-RateLimit-*` headers and `errorCode: RATE_LIMIT_EXCEEDED`.
 
+mod admin;
 mod data;
 mod model;
 mod mutations;
@@ -66,7 +67,7 @@ use serde_json::{Value, json};
 
 use self::model::{Order, Status};
 use super::seed::Rng;
-use super::{Fault, SANDBOX_CREDENTIAL, SandboxOptions};
+use super::{AdminStore, Fault, SANDBOX_CREDENTIAL, SandboxOptions};
 
 /// Path prefix under which the documented paths are served: none, `base_url` is the API host and the
 /// documented paths (`/api/v1/orders…`) follow it.
@@ -109,8 +110,8 @@ impl Shared {
     }
 }
 
-/// The vendor routes, seeded with `opts.orders` deterministic orders from `opts.seed`.
-pub fn router(opts: &SandboxOptions) -> Router {
+/// The vendor routes, seeded with `opts.orders` deterministic orders from `opts.seed`, and their admin.
+pub(super) fn router(opts: &SandboxOptions) -> (Router, Arc<dyn AdminStore>) {
     let orders = data::orders(opts.seed, opts.orders);
     let store = Store {
         next_number: 1001 + orders.len(),
@@ -118,7 +119,8 @@ pub fn router(opts: &SandboxOptions) -> Router {
         rng: Rng::new(opts.seed ^ data::SEED_SALT ^ 0xFFFF_0000),
     };
     let shared = Shared(Arc::new(RwLock::new(store)));
-    Router::new()
+    let admin = Arc::new(admin::Admin(shared.clone()));
+    let router = Router::new()
         .route("/api/v1/orders", get(list_orders).post(mutations::create_order))
         .route("/api/v1/orders/{order_id}", get(get_order))
         .route("/api/v1/orders/{order_id}/status", put(mutations::update_status))
@@ -126,7 +128,8 @@ pub fn router(opts: &SandboxOptions) -> Router {
         .route("/api/v1/orders/{order_id}/link", put(mutations::link_order))
         .fallback(not_found_route)
         .with_state(shared)
-        .layer(middleware::from_fn(require_api_key))
+        .layer(middleware::from_fn(require_api_key));
+    (router, admin)
 }
 
 /// The vendor's answer to an injected fault: 500 with its documented error body, or 429 with

@@ -57,6 +57,7 @@
 //! - Not simulated: the 4-minute index lag, the 2-year window, the `VtexIdclientAutCookie` alternative,
 //!   403 permissions, Feed/Hook, order modifications.
 
+mod admin;
 mod full;
 mod list;
 mod model;
@@ -75,7 +76,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use serde_json::{Value, json};
 
-use super::{Fault, SANDBOX_CREDENTIAL, SandboxOptions};
+use super::{AdminStore, Fault, SANDBOX_CREDENTIAL, SandboxOptions};
 
 /// Path prefix under which the documented paths are served: VTEX paths hang off the account root.
 pub const BASE_PATH: &str = "";
@@ -83,10 +84,11 @@ pub const BASE_PATH: &str = "";
 /// Shared state of one VTEX sandbox: the seeded orders, mutated by the write routes.
 type Shared = Arc<RwLock<model::Store>>;
 
-/// The VTEX OMS routes, seeded with `opts.orders` deterministic orders from `opts.seed`.
-pub fn router(opts: &SandboxOptions) -> Router {
+/// The VTEX OMS routes, seeded with `opts.orders` deterministic orders from `opts.seed`, and their admin.
+pub(super) fn router(opts: &SandboxOptions) -> (Router, Arc<dyn AdminStore>) {
     let store: Shared = Arc::new(RwLock::new(seeding::seed_store(opts.orders, opts.seed)));
-    Router::new()
+    let admin = Arc::new(admin::Admin(store.clone()));
+    let router = Router::new()
         .route("/api/oms/pvt/orders", get(list::list_orders))
         .route("/api/oms/pvt/orders/order-group/{group}", get(list::get_order_group))
         .route("/api/oms/pvt/orders/{order_id}", get(list::get_order))
@@ -100,7 +102,8 @@ pub fn router(opts: &SandboxOptions) -> Router {
         )
         .route("/api/oms/pvt/orders/{order_id}/interactions", post(mutations::interactions))
         .with_state(store)
-        .layer(middleware::from_fn(require_app_key))
+        .layer(middleware::from_fn(require_app_key));
+    (router, admin)
 }
 
 /// The vendor's answer to an injected fault: a 500 or a 429 with `Retry-After`, in VTEX's error envelope.

@@ -53,6 +53,7 @@ macro_rules! obj {
     }};
 }
 
+mod admin;
 mod mutations;
 mod search;
 mod seeding;
@@ -71,7 +72,7 @@ use axum::routing::{get, post};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use super::{Fault, SANDBOX_CREDENTIAL, SandboxOptions};
+use super::{AdminStore, Fault, SANDBOX_CREDENTIAL, SandboxOptions};
 
 /// Path prefix under which the documented paths are served (none: Wix paths hang off the API root).
 pub const BASE_PATH: &str = "";
@@ -117,10 +118,11 @@ impl Store {
 
 type Shared = Arc<RwLock<Store>>;
 
-/// The vendor routes, seeded from `opts`.
-pub fn router(opts: &SandboxOptions) -> Router {
+/// The vendor routes, seeded from `opts`, and their admin.
+pub(super) fn router(opts: &SandboxOptions) -> (Router, Arc<dyn AdminStore>) {
     let store: Shared = Arc::new(RwLock::new(seeding::seed(opts)));
-    Router::new()
+    let admin = Arc::new(admin::Admin(store.clone()));
+    let router = Router::new()
         .route("/ecom/v1/orders/search", post(search::search_orders))
         .route("/ecom/v1/orders/{id}", get(search::get_order))
         .route("/ecom/v1/orders/{id}/cancel", post(mutations::cancel_order))
@@ -133,7 +135,8 @@ pub fn router(opts: &SandboxOptions) -> Router {
         .route("/tags/v1/tags", get(mutations::list_tags).post(mutations::create_tag))
         .route("/tags/v1/tags/{tag_id}", get(mutations::get_tag))
         .layer(middleware::from_fn(authenticate))
-        .with_state(store)
+        .with_state(store);
+    (router, admin)
 }
 
 /// Ids of the seeded orders in `status` (e.g. `INITIALIZED`), newest first. For tests: Wix's search never
