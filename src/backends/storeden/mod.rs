@@ -50,6 +50,7 @@
 //! `POST`/`DELETE /orders/tags.json` (`tags` comma-separated). Linking is not possible.
 
 mod client;
+mod ids;
 mod mapping;
 mod request;
 mod status;
@@ -189,6 +190,10 @@ impl OrderBackend for StoredenBackend {
 
     fn kind(&self) -> BackendKind {
         BackendKind::Storeden
+    }
+
+    fn id_shape(&self) -> crate::domain::IdShape {
+        ids::SHAPE
     }
 
     fn capabilities(&self) -> Capabilities {
