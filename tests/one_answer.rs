@@ -1,5 +1,6 @@
 //! One order, one answer: every field of an order reads the same whichever query read it — a row of `orders`
-//! (completed by the full order where the row lacks a part), `order(id:)`, `nodes(ids:)` (a batched lookup,
+//! (completed by the full order where the row lacks a part), a row's summary (a listing asking no more),
+//! `order(id:)`, `nodes(ids:)` (a batched lookup,
 //! which some adapters serve by another vendor call than a single lookup), from the cache or fresh from the
 //! backend. Checked over loopback for the first page of every backend of a demo-like stack.
 
@@ -43,6 +44,24 @@ fn selection(schema: &Value, type_name: &str) -> String {
     fields.join(" ")
 }
 
+/// What a list row's summary holds: a listing asking only these decodes no more.
+const SUMMARY: &str =
+    "id backend { name } nativeId number status { order payment fulfillment native label } placedAt
+    updatedAt currencyCode totals { total { amount currencyCode } }";
+
+/// `value` with only the fields `shape` has, at every depth.
+fn project(value: &Value, shape: &Value) -> Value {
+    match (value, shape) {
+        (Value::Object(fields), Value::Object(wanted)) => Value::Object(
+            wanted
+                .iter()
+                .map(|(name, inner)| (name.clone(), project(fields.get(name).unwrap_or(&Value::Null), inner)))
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
+}
+
 /// The fields of `a` and `b` that differ, as `path: a != b`.
 fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     match (a, b) {
@@ -67,8 +86,8 @@ fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Reads the first page of each backend through `orders`, then each of its orders through `order(id:)` and all
-/// of them through `nodes(ids:)`, and lists every field that differs.
+/// Reads the first page of each backend through `orders` (whole and as summaries), then each of its orders
+/// through `order(id:)` and all of them through `nodes(ids:)`, and lists every field that differs.
 async fn compare(stack: &Stack, order: &str, label: &str) -> Vec<String> {
     let mut found = Vec::new();
     for kind in SandboxKind::ALL {
@@ -82,6 +101,21 @@ async fn compare(stack: &Stack, order: &str, label: &str) -> Vec<String> {
         assert_no_errors(&list);
         let rows = list["data"]["orders"]["nodes"].as_array().expect("nodes").clone();
         assert!(rows.len() >= 10, "{backend}: a first page of orders: {list}");
+        // A listing that asks only what a row's summary holds decodes summaries (MerchantPro then asks the
+        // vendor for those fields only): the same values.
+        let summaries = stack
+            .gql(
+                &format!("query($b: [String!]) {{ orders(first: 20, filter: {{ backends: $b }}) {{ nodes {{ {SUMMARY} }} }} }}"),
+                json!({ "b": [backend] }),
+            )
+            .await;
+        assert_no_errors(&summaries);
+        let summaries = summaries["data"]["orders"]["nodes"].as_array().expect("nodes").clone();
+        assert_eq!(summaries.len(), rows.len(), "{backend}");
+        for (summary, row) in summaries.iter().zip(&rows) {
+            let id = row["id"].as_str().unwrap_or_default();
+            differences(&format!("{label} {id} summary→orders"), summary, &project(row, summary), &mut found);
+        }
         let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().expect("id")).collect();
         for (row, id) in rows.iter().zip(&ids) {
             let one = stack
