@@ -204,7 +204,8 @@ impl Error {
     /// The code clients see in `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::InvalidId { .. } | Error::BadUserInput(_) | Error::InvalidInput { .. } => "BAD_USER_INPUT",
+            Error::InvalidId { .. } => "INVALID_ID",
+            Error::BadUserInput(_) | Error::InvalidInput { .. } => "BAD_USER_INPUT",
             Error::NotFound { .. } => "NOT_FOUND",
             Error::Unsupported { .. } | Error::InvalidStatusTransition { .. } | Error::Conflict { .. } => {
                 "BAD_USER_INPUT"

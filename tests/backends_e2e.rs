@@ -314,7 +314,7 @@ async fn vesuviopay_order_by_internal_and_external_id() {
     assert_eq!(by_external["data"]["order"]["nativeId"], order["nativeId"]);
 }
 
-// `node` and `backends` answer; a malformed or unknown-backend id is INVALID_ID-style BAD_USER_INPUT without a call.
+// `node` and `backends` answer; a malformed or unknown-backend id is INVALID_ID without a call.
 #[tokio::test]
 async fn vesuviopay_node_backends_and_bad_ids() {
     let stack = Stack::start(&[SandboxKind::Vesuviopay], options(10)).await;
@@ -338,7 +338,7 @@ async fn vesuviopay_node_backends_and_bad_ids() {
         let response = stack.gql("query($id: ID!) { order(id: $id) { id } }", json!({ "id": bad })).await;
         let errors = errors(&response);
         assert_eq!(errors.len(), 1, "{bad}: {response}");
-        assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT", "{bad}: {response}");
+        assert_eq!(errors[0]["extensions"]["code"], "INVALID_ID", "{bad}: {response}");
         assert!(errors[0]["message"].as_str().unwrap().contains("invalid order id"), "{response}");
     }
     assert_eq!(

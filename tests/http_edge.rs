@@ -190,7 +190,7 @@ async fn failed_fields_are_null_with_their_path() {
     assert!(data["a"].is_null(), "{response}");
     assert_eq!(data["b"][0]["name"], "vesuviopay");
     assert_eq!(errors(&response)[0]["path"], json!(["a"]), "{response}");
-    assert_eq!(code(&response), "BAD_USER_INPUT", "{response}");
+    assert_eq!(code(&response), "INVALID_ID", "{response}");
     let ids: Vec<String> = (0..101).map(|i| format!("vesuviopay:{i}")).collect();
     let response = stack
         .gql("query($ids: [ID!]!) { b: backends { name } n: nodes(ids: $ids) { id } }", json!({ "ids": ids }))

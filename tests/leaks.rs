@@ -31,7 +31,13 @@ async fn echoed_secrets_are_masked_everywhere() {
     }
     let mut answers = Vec::new();
     answers.push(stack.gql("{ orders(first: 5) { nodes { id } } }", json!({})).await.to_string());
-    for id in ["vtex:1-01", "wix:x", "storeden:1_a", "vesuviopay:x", "merchantpro:1"] {
+    for id in [
+        "vtex:1-01",
+        "wix:00000000-0000-0000-0000-0000000000ff",
+        "storeden:1_a",
+        "vesuviopay:x",
+        "merchantpro:1",
+    ] {
         let query = format!(r#"{{ order(id: "{id}") {{ id }} }}"#);
         answers.push(stack.gql(&query, json!({})).await.to_string());
     }

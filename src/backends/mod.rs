@@ -2,7 +2,8 @@
 //! backend name.
 //!
 //! Each adapter folder has the same parts: `mod.rs` (what the vendor is, its quirks, the `OrderBackend`
-//! impl), `client.rs` (calls over [`http::HttpClient`]), `wire.rs` (private exact mirrors of the vendor's
+//! impl), `client.rs` (calls over [`http::HttpClient`]), `ids.rs` (the shape of its native order ids),
+//! `wire.rs` (private exact mirrors of the vendor's
 //! JSON), `mapping.rs` (wire → domain, tested on the vendor's documented example payloads, and how a list
 //! page's rows read), `status.rs` (the status tables) and `request.rs` (filter and page → the list call's
 //! parameters, and the continuation token).
@@ -90,12 +91,15 @@ impl Registry {
         self.backends.is_empty()
     }
 
-    /// Parses a global order id and finds its backend: `INVALID_ID` for a malformed id or an unknown backend,
-    /// before any backend call.
+    /// Parses a global order id and finds its backend: `INVALID_ID` for a malformed id, an unknown backend or
+    /// a native id of another shape than the backend's ([`OrderBackend::id_shape`]), before any backend call.
     pub fn resolve(&self, id: &str) -> Result<(OrderId, Arc<dyn OrderBackend>)> {
         let parsed = OrderId::parse(id)?;
         match self.backends.get(&parsed.backend) {
-            Some(backend) => Ok((parsed, backend.clone())),
+            Some(backend) => {
+                backend.id_shape().check(&parsed, id)?;
+                Ok((parsed, backend.clone()))
+            }
             None => Err(Error::InvalidId {
                 id: id.chars().take(80).collect(),
                 reason: format!(

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::filter::{FilterPushdown, OrderFilter};
-use super::ids::{BackendName, NativeOrderId};
+use super::ids::{BackendName, IdShape, NativeOrderId};
 use super::order::Order;
 use super::row::ListRow;
 use super::status::OrderStatus;
@@ -206,6 +206,13 @@ pub trait OrderBackend: Send + Sync + 'static {
 
     /// What the backend can do.
     fn capabilities(&self) -> Capabilities;
+
+    /// The shape of this backend's native order ids. An id of another shape is refused (`INVALID_ID`) before
+    /// any call, wherever an id comes in (`order`, `node`, `nodes`, every mutation). Every adapter states its
+    /// own; the default accepts any id.
+    fn id_shape(&self) -> IdShape {
+        IdShape::ANY
+    }
 
     /// Which filter fields the adapter applies itself.
     fn pushdown(&self) -> FilterPushdown {

@@ -8,15 +8,20 @@ use super::order::Order;
 use super::status::{FulfillmentStatus, OrderStatus, PaymentStatus};
 
 /// What `orders(filter:)` selects. Every present field must match (AND); list fields match any element (OR).
+///
+/// An empty list matches no order, whichever field it is in (like SQL's `IN ()`): the filter then selects
+/// nothing, which is said one way, `backends: Some([])` (no backend is asked, the page is empty), by
+/// [`OrderFilter::selecting_nothing`] when the filter is built. In the other list fields an empty list
+/// therefore means "not filtered on".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct OrderFilter {
-    /// Only these backends (by name); `None` means all.
+    /// Only these backends (by name); `None` means all, `Some([])` none (the filter selects nothing).
     pub backends: Option<Vec<BackendName>>,
-    /// Any of these order statuses.
+    /// Any of these order statuses; empty: not filtered on.
     pub status: Vec<OrderStatus>,
-    /// Any of these payment statuses.
+    /// Any of these payment statuses; empty: not filtered on.
     pub payment_status: Vec<PaymentStatus>,
-    /// Any of these fulfilment statuses.
+    /// Any of these fulfilment statuses; empty: not filtered on.
     pub fulfillment_status: Vec<FulfillmentStatus>,
     /// Placed at or after this instant.
     pub placed_after: Option<DateTime<FixedOffset>>,
@@ -24,7 +29,7 @@ pub struct OrderFilter {
     pub placed_before: Option<DateTime<FixedOffset>>,
     /// The customer's e-mail, compared case-insensitively.
     pub customer_email: Option<String>,
-    /// Orders carrying any of these tags (case-insensitive).
+    /// Orders carrying any of these tags (case-insensitive); empty: not filtered on.
     pub tags: Vec<String>,
 }
 
@@ -47,6 +52,17 @@ pub struct FilterPushdown {
 }
 
 impl OrderFilter {
+    /// This filter, selecting no order (`backends: Some([])`): what a filter with an empty list means. The
+    /// other fields are kept, so that the filter stays itself (a cursor made for another is still refused).
+    pub fn selecting_nothing(self) -> OrderFilter {
+        OrderFilter { backends: Some(Vec::new()), ..self }
+    }
+
+    /// Whether the filter selects no order (it names no backend).
+    pub fn selects_nothing(&self) -> bool {
+        self.backends.as_ref().is_some_and(Vec::is_empty)
+    }
+
     /// Whether the filter selects nothing beyond backends (every order matches).
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
@@ -106,5 +122,22 @@ impl OrderFilter {
             return false;
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A filter selecting nothing keeps its other fields; only an empty `backends` list selects nothing.
+    #[test]
+    fn selecting_nothing() {
+        let filter = OrderFilter { status: vec![OrderStatus::Shipped], ..OrderFilter::default() };
+        assert!(!filter.selects_nothing());
+        assert!(!OrderFilter::default().selects_nothing());
+        let nothing = filter.clone().selecting_nothing();
+        assert!(nothing.selects_nothing());
+        assert_eq!(nothing.status, filter.status);
+        assert_ne!(nothing, filter);
     }
 }

@@ -118,6 +118,58 @@ impl OrderId {
     }
 }
 
+/// The shape of one backend kind's native order ids, as its adapter states it
+/// ([`OrderBackend::id_shape`](super::OrderBackend::id_shape)). An id of another shape cannot name one of its
+/// orders: it is refused with `INVALID_ID`, in words that give the shape and an example, before any call.
+#[derive(Clone, Copy, Debug)]
+pub struct IdShape {
+    /// The vendor's name as people write it (`MerchantPro`).
+    pub vendor: &'static str,
+    /// What its ids look like, completing "`<vendor>` order ids are …" (`digits`).
+    pub shape: &'static str,
+    /// Well-formed native ids, for the message (`11089919`).
+    pub examples: &'static [&'static str],
+    /// Whether a native id has the shape.
+    pub accepts: fn(&str) -> bool,
+}
+
+impl IdShape {
+    /// Any id [`NativeOrderId::parse`] accepts: for a backend that states no shape of its own.
+    pub const ANY: IdShape = IdShape {
+        vendor: "this backend's",
+        shape: "non-empty, without whitespace",
+        examples: &[],
+        accepts: |_| true,
+    };
+
+    /// `INVALID_ID` naming the expected shape, with examples under the backend's name, when `id`'s native
+    /// part does not have it; `given` is the id as the client wrote it.
+    pub fn check(&self, id: &OrderId, given: &str) -> Result<(), Error> {
+        if (self.accepts)(id.native.as_str()) {
+            return Ok(());
+        }
+        let examples: Vec<String> = self.examples.iter().map(|e| format!("{}:{e}", id.backend)).collect();
+        let examples = match examples.as_slice() {
+            [] => String::new(),
+            [one] => format!(", e.g. {one}"),
+            [init @ .., last] => format!(", e.g. {} or {last}", init.join(", ")),
+        };
+        Err(Error::InvalidId {
+            id: shorten_id(given),
+            reason: format!("{} order ids are {}{examples}", self.vendor, self.shape),
+        })
+    }
+}
+
+/// Whether `id` is a UUID in its usual hyphenated form (`265c7d98-a7c3-48c4-89cd-bbdc00921eab`, any case).
+pub fn is_hyphenated_uuid(id: &str) -> bool {
+    id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 fn shorten_id(id: &str) -> String {
     if id.chars().count() > 80 {
         format!("{}…", id.chars().take(80).collect::<String>())
@@ -144,6 +196,45 @@ mod tests {
         assert_eq!(id.native.as_str(), "1172452900788-01");
         assert_eq!(id.to_string(), "shop-br:1172452900788-01");
         assert_eq!(OrderId::parse("a:b:c").unwrap().native.as_str(), "b:c");
+    }
+
+    // A native id of another shape is INVALID_ID in words that give the shape and examples under the
+    // backend's own name; one of the shape passes.
+    #[test]
+    fn shapes_name_what_they_expect() {
+        let digits = IdShape {
+            vendor: "MerchantPro",
+            shape: "digits",
+            examples: &["11089919"],
+            accepts: |id| id.bytes().all(|b| b.is_ascii_digit()),
+        };
+        assert!(digits.check(&OrderId::parse("mp:42").unwrap(), "mp:42").is_ok());
+        let err = digits.check(&OrderId::parse("mp:abc").unwrap(), "mp:abc").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid order id \"mp:abc\": MerchantPro order ids are digits, e.g. mp:11089919"
+        );
+        let two = IdShape { examples: &["1", "2", "3"], ..digits };
+        let err = two.check(&OrderId::parse("mp:x").unwrap(), "mp:x").unwrap_err();
+        assert!(err.to_string().ends_with("e.g. mp:1, mp:2 or mp:3"), "{err}");
+        assert!(IdShape::ANY.check(&OrderId::parse("mp:x").unwrap(), "mp:x").is_ok());
+    }
+
+    // Only the hyphenated 8-4-4-4-12 hex form is a UUID here.
+    #[test]
+    fn hyphenated_uuids() {
+        assert!(is_hyphenated_uuid("265c7d98-a7c3-48c4-89cd-bbdc00921eab"));
+        assert!(is_hyphenated_uuid("265C7D98-A7C3-48C4-89CD-BBDC00921EAB"));
+        for bad in [
+            "",
+            "265c7d98a7c348c489cdbbdc00921eab",
+            "{265c7d98-a7c3-48c4-89cd-bbdc00921eab}",
+            "265c7d98-a7c3-48c4-89cd-bbdc00921eaz",
+            "265c7d98-a7c3-48c4-89cd-bbdc00921eab0",
+            "265c7d98-a7c3-48c4+89cd-bbdc00921eab",
+        ] {
+            assert!(!is_hyphenated_uuid(bad), "{bad}");
+        }
     }
 
     // Malformed ids are INVALID_ID errors, never accepted.

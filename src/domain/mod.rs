@@ -15,7 +15,7 @@ pub use backend::{
     Shipment, StatusChange,
 };
 pub use filter::{FilterPushdown, OrderFilter};
-pub use ids::{BackendName, NativeOrderId, OrderId};
+pub use ids::{BackendName, IdShape, NativeOrderId, OrderId, is_hyphenated_uuid};
 pub use native::NativeJson;
 pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking, currency_digits};
 pub use row::{ListRow, PageDecoder};

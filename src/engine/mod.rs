@@ -124,7 +124,8 @@ impl Engine {
         &self.registry
     }
 
-    /// Parses a global id and checks its backend exists (`INVALID_ID` otherwise; no backend call).
+    /// Parses a global id and checks its backend exists and its native part has that backend's shape
+    /// (`INVALID_ID` otherwise; no backend call).
     pub fn resolve(&self, id: &str) -> Result<(OrderId, Arc<dyn OrderBackend>)> {
         self.registry.resolve(id)
     }

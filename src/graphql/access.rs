@@ -64,8 +64,8 @@ impl Access {
         ctx.data_opt::<Access>().cloned().unwrap_or_else(Access::anonymous)
     }
 
-    /// `id` parsed, when its backend exists for this caller (and is configured); `INVALID_ID` otherwise, naming
-    /// only the backends it sees. No backend call.
+    /// `id` parsed, when its backend exists for this caller (and is configured) and its native part has that
+    /// backend's shape; `INVALID_ID` otherwise, naming only the backends it sees. No backend call.
     pub fn resolve(&self, engine: &Engine, id: &str) -> Result<OrderId> {
         let parsed = OrderId::parse(id)?;
         if !self.sees(&parsed.backend) || engine.registry().get(&parsed.backend).is_none() {
@@ -80,7 +80,7 @@ impl Access {
                 ),
             });
         }
-        Ok(parsed)
+        engine.resolve(id).map(|(id, _)| id)
     }
 
     /// `filter` narrowed to the backends this caller sees: all of them when it names none; a named backend it

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ErrorExtensions, ID, InputObject, Interface, Object, Result, SimpleObject};
+use async_graphql::{
+    Context, ErrorExtensions, ID, InputObject, Interface, Object, PathSegment, Result, SimpleObject,
+};
 use chrono::{DateTime, FixedOffset};
 
 use super::access::Access;
@@ -21,17 +23,19 @@ pub enum Node {
     Order(OrderNode),
 }
 
-/// Which orders `orders` returns. Every given field must match; list fields match any of their values.
+/// Which orders `orders` returns. Every given field must match; list fields match any of their values. An
+/// empty list, in any list field, matches no order: the page is empty and no backend is asked. A field left
+/// out (or null) does not filter.
 #[derive(InputObject, Default)]
 #[graphql(name = "OrderFilter")]
 pub struct OrderFilterInput {
-    /// Only these backends, by name.
+    /// Only these backends, by name (`[]`: none).
     pub backends: Option<Vec<String>>,
-    /// Any of these order statuses.
+    /// Any of these order statuses (`[]`: none).
     pub status: Option<Vec<OrderStatus>>,
-    /// Any of these payment statuses.
+    /// Any of these payment statuses (`[]`: none).
     pub payment_status: Option<Vec<PaymentStatus>>,
-    /// Any of these fulfilment statuses.
+    /// Any of these fulfilment statuses (`[]`: none).
     pub fulfillment_status: Option<Vec<FulfillmentStatus>>,
     /// Placed at or after this instant.
     pub placed_after: Option<DateTime<FixedOffset>>,
@@ -39,12 +43,21 @@ pub struct OrderFilterInput {
     pub placed_before: Option<DateTime<FixedOffset>>,
     /// The customer's e-mail (case-insensitive).
     pub customer_email: Option<String>,
-    /// Orders carrying any of these tags.
+    /// Orders carrying any of these tags (blank ones are ignored; `[]` or only blanks: none).
     pub tags: Option<Vec<String>>,
 }
 
 impl OrderFilterInput {
-    fn into_domain(self) -> Result<OrderFilter, Error> {
+    /// The domain's filter, and whether a list field was given empty (after blank tags are dropped): the
+    /// filter then selects no order ([`OrderFilter::selecting_nothing`], once the backends it names are
+    /// checked).
+    fn into_domain(self) -> Result<(OrderFilter, bool), Error> {
+        let empty = |list: Option<usize>| list == Some(0);
+        let blank_tags = self.tags.as_ref().map(|tags| tags.iter().filter(|t| !t.trim().is_empty()).count());
+        let empty_list = empty(self.status.as_ref().map(Vec::len))
+            || empty(self.payment_status.as_ref().map(Vec::len))
+            || empty(self.fulfillment_status.as_ref().map(Vec::len))
+            || empty(blank_tags);
         let backends = match self.backends {
             None => None,
             Some(names) => Some(
@@ -75,7 +88,7 @@ impl OrderFilterInput {
             .collect();
         tags.sort();
         tags.dedup();
-        Ok(OrderFilter {
+        let filter = OrderFilter {
             backends,
             status,
             payment_status,
@@ -84,8 +97,24 @@ impl OrderFilterInput {
             placed_before: self.placed_before,
             customer_email,
             tags,
-        })
+        };
+        Ok((filter, empty_list))
     }
+}
+
+/// The filter the engine runs for `input`: narrowed to the backends the caller sees, and selecting no order
+/// when a list field was given empty (the backends it names are still checked, as they would be otherwise).
+fn filter_for(ctx: &Context<'_>, engine: &Engine, input: OrderFilterInput) -> Result<OrderFilter, Error> {
+    let (filter, empty_list) = input.into_domain()?;
+    let filter = Access::of(ctx).narrow(filter)?;
+    if !empty_list {
+        return Ok(filter);
+    }
+    if let Some(unknown) = filter.backends.iter().flatten().find(|name| engine.registry().get(name).is_none())
+    {
+        return Err(Error::BadUserInput(format!("filter.backends: no backend named {:?}", unknown.as_str())));
+    }
+    Ok(filter.selecting_nothing())
 }
 
 /// The domain's values of an input list, sorted by name without duplicates, so equal filters give equal
@@ -217,26 +246,29 @@ impl Query {
     }
 
     /// Many objects by global id, in the order asked; null for ids that do not exist. Ids of one backend are
-    /// fetched together.
+    /// fetched together. An id that cannot be looked up (malformed, of another shape than its backend's, of an
+    /// unknown backend: `INVALID_ID`, with no call) or whose backend fails is null with its own error, whose
+    /// `path` ends with the id's index; the other ids still answer.
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > 100 {
             return Err(Error::BadUserInput("at most 100 ids at once".into()).to_graphql());
         }
         let engine = ctx.data::<Arc<Engine>>()?;
         let access = Access::of(ctx);
-        let parsed = ids
-            .iter()
-            .map(|id| access.resolve(engine, id))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_graphql())?;
         let loader = ctx.data::<OrderLoader>()?;
-        let found = futures::future::join_all(parsed.into_iter().map(|id| loader::load(loader, id))).await;
+        let found = futures::future::join_all(ids.iter().map(|id| async {
+            let id = access.resolve(engine, id)?;
+            loader::load(loader, id).await
+        }))
+        .await;
         let mut out = Vec::with_capacity(found.len());
-        for result in found {
+        for (index, result) in found.into_iter().enumerate() {
             match result {
                 Ok(order) => out.push(order.map(|o| Node::Order(OrderNode::new(o)))),
                 Err(error) => {
-                    ctx.add_error(error.to_graphql().into_server_error(ctx.item.pos));
+                    let mut error = ctx.set_error_path(error.to_graphql().into_server_error(ctx.item.pos));
+                    error.path.push(PathSegment::Index(index));
+                    ctx.add_error(error);
                     out.push(None);
                 }
             }
@@ -245,7 +277,8 @@ impl Query {
     }
 
     /// One order by global id (`<backend>:<native id>`); the native id may be the backend's internal id or,
-    /// where the backend accepts it, the external one. Null when the backend does not know it.
+    /// where the backend accepts it, the external one. Null when the backend does not know it; `INVALID_ID`,
+    /// with no call, for an id that is malformed, of an unknown backend or of another shape than its backend's.
     async fn order(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrderNode>> {
         lookup(ctx, &id).await
     }
@@ -261,8 +294,7 @@ impl Query {
         #[graphql(desc = "Which orders.")] filter: Option<OrderFilterInput>,
     ) -> Result<OrderConnection> {
         let engine = ctx.data::<Arc<Engine>>()?;
-        let filter = filter.unwrap_or_default().into_domain().map_err(|e| e.to_graphql())?;
-        let filter = Access::of(ctx).narrow(filter).map_err(|e| e.to_graphql())?;
+        let filter = filter_for(ctx, engine, filter.unwrap_or_default()).map_err(|e| e.to_graphql())?;
         let detail = detail_asked(ctx.field());
         let page = engine
             .orders_with(first.unwrap_or(20), after.as_deref(), filter, detail)

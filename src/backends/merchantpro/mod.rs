@@ -91,6 +91,7 @@
 //! No refund on cancel, no link (`channel_ref_id` writability is undocumented).
 
 mod client;
+mod ids;
 mod mapping;
 mod request;
 mod status;
@@ -220,6 +221,10 @@ impl OrderBackend for MerchantProBackend {
 
     fn kind(&self) -> BackendKind {
         BackendKind::Merchantpro
+    }
+
+    fn id_shape(&self) -> crate::domain::IdShape {
+        ids::SHAPE
     }
 
     fn capabilities(&self) -> Capabilities {

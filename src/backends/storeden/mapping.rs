@@ -7,7 +7,7 @@
 //! (else `cart.total`). Every part stays visible in `native`, as do the fields with no unified home
 //! (`couponCode`, `transactionID`, the addresses' `vat`).
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Timelike};
 use futures::future::BoxFuture;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
@@ -137,9 +137,9 @@ pub(super) fn row_email(order: &Order) -> Option<&str> {
     order.customer.as_ref().and_then(|c| c.email.as_deref())
 }
 
-/// A full order from `GET /orders/order.json`. Tracking is added by [`apply_tracking`]; tags come from the
-/// payload when it has them, otherwise from the list's `tags` node ([`Order::known`] `.tags` is `false`
-/// until they are set).
+/// A full order from `GET /orders/order.json`. Tracking is added by [`apply_tracking`]; the number and tags
+/// come from the payload when it has them, otherwise from the list's `short_id` and `tags` nodes (the caller
+/// sets them; [`Order::known`] `.tags` is `false` until then).
 pub(super) fn full_order(ctx: Context<'_>, wire: &FullOrder, native: NativeJson) -> Result<Order> {
     let id = ctx.order_id(&wire.order_id, "orderID")?;
     let code = wire.status.ok_or_else(|| ctx.malformed("status", "missing"))?;
@@ -194,9 +194,10 @@ pub(super) fn apply_tracking(order: &mut Order, info: &TrackingInfo) {
     }
 }
 
-/// When the order was placed: `orderDate` in either shape (`{sec, usec}` in `order.json`, a `+0100` string in
-/// lists), else `iso.orderDate`. An epoch instant takes the offset of `iso.orderDate` when that is a string,
-/// so the same order reads the same in a list and in a lookup.
+/// When the order was placed, to the second: `orderDate` in either shape (`{sec, usec}` in `order.json`, a
+/// `+0100` string in lists), else `iso.orderDate`. Lists (and `iso.orderDate`, in both payloads) give whole
+/// seconds, so an epoch's `usec` is dropped, and an epoch instant takes the offset of `iso.orderDate` when that
+/// is a string: the same order reads the same instant in a list and in a lookup (`native` keeps the `usec`).
 pub(super) fn placed_at(
     ctx: Context<'_>,
     order_date: Option<&DateValue>,
@@ -213,8 +214,12 @@ pub(super) fn placed_at(
         (None, None) => return Err(ctx.malformed("orderDate", "missing")),
     };
     let instant = match value {
-        DateValue::Text(text) => return util::require_datetime(ctx.backend, path, text),
-        DateValue::Epoch { sec, usec } => util::from_unix(sec.0, usec.map_or(0, |u| u.0))
+        DateValue::Text(text) => {
+            let at = util::require_datetime(ctx.backend, path, text)?;
+            return Ok(at.with_nanosecond(0).unwrap_or(at));
+        }
+        DateValue::Epoch { sec, usec } => util::from_unix(sec.0, 0)
+            .filter(|_| usec.is_none_or(|u| (0..1_000_000).contains(&u.0)))
             .ok_or_else(|| ctx.malformed(path, format!("{}.{:?} is not a valid instant", sec.0, usec)))?,
     };
     Ok(match offset {

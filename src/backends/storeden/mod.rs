@@ -9,7 +9,10 @@
 //! **Quirks.** Amounts are JSON floats in major units with no currency (the backend's configured `currency`
 //! is used). Lists date orders `"2015-12-17T18:19:54+0100"` (no colon in the offset); `order.json` sends
 //! `orderDate` as Mongo's `{"sec", "usec"}` and `iso.orderDate` as a string: both shapes are read in both
-//! places, the instant comes from `orderDate` and the offset from `iso.orderDate`. Cart items are a map keyed
+//! places, the instant comes from `orderDate` to the second (what lists carry; `usec` stays in `native`) and
+//! the offset from `iso.orderDate`. `order.json` carries neither the number (`short_id`) nor the tags: a
+//! lookup reads them from the list's `nodes` for the same ids, so an order reads the same in a list and in a
+//! lookup. Cart items are a map keyed
 //! `<productUID>#|#<optionKey>` (line id = the key, product id = the part before `#|#`, variant id = the part
 //! after, variant = `options`). Country and state are Storeden's numeric ids as strings: the raw id stays in
 //! `country` / `region` and only ids the docs establish get an ISO code (`"119"` → `IT`). The payment
@@ -47,6 +50,7 @@
 //! `POST`/`DELETE /orders/tags.json` (`tags` comma-separated). Linking is not possible.
 
 mod client;
+mod ids;
 mod mapping;
 mod request;
 mod status;
@@ -112,17 +116,18 @@ impl StoredenBackend {
         Ok(order)
     }
 
-    /// The tags of `ids` from the list's `tags` node (one list call per 100 ids, by `orderID[]`), for full
-    /// orders whose `order.json` lacks them. Asked for alongside the orders, so a lookup costs two round trips
-    /// (order, then tracking) rather than three; ids Storeden does not know are simply not in the answer.
-    async fn tags_of(&self, ids: &[NativeOrderId]) -> Result<HashMap<OrderId, Vec<String>>> {
+    /// What the list's `nodes` say of `ids` (one list call per 100 ids, by `orderID[]`): the `short_id` (the
+    /// order's number) and the tags, which `order.json` does not carry. Asked for alongside the orders, so a
+    /// lookup costs two round trips (order, then tracking) rather than three; ids Storeden does not know are
+    /// simply not in the answer.
+    async fn nodes_of(&self, ids: &[NativeOrderId]) -> Result<HashMap<OrderId, Nodes>> {
         let mut unique: Vec<String> = Vec::with_capacity(ids.len());
         for id in ids {
             if !unique.iter().any(|u| u.as_str() == id.as_str()) {
                 unique.push(id.to_string());
             }
         }
-        let mut tags = HashMap::new();
+        let mut nodes = HashMap::new();
         for chunk in unique.chunks(request::MAX_LIMIT) {
             let mut query = vec![
                 ("limit", chunk.len().to_string()),
@@ -132,12 +137,11 @@ impl StoredenBackend {
             query.extend(chunk.iter().map(|id| ("orderID[]", id.clone())));
             let found = self.client.list(&query).await?;
             for summary in rows::orders(&self.rows(), &found).await? {
-                if summary.known.tags {
-                    tags.insert(summary.id, summary.tags);
-                }
+                let tags = summary.known.tags.then_some(summary.tags);
+                nodes.insert(summary.id, Nodes { number: summary.number, tags });
             }
         }
-        Ok(tags)
+        Ok(nodes)
     }
 
     /// How this backend's `list.json` rows read.
@@ -145,22 +149,38 @@ impl StoredenBackend {
         mapping::Rows { backend: self.name.clone(), currency: self.currency.clone() }
     }
 
+    /// Full orders with the number and tags their list rows carry: an order reads the same whether a list or
+    /// a lookup read it.
     async fn full_orders(&self, ids: &[NativeOrderId]) -> Result<Vec<Order>> {
-        let (orders, tags) =
-            futures::join!(util::fetch_each(ids, self.concurrency, |id| self.get_one(id)), self.tags_of(ids));
+        let (orders, nodes) = futures::join!(
+            util::fetch_each(ids, self.concurrency, |id| self.get_one(id)),
+            self.nodes_of(ids)
+        );
         let mut orders = orders?;
-        if orders.iter().any(|o| !o.known.tags) {
-            // Only needed when some `order.json` lacked tags; otherwise a failed tag lookup does not matter.
-            let mut tags = tags?;
-            for order in orders.iter_mut().filter(|o| !o.known.tags) {
-                if let Some(found) = tags.remove(&order.id) {
-                    order.tags = found;
+        if orders.iter().any(|o| !o.known.tags || o.number.is_none()) {
+            // Only needed when some `order.json` lacked them; otherwise a failed list call does not matter.
+            let mut nodes = nodes?;
+            for order in orders.iter_mut() {
+                let Some(found) = nodes.remove(&order.id) else { continue };
+                if order.number.is_none() {
+                    order.number = found.number;
+                }
+                if let (false, Some(tags)) = (order.known.tags, found.tags) {
+                    order.tags = tags;
                     order.known.tags = true;
                 }
             }
         }
         Ok(orders)
     }
+}
+
+/// What a list row's `nodes` add to a full order.
+struct Nodes {
+    /// `short_id`.
+    number: Option<String>,
+    /// `tags`, when the row honoured `nodes`.
+    tags: Option<Vec<String>>,
 }
 
 #[async_trait]
@@ -171,6 +191,10 @@ impl OrderBackend for StoredenBackend {
 
     fn kind(&self) -> BackendKind {
         BackendKind::Storeden
+    }
+
+    fn id_shape(&self) -> crate::domain::IdShape {
+        ids::SHAPE
     }
 
     fn capabilities(&self) -> Capabilities {

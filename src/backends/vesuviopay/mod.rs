@@ -47,6 +47,7 @@
 //! | tags | UNSUPPORTED (VesuvioPay has no tags) |
 
 mod client;
+mod ids;
 mod mapping;
 mod request;
 mod status;
@@ -147,6 +148,10 @@ impl OrderBackend for VesuvioPayBackend {
 
     fn kind(&self) -> BackendKind {
         BackendKind::Vesuviopay
+    }
+
+    fn id_shape(&self) -> crate::domain::IdShape {
+        ids::SHAPE
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -50,6 +50,7 @@
 
 mod client;
 mod countries;
+mod ids;
 mod mapping;
 mod mutations;
 mod request;
@@ -166,6 +167,10 @@ impl OrderBackend for VtexBackend {
 
     fn kind(&self) -> BackendKind {
         BackendKind::Vtex
+    }
+
+    fn id_shape(&self) -> crate::domain::IdShape {
+        ids::SHAPE
     }
 
     fn capabilities(&self) -> Capabilities {

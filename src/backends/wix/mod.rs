@@ -68,6 +68,7 @@
 mod client;
 #[cfg(test)]
 mod fixtures;
+mod ids;
 mod mapping;
 mod request;
 mod status;
@@ -170,6 +171,10 @@ impl OrderBackend for WixBackend {
 
     fn kind(&self) -> BackendKind {
         BackendKind::Wix
+    }
+
+    fn id_shape(&self) -> crate::domain::IdShape {
+        ids::SHAPE
     }
 
     fn capabilities(&self) -> Capabilities {
