@@ -34,6 +34,11 @@ macro_rules! parts {
                 Known { $($part: self.$part || other.$part,)+ }
             }
 
+            /// The parts known both here and in `other`.
+            pub const fn intersection(self, other: Known) -> Known {
+                Known { $($part: self.$part && other.$part,)+ }
+            }
+
             /// The parts known here but not in `other`.
             pub const fn difference(self, other: Known) -> Known {
                 Known { $($part: self.$part && !other.$part,)+ }
@@ -211,6 +216,7 @@ mod tests {
         assert!(Known::FULL.contains(Known::TOTALS) && !Known::SUMMARY.contains(Known::TOTALS));
         assert!(Known::SUMMARY.contains(Known { total: true, ..Known::CORE }));
         assert_eq!(Known::TOTALS.union(Known::CUSTOMER).difference(Known::TOTALS), Known::CUSTOMER);
+        assert_eq!(Known::TOTALS.intersection(Known::SUMMARY), Known { total: true, ..Known::CORE });
         assert!(Known::FULL.is_full() && !Known::FULL.difference(Known::SUMMARY).is_full());
     }
 
