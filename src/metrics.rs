@@ -1,14 +1,14 @@
 //! Prometheus metrics with the `metrics` crate: one [`Metrics`] handle over a `PrometheusRecorder` of its own
 //! (no global recorder), handed to the parts that record: the HTTP edge (GraphQL requests, requests in flight),
-//! the engine (backend operations by backend, [`BackendOp`] and outcome) and the engine's caches (lookups and
-//! sizes). `GET /metrics` renders it in the Prometheus text format.
+//! the engine (backend operations by backend, [`BackendOp`] and outcome), the engine's caches (lookups and
+//! sizes) and the GraphQL layer (full orders an `orders` page loaded, by backend). `GET /metrics` renders it in the Prometheus text format.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use metrics::{Counter, Gauge, Histogram, Key, Label, Metadata, Recorder};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 
 /// GraphQL requests by operation and outcome (`ok`, `error`).
 pub const GRAPHQL_REQUEST_SECONDS: &str = "ordergraph_graphql_request_duration_seconds";
@@ -20,6 +20,9 @@ pub const BACKEND_ERRORS: &str = "ordergraph_backend_errors_total";
 pub const CACHE_LOOKUPS: &str = "ordergraph_cache_lookups_total";
 /// Entries held by each cache.
 pub const CACHE_ENTRIES: &str = "ordergraph_cache_entries";
+/// Full orders an `orders` page loaded, by backend (its list rows lacked a field the query reads): one
+/// observation per page and backend.
+pub const DETAIL_LOADS_PER_PAGE: &str = "ordergraph_detail_loads_per_page";
 /// HTTP requests being served.
 pub const IN_FLIGHT: &str = "ordergraph_http_requests_in_flight";
 /// Always 1, labelled with the version.
@@ -28,6 +31,9 @@ pub const BUILD_INFO: &str = "ordergraph_build_info";
 /// Most distinct GraphQL operation names kept as labels; beyond it (names come from clients) they count as
 /// `other`, so a client cannot grow the series without bound.
 pub const MAX_OPERATION_NAMES: usize = 200;
+
+/// Buckets of [`DETAIL_LOADS_PER_PAGE`]: orders per page, up to the largest page (100).
+const LOAD_BUCKETS: [f64; 8] = [0.0, 1.0, 5.0, 10.0, 20.0, 50.0, 75.0, 100.0];
 
 /// Histogram buckets in seconds, cut at the request timeout (which is the last bucket).
 const BUCKETS: [f64; 14] =
@@ -92,9 +98,13 @@ impl Metrics {
         let timeout = request_timeout.as_secs_f64();
         let mut buckets: Vec<f64> = BUCKETS.iter().copied().filter(|b| *b < timeout).collect();
         buckets.push(timeout);
-        let recorder = match PrometheusBuilder::new().set_buckets(&buckets) {
+        let loads = Matcher::Full(DETAIL_LOADS_PER_PAGE.to_string());
+        let recorder = match PrometheusBuilder::new()
+            .set_buckets(&buckets)
+            .and_then(|builder| builder.set_buckets_for_metric(loads, &LOAD_BUCKETS))
+        {
             Ok(builder) => builder.build_recorder(),
-            // Only an empty bucket list is refused, and there is always the timeout.
+            // Only an empty bucket list is refused, and neither is empty.
             Err(_) => PrometheusBuilder::new().build_recorder(),
         };
         let handle = recorder.handle();
@@ -155,6 +165,13 @@ impl Metrics {
         self.counter(BACKEND_ERRORS, labels).increment(1);
     }
 
+    /// Records how many full orders one `orders` page loaded from `backend` (orders whose list row lacked a
+    /// field the query reads; each is a backend call unless the order cache holds it).
+    pub fn detail_loads(&self, backend: &str, loads: usize) {
+        let labels = vec![Label::new("backend", backend.to_string())];
+        self.histogram(DETAIL_LOADS_PER_PAGE, labels).record(loads as f64);
+    }
+
     /// Counts a lookup in `cache` (`order`, `list`) that hit or missed.
     pub fn cache_lookup(&self, cache: &'static str, hit: bool) {
         let labels = vec![Label::new("cache", cache), Label::new("result", if hit { "hit" } else { "miss" })];
@@ -208,6 +225,7 @@ mod tests {
         metrics.backend_error("shop", BackendOp::List, "BACKEND_ERROR");
         metrics.cache_lookup("order", true);
         metrics.cache_entries("order", 7);
+        metrics.detail_loads("shop", 3);
         let text = metrics.render();
         assert!(text.contains(r#"ordergraph_build_info{version=""#), "{text}");
         assert!(
@@ -224,6 +242,9 @@ mod tests {
         assert!(text.contains(r#"ordergraph_cache_lookups_total{cache="order",result="hit"} 1"#), "{text}");
         assert!(text.contains(r#"ordergraph_cache_entries{cache="order"} 7"#), "{text}");
         assert!(text.contains(r#"le="15""#), "the last bucket is the timeout: {text}");
+        let loads = r#"ordergraph_detail_loads_per_page_bucket{backend="shop",le="5"} 1"#;
+        assert!(text.contains(loads), "loads have buckets of their own: {text}");
+        assert!(!text.contains(r#"ordergraph_detail_loads_per_page_bucket{backend="shop",le="0.001"}"#));
         assert!(!text.contains(r#"le="30""#), "no bucket beyond the timeout: {text}");
     }
 

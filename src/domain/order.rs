@@ -8,6 +8,9 @@ use super::ids::OrderId;
 use super::native::NativeJson;
 use super::status::Status;
 
+mod known;
+pub use known::Known;
+
 /// An amount of money: an exact decimal and its ISO 4217 currency. Never a float.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Money {
@@ -190,79 +193,6 @@ pub struct Tracking {
     pub number: Option<String>,
     /// Tracking page.
     pub url: Option<String>,
-}
-
-/// Which parts of an [`Order`] are filled in. Orders built from list rows (VTEX, Storeden, VesuvioPay lists)
-/// lack some parts; the GraphQL layer loads the full order when a query asks for a part that is missing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Known {
-    /// `totals.total` is known.
-    pub total: bool,
-    /// All of `totals` is known.
-    pub totals: bool,
-    /// `customer` is known.
-    pub customer: bool,
-    /// `line_items` is known.
-    pub line_items: bool,
-    /// Both addresses are known.
-    pub addresses: bool,
-    /// `shipping_method` and `payment_method` are known.
-    pub methods: bool,
-    /// `tracking` is known.
-    pub tracking: bool,
-    /// `tags` is known.
-    pub tags: bool,
-    /// `external_order_id` and `external_platform` are known.
-    pub external: bool,
-    /// `note` is known.
-    pub note: bool,
-    /// `updated_at` is known.
-    pub updated_at: bool,
-    /// `native` is the backend's full order payload (not a list row).
-    pub native: bool,
-}
-
-impl Known {
-    /// Everything is known: the order came from the backend's "get order".
-    pub const FULL: Known = Known {
-        total: true,
-        totals: true,
-        customer: true,
-        line_items: true,
-        addresses: true,
-        methods: true,
-        tracking: true,
-        tags: true,
-        external: true,
-        note: true,
-        updated_at: true,
-        native: true,
-    };
-
-    /// Nothing beyond the core fields (id, number, status, placedAt, currency).
-    pub const CORE: Known = Known {
-        total: false,
-        totals: false,
-        customer: false,
-        line_items: false,
-        addresses: false,
-        methods: false,
-        tracking: false,
-        tags: false,
-        external: false,
-        note: false,
-        updated_at: false,
-        native: false,
-    };
-
-    /// A list row's summary: the core fields, `totals.total` and `updated_at`. What a listing decodes when its
-    /// query asks for nothing else, for backends whose rows cost far less to decode so.
-    pub const SUMMARY: Known = Known { total: true, updated_at: true, ..Known::CORE };
-
-    /// Whether every part is known.
-    pub fn is_full(&self) -> bool {
-        *self == Known::FULL
-    }
 }
 
 /// An order, in the unified model.

@@ -433,7 +433,7 @@ impl Engine {
         }
         let pushed = backend.pushdown();
         let needs_full = orders.iter().any(|o| {
-            (filter.needs_customer(&pushed) && !o.known.customer)
+            (filter.needs_customer(&pushed) && !o.known.customer_email)
                 || (filter.needs_tags(&pushed) && !o.known.tags)
         });
         let full: HashMap<_, Arc<Order>> = if needs_full {

@@ -1,4 +1,4 @@
-//! The GraphQL layer: thin types over domain values ([`types`]), the roots ([`query`], [`mutation`]), the
+//! The GraphQL layer: thin types over domain values ([`types`], [`values`]), the roots ([`query`], [`mutation`]), the
 //! schema builder with its request limits and rules ([`rules`]), and the SDL export. Errors become GraphQL
 //! errors here, once.
 
@@ -9,6 +9,7 @@ pub mod query;
 pub mod rules;
 pub mod scalars;
 pub mod types;
+pub mod values;
 
 use std::sync::Arc;
 

@@ -126,8 +126,9 @@ fn normalized<A, D: From<A> + std::fmt::Debug + PartialEq>(values: Option<Vec<A>
     values
 }
 
-/// A page of orders, merged across backends, newest first.
-pub struct OrderConnection(pub OrdersPage);
+/// A page of orders, merged across backends, newest first, and a node per order: `nodes` and `edges` share
+/// them, so an order's full order loads once and counts once in the page's loads.
+pub struct OrderConnection(pub OrdersPage, Vec<OrderNode>);
 
 /// One order of a page, with the cursor after it.
 pub struct OrderEdge {
@@ -187,13 +188,14 @@ impl OrderConnection {
         self.0
             .edges
             .iter()
-            .map(|(o, c)| OrderEdge { cursor: c.clone(), node: OrderNode::new(o.clone()) })
+            .zip(&self.1)
+            .map(|((_, c), node)| OrderEdge { cursor: c.clone(), node: node.clone() })
             .collect()
     }
 
     /// The orders.
     async fn nodes(&self) -> Vec<OrderNode> {
-        self.0.edges.iter().map(|(o, _)| OrderNode::new(o.clone())).collect()
+        self.1.clone()
     }
 
     /// Where the page stands.
@@ -309,7 +311,8 @@ impl Query {
             let orders: Vec<_> = page.edges.iter().map(|(o, _)| o.clone()).collect();
             loader::prime(loader, &orders).await;
         }
-        Ok(OrderConnection(page))
+        let nodes = OrderNode::listed(&page, engine.metrics());
+        Ok(OrderConnection(page, nodes))
     }
 
     /// The configured backends and what they can do.

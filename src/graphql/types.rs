@@ -1,18 +1,23 @@
-//! Output types: thin GraphQL views of domain values. `Order` loads the full order through the request's
-//! DataLoader when a query asks for a part that the list row did not carry.
+//! Output types for an order: `Order` and the parts of it a list row may lack (`Customer`, `OrderTotals`). Each
+//! field is answered from the order as listed when its part is [`Known`], and from the full order otherwise,
+//! loaded once per order through the request's DataLoader (which fetches the orders of one backend together).
+//! So a page whose query reads only what its backend's list rows carry costs no call beyond the list, and one
+//! that reads more costs one load per order, counted per page ([`PageLoads`]).
 
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
-use super::enums::{BackendKind, FulfillmentStatus, OrderStatus, PaymentStatus};
-use super::scalars::{DecimalScalar, JsonScalar};
+use super::enums::{BackendKind, OrderStatus};
+use super::scalars::JsonScalar;
 use crate::domain::{
-    Address, Capabilities, Customer, LineItem, Money, Order, OrderBackend, OrderTotals, Status, Tracking,
+    Address, Capabilities, Customer, Known, LineItem, Money, Order, OrderBackend, Status, Tracking,
 };
-use crate::engine::loader::{self, OrderLoader};
+use crate::engine::OrdersPage;
+use crate::engine::loader::{self, OrderLoader, PageLoads};
 use crate::error::Error;
+use crate::metrics::Metrics;
 
 /// An order from one backend, in the unified model. When a query asks for a part the list row lacked, the full
 /// order is loaded once through the request's DataLoader and shared by every field of this node.
@@ -20,12 +25,29 @@ use crate::error::Error;
 pub struct OrderNode {
     order: Arc<Order>,
     full: Arc<tokio::sync::OnceCell<Arc<Order>>>,
+    /// The page the order was listed on, which counts the full orders its nodes load.
+    page: Option<Arc<PageLoads>>,
 }
 
 impl OrderNode {
-    /// A node over an order (complete or a list row).
+    /// A node over an order (complete or a list row) that is not part of a listed page.
     pub fn new(order: Arc<Order>) -> Self {
-        OrderNode { order, full: Arc::default() }
+        OrderNode { order, full: Arc::default(), page: None }
+    }
+
+    /// One node per order of a listed page, counting the full orders they load into `metrics`, once per page
+    /// ([`PageLoads`]).
+    pub fn listed(page: &OrdersPage, metrics: &Metrics) -> Vec<OrderNode> {
+        let loads =
+            Arc::new(PageLoads::new(metrics.clone(), page.backends.iter().map(|b| b.backend.clone())));
+        page.edges
+            .iter()
+            .map(|(order, _)| OrderNode {
+                order: order.clone(),
+                full: Arc::default(),
+                page: Some(loads.clone()),
+            })
+            .collect()
     }
 
     /// The full order: this one when complete, else loaded (once) through the request's DataLoader.
@@ -37,6 +59,9 @@ impl OrderNode {
             .full
             .get_or_try_init(|| async {
                 let loader = ctx.data::<OrderLoader>()?;
+                if let Some(page) = &self.page {
+                    page.count(&self.order.id.backend);
+                }
                 match loader::load(loader, self.order.id.clone()).await {
                     Ok(Some(order)) => Ok(order),
                     Ok(None) => Err(Error::NotFound {
@@ -52,7 +77,7 @@ impl OrderNode {
     }
 
     /// This order when `part` is known, else the full order.
-    async fn with(&self, ctx: &Context<'_>, part: fn(&crate::domain::Known) -> bool) -> Result<&Order> {
+    async fn with(&self, ctx: &Context<'_>, part: fn(&Known) -> bool) -> Result<&Order> {
         if part(&self.order.known) { Ok(&self.order) } else { self.full(ctx).await }
     }
 }
@@ -117,8 +142,15 @@ impl OrderNode {
     }
 
     /// The buyer.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<&Customer>> {
-        Ok(self.with(ctx, |k| k.customer).await?.customer.as_ref())
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<CustomerView>> {
+        // Whether there is a customer at all: the row says so when it has one or knows every part of one.
+        let row = &self.order;
+        let present = if row.customer.is_some() || row.known.contains(Known::CUSTOMER) {
+            row.customer.is_some()
+        } else {
+            self.full(ctx).await?.customer.is_some()
+        };
+        Ok(present.then(|| CustomerView(self.clone())))
     }
 
     /// The order's lines.
@@ -128,22 +160,22 @@ impl OrderNode {
 
     /// Where the goods go.
     async fn shipping_address(&self, ctx: &Context<'_>) -> Result<Option<&Address>> {
-        Ok(self.with(ctx, |k| k.addresses).await?.shipping_address.as_ref())
+        Ok(self.with(ctx, |k| k.shipping_address).await?.shipping_address.as_ref())
     }
 
     /// Where the invoice goes.
     async fn billing_address(&self, ctx: &Context<'_>) -> Result<Option<&Address>> {
-        Ok(self.with(ctx, |k| k.addresses).await?.billing_address.as_ref())
+        Ok(self.with(ctx, |k| k.billing_address).await?.billing_address.as_ref())
     }
 
     /// Shipping method, as the backend names it.
     async fn shipping_method(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        Ok(self.with(ctx, |k| k.methods).await?.shipping_method.as_deref())
+        Ok(self.with(ctx, |k| k.shipping_method).await?.shipping_method.as_deref())
     }
 
     /// Payment method, as the backend names it.
     async fn payment_method(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        Ok(self.with(ctx, |k| k.methods).await?.payment_method.as_deref())
+        Ok(self.with(ctx, |k| k.payment_method).await?.payment_method.as_deref())
     }
 
     /// Shipments' tracking.
@@ -158,12 +190,12 @@ impl OrderNode {
 
     /// The id of this order on an external platform it is linked to.
     async fn external_order_id(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        Ok(self.with(ctx, |k| k.external).await?.external_order_id.as_deref())
+        Ok(self.with(ctx, |k| k.external_order_id).await?.external_order_id.as_deref())
     }
 
     /// The external platform's name.
     async fn external_platform(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        Ok(self.with(ctx, |k| k.external).await?.external_platform.as_deref())
+        Ok(self.with(ctx, |k| k.external_platform).await?.external_platform.as_deref())
     }
 
     /// The buyer's or merchant's note.
@@ -178,55 +210,18 @@ impl OrderNode {
     }
 }
 
-/// An order's status on the three unified axes, with the backend's own value kept.
-#[Object(serial)]
-impl Status {
-    /// Where the order stands overall.
-    async fn order(&self) -> OrderStatus {
-        self.order.into()
-    }
-
-    /// Where the money stands.
-    async fn payment(&self) -> PaymentStatus {
-        self.payment.into()
-    }
-
-    /// Where the goods stand.
-    async fn fulfillment(&self) -> FulfillmentStatus {
-        self.fulfillment.into()
-    }
-
-    /// The backend's own value(s), e.g. `ready-for-handling`, `3`, `paid/in_process`.
-    async fn native(&self) -> &str {
-        &self.native
-    }
-
-    /// The backend's own human label, where it has one.
-    async fn label(&self) -> Option<&str> {
-        self.label.as_deref()
-    }
-}
-
-/// An amount of money: an exact decimal and its currency.
-#[Object(serial)]
-impl Money {
-    /// The amount, as a decimal string in major units with at least the currency's minor digits (`"159.97"`).
-    async fn amount(&self) -> DecimalScalar {
-        DecimalScalar(self.display_amount())
-    }
-
-    /// ISO 4217 currency code.
-    async fn currency_code(&self) -> &str {
-        &self.currency
-    }
-}
-
 /// An order's totals. The total alone is often in list rows; the parts may need the full order.
 pub struct TotalsView(OrderNode);
 
 impl TotalsView {
-    async fn totals(&self, ctx: &Context<'_>) -> Result<&OrderTotals> {
-        Ok(&self.0.with(ctx, |k| k.totals).await?.totals)
+    /// One amount: from the order as listed when `known`, else from the full order.
+    async fn amount(
+        &self,
+        ctx: &Context<'_>,
+        known: fn(&Known) -> bool,
+        amount: fn(&crate::domain::OrderTotals) -> &Money,
+    ) -> Result<&Money> {
+        Ok(amount(&self.0.with(ctx, known).await?.totals))
     }
 }
 
@@ -235,203 +230,77 @@ impl TotalsView {
 impl TotalsView {
     /// Sum of the lines before shipping, tax and order discounts.
     async fn subtotal(&self, ctx: &Context<'_>) -> Result<&Money> {
-        Ok(&self.totals(ctx).await?.subtotal)
+        self.amount(ctx, |k| k.subtotal, |t| &t.subtotal).await
     }
 
     /// Shipping charged.
     async fn shipping(&self, ctx: &Context<'_>) -> Result<&Money> {
-        Ok(&self.totals(ctx).await?.shipping)
+        self.amount(ctx, |k| k.shipping, |t| &t.shipping).await
     }
 
     /// Tax charged.
     async fn tax(&self, ctx: &Context<'_>) -> Result<&Money> {
-        Ok(&self.totals(ctx).await?.tax)
+        self.amount(ctx, |k| k.tax, |t| &t.tax).await
     }
 
     /// Discounts granted, as a positive amount.
     async fn discount(&self, ctx: &Context<'_>) -> Result<&Money> {
-        Ok(&self.totals(ctx).await?.discount)
+        self.amount(ctx, |k| k.discount, |t| &t.discount).await
     }
 
     /// What the customer pays.
     async fn total(&self, ctx: &Context<'_>) -> Result<&Money> {
-        Ok(&self.0.with(ctx, |k| k.total || k.totals).await?.totals.total)
+        self.amount(ctx, |k| k.total, |t| &t.total).await
+    }
+}
+
+/// The buyer of an order that has one. List rows often carry some of it (an e-mail, a name), the rest may need
+/// the full order.
+pub struct CustomerView(OrderNode);
+
+impl CustomerView {
+    /// One field: from the order as listed when `known`, else from the full order.
+    async fn field(
+        &self,
+        ctx: &Context<'_>,
+        known: fn(&Known) -> bool,
+        field: fn(&Customer) -> Option<&str>,
+    ) -> Result<Option<&str>> {
+        Ok(self.0.with(ctx, known).await?.customer.as_ref().and_then(field))
     }
 }
 
 /// The buyer.
-#[Object(serial)]
-impl Customer {
+#[Object(name = "Customer", serial)]
+impl CustomerView {
     /// The backend's customer id.
-    async fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+    async fn id(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        self.field(ctx, |k| k.customer_id, |c| c.id.as_deref()).await
     }
 
     /// E-mail address.
-    async fn email(&self) -> Option<&str> {
-        self.email.as_deref()
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        self.field(ctx, |k| k.customer_email, |c| c.email.as_deref()).await
     }
 
     /// Phone number.
-    async fn phone(&self) -> Option<&str> {
-        self.phone.as_deref()
+    async fn phone(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        self.field(ctx, |k| k.customer_phone, |c| c.phone.as_deref()).await
     }
 
     /// Given name.
-    async fn first_name(&self) -> Option<&str> {
-        self.first_name.as_deref()
+    async fn first_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        self.field(ctx, |k| k.customer_first_name, |c| c.first_name.as_deref()).await
     }
 
     /// Family name.
-    async fn last_name(&self) -> Option<&str> {
-        self.last_name.as_deref()
+    async fn last_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        self.field(ctx, |k| k.customer_last_name, |c| c.last_name.as_deref()).await
     }
 
     /// Full name.
-    async fn full_name(&self) -> Option<&str> {
-        self.full_name.as_deref()
-    }
-}
-
-/// One line of an order.
-#[Object(serial)]
-impl LineItem {
-    /// The line's id in the backend.
-    async fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// Stock-keeping unit.
-    async fn sku(&self) -> Option<&str> {
-        self.sku.as_deref()
-    }
-
-    /// Product name.
-    async fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Variant description (size, colour).
-    async fn variant(&self) -> Option<&str> {
-        self.variant.as_deref()
-    }
-
-    /// The backend's product id.
-    async fn product_id(&self) -> Option<&str> {
-        self.product_id.as_deref()
-    }
-
-    /// The backend's variant id.
-    async fn variant_id(&self) -> Option<&str> {
-        self.variant_id.as_deref()
-    }
-
-    /// Quantity ordered.
-    async fn quantity(&self) -> i64 {
-        self.quantity
-    }
-
-    /// Price of one unit.
-    async fn unit_price(&self) -> &Money {
-        &self.unit_price
-    }
-
-    /// Line total.
-    async fn total(&self) -> &Money {
-        &self.total
-    }
-
-    /// Picture of the product.
-    async fn image_url(&self) -> Option<&str> {
-        self.image_url.as_deref()
-    }
-}
-
-/// A postal address.
-#[Object(serial)]
-impl Address {
-    /// Recipient's full name.
-    async fn full_name(&self) -> Option<&str> {
-        self.full_name.as_deref()
-    }
-
-    /// Recipient's given name.
-    async fn first_name(&self) -> Option<&str> {
-        self.first_name.as_deref()
-    }
-
-    /// Recipient's family name.
-    async fn last_name(&self) -> Option<&str> {
-        self.last_name.as_deref()
-    }
-
-    /// Company.
-    async fn company(&self) -> Option<&str> {
-        self.company.as_deref()
-    }
-
-    /// Street and number.
-    async fn line1(&self) -> Option<&str> {
-        self.line1.as_deref()
-    }
-
-    /// Complement (apartment, floor).
-    async fn line2(&self) -> Option<&str> {
-        self.line2.as_deref()
-    }
-
-    /// City.
-    async fn city(&self) -> Option<&str> {
-        self.city.as_deref()
-    }
-
-    /// State, province or region.
-    async fn region(&self) -> Option<&str> {
-        self.region.as_deref()
-    }
-
-    /// Postal code.
-    async fn postal_code(&self) -> Option<&str> {
-        self.postal_code.as_deref()
-    }
-
-    /// ISO 3166-1 alpha-2 country code.
-    async fn country_code(&self) -> Option<&str> {
-        self.country_code.as_deref()
-    }
-
-    /// Country name, as the backend gives it.
-    async fn country(&self) -> Option<&str> {
-        self.country.as_deref()
-    }
-
-    /// Phone number.
-    async fn phone(&self) -> Option<&str> {
-        self.phone.as_deref()
-    }
-
-    /// E-mail address.
-    async fn email(&self) -> Option<&str> {
-        self.email.as_deref()
-    }
-}
-
-/// A shipment's tracking.
-#[Object(serial)]
-impl Tracking {
-    /// Carrier name or code.
-    async fn carrier(&self) -> Option<&str> {
-        self.carrier.as_deref()
-    }
-
-    /// Tracking number.
-    async fn number(&self) -> Option<&str> {
-        self.number.as_deref()
-    }
-
-    /// Tracking page.
-    async fn url(&self) -> Option<&str> {
-        self.url.as_deref()
+    async fn full_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        self.field(ctx, |k| k.customer_full_name, |c| c.full_name.as_deref()).await
     }
 }
 

@@ -29,6 +29,16 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 
+/// What a list row carries. Every listing asks `include=line_items` (but one that reads summaries only, whose
+/// rows carry [`Known::SUMMARY`], see [`summary`]), and such a row is the whole order, as
+/// `GET /api/v2/orders/{id}` gives it: no field needs another call. A row without `line_items` (not asked
+/// for) lacks [`NEEDS_LINE_ITEMS`].
+pub(super) const ROW_KNOWN: Known = Known::FULL;
+
+/// What a row lacks when it came without `line_items`: the lines, the amounts computed from them (only the grand
+/// total is in the row) and the full payload.
+const NEEDS_LINE_ITEMS: Known = Known { line_items: true, native: true, total: false, ..Known::TOTALS };
+
 /// An order's summary ([`Known::SUMMARY`]: id, status, dates, currency, total) from its head, read exactly as
 /// [`order`] reads them.
 pub(super) fn summary(backend: &BackendName, head: &Head<'_>) -> Result<Order> {
@@ -73,7 +83,7 @@ pub(super) fn order(backend: &BackendName, wire: WireOrder, native: NativeJson) 
     order.external_platform = text(wire.channel_name.as_deref());
     order.note = text(wire.customer_note.as_deref());
 
-    let mut known = Known::FULL;
+    let mut known = ROW_KNOWN;
     match &wire.line_items {
         Some(rows) => {
             order.line_items = line_items(backend, rows, &currency)?;
@@ -82,9 +92,7 @@ pub(super) fn order(backend: &BackendName, wire: WireOrder, native: NativeJson) 
         None => {
             // A row without `include=line_items`: only the grand total is known.
             order.totals = OrderTotals::only_total(Money::new(total_amount, currency.clone()));
-            known.line_items = false;
-            known.totals = false;
-            known.native = false;
+            known = known.difference(NEEDS_LINE_ITEMS);
         }
     }
     order.known = known;

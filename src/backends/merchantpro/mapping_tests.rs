@@ -160,14 +160,35 @@ fn example_list_row_with_line_items() {
     assert_eq!(order.known, Known::FULL);
 }
 
+// A row listed with `include=line_items` is the whole order: it knows everything the declaration says, and every
+// part the documented row has is filled from it (it has no tracking, tags, external link or note).
+#[test]
+fn declared_row_parts_are_filled() {
+    let order = map_value(first_row(LIST_WITH_LINE_ITEMS)).unwrap();
+    assert_eq!(order.known, ROW_KNOWN);
+    let unfilled = ROW_KNOWN.difference(Known::filled(&order)).names();
+    let empty_in_the_example = [
+        "customer_first_name",
+        "customer_last_name",
+        "tracking",
+        "tags",
+        "external_order_id",
+        "external_platform",
+        "note",
+    ];
+    assert!(unfilled.iter().all(|part| empty_in_the_example.contains(part)), "{unfilled:?}");
+    assert!(unfilled.len() < 8 && !unfilled.contains(&"line_items") && !unfilled.contains(&"customer_email"));
+}
+
 // A row without line items (no `include`) knows only the grand total.
 #[test]
 fn example_list_row_without_line_items() {
     let order = map_value(first_row(LIST_AWAITING)).unwrap();
     assert_eq!(order.id.native.as_str(), "11089919");
     assert_eq!(order.totals, OrderTotals::only_total(ron("30.23")));
-    assert!(!order.known.line_items && !order.known.totals && !order.known.native);
-    assert!(order.known.total && order.known.customer && order.known.tags);
+    assert_eq!(order.known, ROW_KNOWN.difference(NEEDS_LINE_ITEMS));
+    assert!(!order.known.line_items && !order.known.subtotal && !order.known.native);
+    assert!(order.known.total && order.known.customer_email && order.known.tags);
     assert_eq!(order.customer.and_then(|c| c.email).as_deref(), Some("john.smith@yahoo.com"));
 }
 

@@ -54,6 +54,18 @@ impl Context<'_> {
     }
 }
 
+/// What a list row carries (`GET /orders/list.json` with the `nodes` every list call asks for): `total`, and
+/// from the nodes the billing e-mail and full name (the full order's customer e-mail and name) and the tags.
+/// A row without `total` does not claim it; a row that did not honour `nodes` claims none of theirs
+/// ([`summary_order`]). The other amounts, the phone, the customer id, addresses, methods and tracking need
+/// `order.json`.
+pub(super) const ROW_KNOWN: Known =
+    Known { total: true, customer_email: true, customer_full_name: true, tags: true, ..Known::CORE };
+
+/// The parts of [`ROW_KNOWN`] that come from the list's `nodes`.
+const NODES_KNOWN: Known =
+    Known { customer_email: true, customer_full_name: true, tags: true, ..Known::CORE };
+
 /// How a `list.json` page's rows (`[i]`) read: the key from `orderID`, `orderDate` and `iso`, the summary
 /// order from the whole row, read exactly alike.
 pub(super) struct Rows {
@@ -91,18 +103,18 @@ impl RowFormat for Rows {
 }
 
 /// An order from a list row: id, status, date, `totals.total`, and whatever `nodes` the row carries (billing
-/// e-mail and name, `short_id`, tags). `known` says which: the total is, the rest of the totals and the
-/// customer never are (a row has no phone or customer id); tags are when the row honoured `nodes`.
+/// e-mail and name, `short_id`, tags). `known` is [`ROW_KNOWN`] less what the row lacks: the total when it has
+/// none, the nodes' parts when it did not honour `nodes`.
 pub(super) fn summary_order(ctx: Context<'_>, row: &ListRow, native: NativeJson) -> Result<Order> {
     let id = ctx.order_id(&row.order_id, "orderID")?;
     let code = row.status.ok_or_else(|| ctx.malformed("status", "missing"))?;
     let placed_at = placed_at(ctx, row.order_date.as_ref(), row.iso.as_ref())?;
     let mut order = Order::new(id, status::status(code.0), placed_at, ctx.currency);
     order.number = row.short_id.as_ref().and_then(wire::Text::non_empty);
-    let mut known = Known::CORE;
-    if let Some(total) = row.total {
-        order.totals = OrderTotals::only_total(ctx.money(total));
-        known.total = true;
+    let mut known = ROW_KNOWN;
+    match row.total {
+        Some(total) => order.totals = OrderTotals::only_total(ctx.money(total)),
+        None => known.total = false,
     }
     let email = row
         .billing
@@ -125,7 +137,8 @@ pub(super) fn summary_order(ctx: Context<'_>, row: &ListRow, native: NativeJson)
     }
     if honoured_nodes {
         order.tags = row.tags.as_ref().map(|t| t.0.clone()).unwrap_or_default();
-        known.tags = true;
+    } else {
+        known = known.difference(NODES_KNOWN);
     }
     order.native = native;
     order.known = known;

@@ -219,8 +219,8 @@ fn malformed_payloads_name_the_path() {
     assert!(matches!(full(&native), Err(Error::Malformed { .. })));
 }
 
-// The documented list rows become summary orders: id, status, date with its offset, exact total known,
-// nothing else claimed.
+// The documented list rows (without the `nodes` every list call asks for) become summary orders: id, status, date
+// with its offset, exact total known, nothing else claimed.
 #[test]
 fn documented_list_rows() {
     let rows = json(LIST_EXAMPLE);
@@ -259,7 +259,13 @@ fn list_rows_with_nodes() {
     assert_eq!(order.customer.as_ref().unwrap().full_name.as_deref(), Some("Ann B"));
     assert_eq!(order.number.as_deref(), Some("1030"));
     assert_eq!(order.tags, vec!["gift", "b2b"]);
-    assert_eq!(order.known, Known { total: true, tags: true, ..Known::CORE });
+    assert_eq!(order.known, ROW_KNOWN, "{:?}", order.known.names());
+    // Every part the declaration says a row carries is filled from a row that has it.
+    assert!(
+        Known::filled(&order).contains(ROW_KNOWN),
+        "{:?}",
+        ROW_KNOWN.difference(Known::filled(&order)).names()
+    );
 
     let flat = json(
         r#"{"orderID":"132_2","total":10,"orderDate":"2026-11-01T13:00:00+0100","status":"1",

@@ -16,22 +16,18 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 
-/// What a list row fills in: totals (all five amounts), `updated_at`, and tags (VesuvioPay has none).
-/// The customer lacks names and the external link lacks the platform, so neither is complete; items,
-/// addresses, methods, tracking, note and the full payload need the order itself.
+/// What a list row carries (`GET /api/v1/orders`, documented row fields): the five amounts, `updatedAt`, the
+/// customer's id, e-mail and phone (not the names), the external order id (not the platform's name); tags too
+/// (VesuvioPay has none). Items, addresses, methods, tracking, note and the full payload need the order itself.
+/// A row without an amount or `updatedAt` does not claim it ([`order_from_row`]).
 pub(super) const ROW_KNOWN: Known = Known {
-    total: true,
-    totals: true,
-    customer: false,
-    line_items: false,
-    addresses: false,
-    methods: false,
-    tracking: false,
-    tags: true,
-    external: false,
-    note: false,
     updated_at: true,
-    native: false,
+    customer_id: true,
+    customer_email: true,
+    customer_phone: true,
+    external_order_id: true,
+    tags: true,
+    ..Known::TOTALS
 };
 
 /// How a list page's rows (`data.orders[i]`) read: the key from `id` and `placedAt`, the order from the whole
@@ -98,16 +94,16 @@ pub(super) fn order_from_row(
     }
     order.external_order_id = non_empty(row.external_order_id.as_deref());
     order.native = native;
-    order.known = Known {
-        total: row.total_amount.is_some(),
-        totals: row.total_amount.is_some()
-            && row.subtotal.is_some()
-            && row.tax_total.is_some()
-            && row.shipping_total.is_some()
-            && row.discount_total.is_some(),
-        updated_at: row.updated_at.is_some(),
-        ..ROW_KNOWN
-    };
+    // An amount or date the row leaves out is not claimed (a zero or `None` would be a wrong answer).
+    order.known = ROW_KNOWN.difference(Known {
+        subtotal: row.subtotal.is_none(),
+        shipping: row.shipping_total.is_none(),
+        tax: row.tax_total.is_none(),
+        discount: row.discount_total.is_none(),
+        total: row.total_amount.is_none(),
+        updated_at: row.updated_at.is_none(),
+        ..Known::CORE
+    });
     Ok(order)
 }
 

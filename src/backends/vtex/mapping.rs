@@ -60,6 +60,14 @@ fn order_id(backend: &BackendName, native: &str, path: impl std::fmt::Display) -
     Ok(OrderId::new(backend.clone(), native))
 }
 
+/// What a list row carries (`GET /api/oms/pvt/orders`, documented row fields): `totalValue` (the grand total,
+/// trusted only for 2-digit currencies, see [`order_from_row`]), `clientName` (the customer's full name, as
+/// the full order joins first and last name), `marketPlaceOrderId` (the external order id; when there is none,
+/// there is no platform either), and tags (VTEX has none). Everything else (`paymentNames` included, which may
+/// name inactive payments) needs the full order.
+pub const ROW_KNOWN: Known =
+    Known { total: true, customer_full_name: true, external_order_id: true, tags: true, ..Known::CORE };
+
 /// How a list page's rows (`list[i]`) read: the key from `orderId` and `creationDate`, the summary order from
 /// the whole row, read exactly alike.
 pub struct Rows {
@@ -107,27 +115,26 @@ pub fn order_from_row(
     let status = status_of(row.status.as_deref(), row.status_description.as_deref());
     let mut order = Order::new(id, status, placed_at, currency.clone());
     order.number = row.sequence.as_ref().and_then(|s| text(Some(&s.0)));
-    let mut known = Known::CORE;
+    let mut known = ROW_KNOWN;
     // The row's cents are only unambiguous for 2-digit currencies (its decimal digits are not in the row).
-    if let Some(cents) = row.total_value
-        && !NOT_TWO_DIGIT_CURRENCIES.contains(&currency.to_ascii_uppercase().as_str())
-    {
-        order.totals =
-            OrderTotals::only_total(Money::from_minor(cents.0, DEFAULT_DECIMAL_DIGITS, currency.clone()));
-        known.total = true;
+    match row.total_value {
+        Some(cents) if !NOT_TWO_DIGIT_CURRENCIES.contains(&currency.to_ascii_uppercase().as_str()) => {
+            order.totals =
+                OrderTotals::only_total(Money::from_minor(cents.0, DEFAULT_DECIMAL_DIGITS, currency.clone()));
+        }
+        _ => known.total = false,
     }
     // Only the name: e-mail, phone and the profile id come with the full order.
     order.customer = text(row.client_name.as_deref())
         .map(|name| Customer { full_name: Some(name), ..Customer::default() });
-    // `paymentNames` alone: the shipping method is not in the row, so `methods` stays unknown.
+    known.customer_full_name = order.customer.is_some();
+    // `paymentNames` alone is not claimed: the full order names the active payments only.
     order.payment_method = text(row.payment_names.as_deref());
     match text(row.market_place_order_id.as_deref()) {
         // The marketplace's name (externalPlatform) is not in the row.
         Some(external) => order.external_order_id = Some(external),
-        None => known.external = true,
+        None => known.external_platform = true,
     }
-    // VTEX orders have no tags at all.
-    known.tags = true;
     order.native = native;
     order.known = known;
     Ok(order)

@@ -250,10 +250,8 @@ fn documented_list_example_maps_summaries() {
     assert_eq!(first.external_order_id, None);
     assert!(first.line_items.is_empty());
     assert_eq!(first.native, natives[0]);
-    let known = first.known;
-    assert!(known.total && known.tags && known.external);
-    assert!(!known.totals && !known.customer && !known.line_items && !known.addresses && !known.methods);
-    assert!(!known.tracking && !known.note && !known.updated_at && !known.native);
+    // Without a marketplace id the row also knows there is no platform.
+    assert_eq!(first.known, Known { external_platform: true, ..ROW_KNOWN });
 
     assert_eq!(orders[1].totals.total, money("11.60"));
     assert_eq!(orders[1].status.order, OrderStatus::Processing);
@@ -262,13 +260,31 @@ fn documented_list_example_maps_summaries() {
     // A marketplace row: its order id is known, the marketplace's name is not.
     let marketplace = &orders[3];
     assert_eq!(marketplace.external_order_id.as_deref(), Some("880102018018-01"));
-    assert!(!marketplace.known.external);
+    assert_eq!(marketplace.known, ROW_KNOWN, "{:?}", marketplace.known.names());
+    assert!(!marketplace.known.external_platform);
     assert_eq!(
         (marketplace.status.order, marketplace.status.payment, marketplace.status.fulfillment),
         (OrderStatus::Cancelled, PaymentStatus::Voided, FulfillmentStatus::Cancelled)
     );
     assert_eq!(marketplace.payment_method, None);
     assert_eq!(orders[4].status.fulfillment, FulfillmentStatus::Fulfilled);
+}
+
+// Every part the declaration says a row carries is filled from the documented rows (a row without a marketplace
+// id has no external id; VTEX has no tags), and nothing else is claimed.
+#[test]
+fn declared_row_parts_are_filled() {
+    let (_, list, natives) = rows(LIST_EXAMPLE);
+    for (row, native) in list.iter().zip(natives) {
+        let order = order_from_row(&backend(), row, native, None).unwrap();
+        assert!(ROW_KNOWN.contains(order.known.difference(Known { external_platform: true, ..Known::CORE })));
+        let unfilled = order.known.difference(Known::filled(&order)).names();
+        let expected: &[&str] = match order.external_order_id {
+            Some(_) => &["tags"],
+            None => &["tags", "external_order_id", "external_platform"],
+        };
+        assert_eq!(unfilled, expected, "{}", order.id);
+    }
 }
 
 // A row's cents are trusted only for 2-digit currencies; a row without currency uses the configured one.

@@ -205,6 +205,11 @@ impl RowFormat for Rows {
     }
 }
 
+/// What a list row carries: `POST /ecom/v1/orders/search` returns the same whole order object as
+/// `GET /ecom/v1/orders/{id}`, so a row is the full order and no field needs another call. (A listing that reads
+/// summaries only decodes less of the row: [`summary`].)
+pub const ROW_KNOWN: Known = Known::FULL;
+
 /// An order's summary ([`Known::SUMMARY`]) from its head: id, number, status, dates, currency and totals
 /// (all of `priceSummary`, though only the total is claimed known), read exactly as [`order`] reads them.
 pub fn summary(backend: &BackendName, head: &wire::Head<'_>) -> Result<Order> {
@@ -243,7 +248,7 @@ pub fn summary(backend: &BackendName, head: &wire::Head<'_>) -> Result<Order> {
 
 /// A full order from its wire form, its payload as received (kept as `native`, not parsed here) and its tags'
 /// names (resolved by the caller through the Tags API). Search and Get both return the full order object, so
-/// the order is `Known::FULL`.
+/// the order is [`ROW_KNOWN`]: whole.
 pub fn order(
     backend: &BackendName,
     wire: &wire::Order,
@@ -270,7 +275,7 @@ pub fn order(
     order.external_platform = wire.channel_info.as_ref().and_then(|c| non_empty(&c.kind));
     order.note = non_empty(&wire.buyer_note);
     order.native = native;
-    order.known = Known::FULL;
+    order.known = ROW_KNOWN;
     Ok(order)
 }
 

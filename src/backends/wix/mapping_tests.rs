@@ -298,3 +298,17 @@ fn summaries_agree_with_the_documented_orders() {
         assert!(summary.line_items.is_empty() && summary.customer.is_none() && summary.native.is_null());
     }
 }
+
+// A search row is the whole order (Search and Get return the same object): the documented order, as a row of a
+// search answer, knows what the declaration says, and every part it has is filled from it (the order object
+// has no payment method or tracking; the example has no tags, external id or note).
+#[test]
+fn declared_row_parts_are_filled() {
+    let page = format!(r#"{{"orders":[{}],"metadata":{{"hasNext":false}}}}"#, get_order_example().get());
+    let answer: wire::SearchResponse =
+        crate::backends::decode::decode_bytes(&backend(), page.as_bytes()).unwrap();
+    let order = map_raw(&answer.orders[0], Vec::new());
+    assert_eq!(order.known, ROW_KNOWN);
+    let unfilled = ROW_KNOWN.difference(Known::filled(&order)).names();
+    assert_eq!(unfilled, ["payment_method", "tracking", "tags", "external_order_id", "note"]);
+}
