@@ -166,19 +166,26 @@ fn invoice_body_from_documented_order() {
     );
 }
 
-// DELIVERED reports on the last outbound invoice; without one it is an invalid transition. The body is
-// `{isDelivered, deliveredDate "yyyy-mm-dd hh:mm", events: []}`.
+// DELIVERED reports on every outbound invoice not delivered yet (the last one again when all are); without an
+// outbound invoice it is an invalid transition. The body is `{isDelivered, deliveredDate "yyyy-mm-dd hh:mm",
+// events: []}`.
 #[test]
-fn delivered_uses_last_output_invoice() {
+fn delivered_reports_on_undelivered_output_invoices() {
     // The documented order has only an Input (return) package.
-    let err = mutations::delivery_invoice(&name(), &example()).unwrap_err();
+    let err = mutations::delivery_invoices(&name(), &example()).unwrap_err();
     assert!(
         matches!(&err, Error::InvalidStatusTransition { message, .. } if message.contains("not invoiced yet"))
     );
     let order = with(json!({"packageAttachment": {"packages": [
-        {"type": "Output", "invoiceNumber": "NF-1"}, {"type": "Input", "invoiceNumber": "R-1"},
-        {"invoiceNumber": "NF-2"}]}}));
-    assert_eq!(mutations::delivery_invoice(&name(), &order).unwrap(), "NF-2");
+        {"type": "Output", "invoiceNumber": "NF-1", "courierStatus": {"finished": true}},
+        {"type": "Input", "invoiceNumber": "R-1"},
+        {"invoiceNumber": "NF-2", "courierStatus": null},
+        {"type": "Output", "invoiceNumber": "NF-3", "courierStatus": {"finished": false}}]}}));
+    assert_eq!(mutations::delivery_invoices(&name(), &order).unwrap(), vec!["NF-2", "NF-3"]);
+    let delivered = with(json!({"packageAttachment": {"packages": [
+        {"type": "Output", "invoiceNumber": "NF-1", "courierStatus": {"finished": true}},
+        {"type": "Output", "invoiceNumber": "NF-2", "courierStatus": {"finished": true}}]}}));
+    assert_eq!(mutations::delivery_invoices(&name(), &delivered).unwrap(), vec!["NF-2"]);
     let now = Utc.with_ymd_and_hms(2024, 3, 1, 8, 5, 59).unwrap();
     assert_eq!(
         serde_json::to_value(mutations::delivered_request(now)).unwrap(),
