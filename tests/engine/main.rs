@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod loading;
+mod status_axes;
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
