@@ -31,6 +31,9 @@ fn message(payload: &Value) -> String {
     message
 }
 
+/// A backend, its sandbox, and which of its orders can be cancelled.
+type Cancellable = (&'static str, SandboxKind, fn(&Value) -> bool);
+
 async fn set_status(stack: &Stack, id: &Value, status: &str) -> Value {
     mutate(stack, "updateOrderStatus", "UpdateOrderStatusInput", json!({ "id": id, "status": status })).await
 }
@@ -160,7 +163,7 @@ async fn the_vendors_refusal_is_an_invalid_transition() {
 #[tokio::test]
 async fn cancelling_a_cancelled_order_is_refused_everywhere() {
     let stack = Stack::start(&SandboxKind::ALL, options(40)).await;
-    let cancellable: [(&str, SandboxKind, fn(&Value) -> bool); 5] = [
+    let cancellable: [Cancellable; 5] = [
         ("vtex", SandboxKind::Vtex, |n| n["status"]["native"] == "ready-for-handling"),
         ("wix", SandboxKind::Wix, |n| n["status"]["order"] == "CONFIRMED"),
         ("storeden", SandboxKind::Storeden, |n| n["status"]["native"] == "1"),
