@@ -267,3 +267,35 @@ async fn impossible_filters_make_no_call() {
     let bad = ListRequest { continuation: Some(out_of_range), ..bad };
     assert!(matches!(backend.list(&bad).await, Err(Error::BadUserInput(_))));
 }
+
+// The status plan's parameter: `f_status` for exact natives, `f_invoicedDate` over all time (the documented
+// range form) when only invoiced orders can match, nothing otherwise; the paging parameters stay as they are.
+#[test]
+fn status_plans_become_list_parameters() {
+    let cursor = request::Cursor::start(20);
+    let params = |plan: &status::StatusPlan| {
+        request::list_query(&cursor, plan, None, None)
+            .into_iter()
+            .filter(|(key, _)| key.starts_with("f_"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        params(&status::StatusPlan::Exact(vec!["canceled", "invoiced"])),
+        vec![("f_status", "canceled,invoiced".to_string())]
+    );
+    assert_eq!(
+        params(&status::StatusPlan::Invoiced),
+        vec![(
+            "f_invoicedDate",
+            "invoicedDate:[1970-01-01T00:00:00.000Z TO 9999-12-31T23:59:59.999Z]".to_string()
+        )]
+    );
+    assert!(params(&status::StatusPlan::Local).is_empty());
+    let delivered = OrderFilter { status: vec![OrderStatus::Delivered], ..OrderFilter::default() };
+    assert_eq!(status::plan(&delivered), status::StatusPlan::Invoiced);
+    let paging: Vec<&str> = request::list_query(&cursor, &status::StatusPlan::Invoiced, None, None)
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    assert_eq!(paging, vec!["page", "per_page", "orderBy", "f_invoicedDate"]);
+}
