@@ -11,7 +11,7 @@ use super::filter::{FilterPushdown, OrderFilter};
 use super::ids::{BackendName, IdShape, NativeOrderId};
 use super::order::Order;
 use super::row::ListRow;
-use super::status::OrderStatus;
+use super::status::{OrderStatus, Status};
 use crate::error::{Error, Result};
 
 /// The vendor API a backend speaks.
@@ -168,6 +168,15 @@ pub struct StatusChange {
     pub shipment: Option<Shipment>,
 }
 
+/// A change of an order's status whose documented rules may depend on where the order stands now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// `updateOrderStatus` to this status.
+    To(OrderStatus),
+    /// `cancelOrder`.
+    Cancel,
+}
+
 /// `cancelOrder` input, validated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cancellation {
@@ -246,6 +255,22 @@ pub trait OrderBackend: Send + Sync + 'static {
         })
         .await
         .map(|_| ())
+    }
+
+    /// Whether the vendor documents rules that decide, from the order's current status, if `transition` is
+    /// allowed. The engine then reads the order (through its cache) and asks [`OrderBackend::refusal`] before
+    /// any call. `false` (the default): the vendor's rules are not documented, it decides by itself.
+    fn checks_transition(&self, transition: Transition) -> bool {
+        let _ = transition;
+        false
+    }
+
+    /// Why the vendor's documented rules refuse `transition` for an order whose status is `current`, in the
+    /// API's words (unified values as the GraphQL enum spells them, native values quoted); `None` when they
+    /// allow it or say nothing.
+    fn refusal(&self, current: &Status, transition: Transition) -> Option<String> {
+        let _ = (current, transition);
+        None
     }
 
     /// Moves the order to another status.

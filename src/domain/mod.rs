@@ -12,11 +12,11 @@ mod status;
 
 pub use backend::{
     BackendKind, Cancellation, Capabilities, DecodedPage, Link, ListPage, ListRequest, OrderBackend,
-    Shipment, StatusChange,
+    Shipment, StatusChange, Transition,
 };
 pub use filter::{FilterPushdown, OrderFilter};
 pub use ids::{BackendName, IdShape, NativeOrderId, OrderId, is_hyphenated_uuid};
 pub use native::NativeJson;
 pub use order::{Address, Customer, Known, LineItem, Money, Order, OrderTotals, Tracking, currency_digits};
 pub use row::{ListRow, PageDecoder};
-pub use status::{FulfillmentStatus, OrderStatus, PaymentStatus, Status};
+pub use status::{FulfillmentStatus, OrderStatus, PaymentStatus, Status, api_list};

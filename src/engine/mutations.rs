@@ -1,6 +1,8 @@
-//! Mutations: validate the input, check the owning backend's capabilities (no call when it cannot), call it
-//! once (never retried), invalidate the cache, and re-read the order so the payload shows its new state.
-//! Also the store behind the `Idempotency-Key` header.
+//! Mutations: validate the input, check the owning backend's capabilities (`UNSUPPORTED`, no call, when it
+//! cannot), check the vendor's documented transition rules against the order's current status (read through
+//! the cache; `INVALID_STATUS_TRANSITION`, no call, when they refuse), call the backend once (never retried),
+//! invalidate the cache, and re-read the order so the payload shows its new state. Also the store behind the
+//! `Idempotency-Key` header. Messages use the API's words: unified statuses as the GraphQL enum spells them.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +11,9 @@ use bytes::Bytes;
 use rust_decimal::Decimal;
 
 use super::Engine;
-use crate::domain::{Cancellation, Link, Order, OrderBackend, OrderId, StatusChange};
+use crate::domain::{
+    Cancellation, Link, Order, OrderBackend, OrderId, OrderStatus, StatusChange, Transition, api_list,
+};
 use crate::error::{Error, Result};
 use crate::metrics::BackendOp;
 
@@ -21,7 +25,8 @@ pub const MAX_TAGS: usize = 50;
 pub const MAX_TEXT_LEN: usize = 500;
 
 impl Engine {
-    /// `updateOrderStatus`.
+    /// `updateOrderStatus`. A target outside the backend's capabilities is `UNSUPPORTED`; a transition its
+    /// documented rules refuse is `INVALID_STATUS_TRANSITION`; neither makes a call that changes anything.
     pub async fn update_status(&self, id: &str, change: StatusChange) -> Result<Applied> {
         let (id, backend) = self.resolve(id)?;
         if change.reason.as_deref().is_some_and(|r| r.chars().count() > MAX_TEXT_LEN) {
@@ -30,26 +35,24 @@ impl Engine {
                 format!("at most {MAX_TEXT_LEN} characters"),
             ));
         }
-        if !backend.capabilities().update_status_to.contains(&change.status) {
-            let reachable = backend.capabilities().update_status_to;
+        let reachable = backend.capabilities().update_status_to;
+        if !reachable.contains(&change.status) {
             if reachable.is_empty() {
                 return Err(backend.unsupported("updateOrderStatus"));
             }
-            return Err(Error::invalid_input(
-                &["input", "status"],
-                format!(
-                    "backend {} ({}) cannot set status {:?}; it can set: {}",
-                    backend.name(),
-                    backend.kind(),
-                    change.status,
-                    reachable.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
-                ),
-            ));
+            let hint = if change.status == OrderStatus::Cancelled { "; use cancelOrder" } else { "" };
+            return Err(backend.unsupported(&format!(
+                "updateOrderStatus to {} (it can set {}{hint})",
+                change.status,
+                api_list(&reachable)
+            )));
         }
-        self.mutate(&id, &backend, backend.update_status(&id.native, &change)).await
+        let transition = Transition::To(change.status);
+        self.mutate(&id, &backend, Some(transition), backend.update_status(&id.native, &change)).await
     }
 
-    /// `cancelOrder`.
+    /// `cancelOrder`. Cancelling an order that is already CANCELLED is `INVALID_STATUS_TRANSITION` on every
+    /// backend, without a call (the order is read first, through the cache).
     pub async fn cancel(&self, id: &str, cancellation: Cancellation) -> Result<Applied> {
         let (id, backend) = self.resolve(id)?;
         let reason = cancellation.reason.trim();
@@ -73,7 +76,8 @@ impl Engine {
             return Err(backend.unsupported("cancelOrder with refundAmount"));
         }
         let cancellation = Cancellation { reason: reason.to_string(), ..cancellation };
-        self.mutate(&id, &backend, backend.cancel(&id.native, &cancellation)).await
+        let call = backend.cancel(&id.native, &cancellation);
+        self.mutate(&id, &backend, Some(Transition::Cancel), call).await
     }
 
     /// `linkOrder`.
@@ -93,7 +97,7 @@ impl Engine {
             return Err(backend.unsupported("linkOrder"));
         }
         let link = Link { external_order_id: external.to_string(), platform: link.platform };
-        self.mutate(&id, &backend, backend.link(&id.native, &link)).await
+        self.mutate(&id, &backend, None, backend.link(&id.native, &link)).await
     }
 
     /// `addOrderTags` (`add = true`) and `removeOrderTags`.
@@ -108,9 +112,9 @@ impl Engine {
             return Err(backend.unsupported("removeOrderTags"));
         }
         let applied = if add {
-            self.mutate(&id, &backend, backend.add_tags(&id.native, &tags)).await?
+            self.mutate(&id, &backend, None, backend.add_tags(&id.native, &tags)).await?
         } else {
-            self.mutate(&id, &backend, backend.remove_tags(&id.native, &tags)).await?
+            self.mutate(&id, &backend, None, backend.remove_tags(&id.native, &tags)).await?
         };
         match &applied.order {
             Some(order) if !tags_show_change(order, &tags, add) => Err(Error::Conflict {
@@ -126,14 +130,24 @@ impl Engine {
     }
 
     /// Runs a backend mutation, then invalidates and re-reads the order. Mutations of one order run one at a
-    /// time (a read-modify-write such as MerchantPro's tags would otherwise lose a concurrent change). A change
+    /// time (a read-modify-write such as MerchantPro's tags would otherwise lose a concurrent change). With a
+    /// `transition`, the rules are checked first, under the same lock ([`Engine::check_transition`]). A change
     /// the backend accepted is `Applied` even when the re-read then fails (the order is then unknown).
-    async fn mutate<F>(&self, id: &OrderId, backend: &Arc<dyn OrderBackend>, call: F) -> Result<Applied>
+    async fn mutate<F>(
+        &self,
+        id: &OrderId,
+        backend: &Arc<dyn OrderBackend>,
+        transition: Option<Transition>,
+        call: F,
+    ) -> Result<Applied>
     where
         F: std::future::Future<Output = Result<()>>,
     {
         let lock = self.order_locks.get_with(id.clone(), || Arc::new(tokio::sync::Mutex::new(())));
         let _one_at_a_time = lock.lock().await;
+        if let Some(transition) = transition {
+            self.check_transition(id, backend, transition).await?;
+        }
         let outcome = self.observed(backend.name(), BackendOp::Mutate, self.request_timeout, call).await;
         // Whatever happened, the order may have changed: forget what we knew.
         self.cache.invalidate(id).await;
@@ -150,6 +164,60 @@ impl Engine {
             }
         }
     }
+
+    /// Refuses `transition` when the order's current status does not allow it: a cancellation of an order
+    /// already CANCELLED (every backend), or what the vendor's documented rules refuse
+    /// ([`OrderBackend::refusal`]). Nothing is read when neither applies. The order is read through the cache;
+    /// a refusal decided on a cached copy is confirmed on a fresh read first, so a stale cache never refuses a
+    /// change the backend would make.
+    async fn check_transition(
+        &self,
+        id: &OrderId,
+        backend: &Arc<dyn OrderBackend>,
+        transition: Transition,
+    ) -> Result<()> {
+        if transition != Transition::Cancel && !backend.checks_transition(transition) {
+            return Ok(());
+        }
+        let cached = self.cache.order(id).await;
+        let from_cache = cached.is_some();
+        let current = match cached {
+            Some(order) => order,
+            None => self.current(id).await?,
+        };
+        let Some(mut why) = refusal(backend.as_ref(), &current, transition) else { return Ok(()) };
+        if from_cache {
+            self.cache.invalidate(id).await;
+            let fresh = self.current(id).await?;
+            match refusal(backend.as_ref(), &fresh, transition) {
+                Some(fresh) => why = fresh,
+                None => return Ok(()),
+            }
+        }
+        Err(Error::InvalidStatusTransition { backend: id.backend.to_string(), message: why })
+    }
+
+    /// The order as the backend has it now (`NOT_FOUND` when it has none).
+    async fn current(&self, id: &OrderId) -> Result<Arc<Order>> {
+        self.order(id)
+            .await?
+            .ok_or_else(|| Error::NotFound { backend: id.backend.to_string(), id: id.native.to_string() })
+    }
+}
+
+/// Why `transition` is refused for `order`, in the API's words; `None` when it is allowed.
+fn refusal(backend: &dyn OrderBackend, order: &Order, transition: Transition) -> Option<String> {
+    let status = &order.status;
+    let now =
+        format!("order {} is {} ({} status {:?})", order.id, status.order, backend.kind(), status.native);
+    if transition == Transition::Cancel && status.order == OrderStatus::Cancelled {
+        return Some(format!("{now}: it is already cancelled"));
+    }
+    let why = backend.refusal(status, transition)?;
+    Some(match transition {
+        Transition::To(target) => format!("{now} and cannot be set to {target}: {why}"),
+        Transition::Cancel => format!("{now} and cannot be cancelled: {why}"),
+    })
 }
 
 /// A change the backend accepted, and the order as re-read afterwards (`None` when that failed).

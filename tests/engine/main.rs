@@ -5,6 +5,7 @@
 mod common;
 mod loading;
 mod rows;
+mod status_axes;
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};

@@ -1,9 +1,11 @@
 //! Every cell of the contract's mutation routing table, through GraphQL over loopback: the native call made
-//! (method, path, body), the state after it, the unsupported cells making no call, transition errors, and the
-//! Idempotency-Key.
+//! (method, path, body), the state after it, the unsupported cells making no call, transition errors and their
+//! codes, VTEX's delivery read back, and the Idempotency-Key.
 
+mod codes;
 #[path = "../common/mod.rs"]
 mod common;
+mod delivery;
 mod routing;
 
 use common::{Stack, assert_no_errors, options};

@@ -273,12 +273,12 @@ async fn vesuviopay_routing() {
     )
     .await;
     assert_eq!(user_error(&invalid), "INVALID_STATUS_TRANSITION");
+    let message = invalid["userErrors"][0]["message"].as_str().unwrap();
     assert!(
-        invalid["userErrors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Cannot change status from Pending to Shipped")
+        message.contains("is PENDING (vesuviopay status \"Pending\") and cannot be set to SHIPPED"),
+        "{message}"
     );
+    assert!(message.ends_with("only to CONFIRMED, CANCELLED, REFUNDED"), "{message}");
     assert!(writes(&stack, kind, from).is_empty(), "refused before the call");
 
     let from = count(&stack, kind);

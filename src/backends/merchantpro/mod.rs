@@ -45,7 +45,8 @@
 //!
 //! | `shipping_status` | fulfilment axis |
 //! |---|---|
-//! | `awaiting`, `confirmed`, `in_process` | UNFULFILLED |
+//! | `awaiting`, `confirmed` | UNFULFILLED; CANCELLED with `payment_status` `canceled`/`cancelled` (the order is CANCELLED) |
+//! | `in_process` | UNFULFILLED |
 //! | `shipped`, `delivered` | FULFILLED |
 //! | `returned` | RETURNED |
 //! | `cancelled` | CANCELLED |
@@ -67,9 +68,10 @@
 //!
 //! **Filters** (declared in [`OrderBackend::pushdown`] and applied exactly: payment and fulfilment status,
 //! the date range, the e-mail): a payment or fulfilment status filter is sent as `payment_status=` /
-//! `shipping_status=` when it stands for exactly one native value (the doc shows no comma lists for them),
-//! e.g. PAID → `paid`, RETURNED → `returned`; otherwise (PENDING is `temporary` or `awaiting`; VOIDED is
-//! `canceled` or `cancelled`, …) the adapter checks it on the rows. The date range goes out as
+//! `shipping_status=` when it stands for exactly one native value that alone decides it (the doc shows no
+//! comma lists for them), e.g. PAID → `paid`, RETURNED → `returned`; otherwise (PENDING is `temporary` or
+//! `awaiting`; VOIDED is `canceled` or `cancelled`; CANCELLED is `cancelled`, or `awaiting`/`confirmed` with a
+//! cancelled payment, …) the adapter checks it on the rows. The date range goes out as
 //! `created_after`/`created_before` widened by two days (the doc shows dates only and does not say how bounds
 //! or time zones work), and the exact bounds are checked on the rows. `customer_email` is the documented
 //! equality filter, taken as case-insensitive like e-mail addresses (the doc does not say; the sandbox agrees).
@@ -312,13 +314,7 @@ impl OrderBackend for MerchantProBackend {
 
     async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
         let Some(handler) = handler_for(change.status) else {
-            return Err(Error::invalid_input(
-                &["input", "status"],
-                format!(
-                    "MerchantPro cannot set {:?}; it can set PROCESSING, SHIPPED, DELIVERED, RETURNED",
-                    change.status
-                ),
-            ));
+            return Err(self.unsupported(&format!("updateOrderStatus to {}", change.status)));
         };
         let awb = match change.shipment.as_ref().and_then(|s| s.tracking_number.as_deref()) {
             Some(number) if change.status == OrderStatus::Shipped => {

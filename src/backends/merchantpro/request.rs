@@ -68,19 +68,22 @@ pub(super) fn plan(filter: &OrderFilter) -> Plan {
         }
     }
 
-    // Shipping status, likewise.
+    // Shipping status, likewise, when the shipping value alone decides the fulfilment (a cancelled payment
+    // makes an awaiting or confirmed order CANCELLED: those are checked on the rows).
     let mut shipping_param = false;
     if !filter.fulfillment_status.is_empty() {
-        let mut natives: Vec<&str> = filter
-            .fulfillment_status
-            .iter()
-            .flat_map(|s| native_shipping_values(*s).iter().copied())
-            .collect();
+        let mut natives: Vec<&str> = Vec::new();
+        let mut decides = true;
+        for wanted in &filter.fulfillment_status {
+            let (values, alone) = native_shipping_values(*wanted);
+            natives.extend(values);
+            decides &= alone;
+        }
         natives.sort_unstable();
         natives.dedup();
         let unknown = filter.fulfillment_status.contains(&FulfillmentStatus::Unknown);
         match (natives.as_slice(), unknown) {
-            ([one], false) => {
+            ([one], false) if decides => {
                 params.push(("shipping_status", one.to_string()));
                 shipping_param = true;
             }

@@ -19,14 +19,16 @@ pub(super) fn payment_axis(payment: Option<&P>) -> PaymentStatus {
     }
 }
 
-/// The fulfilment axis of a `shipping_status` value.
-pub(super) fn fulfillment_axis(shipping: Option<&S>) -> FulfillmentStatus {
-    match shipping {
-        Some(S::Awaiting | S::Confirmed | S::InProcess) => FulfillmentStatus::Unfulfilled,
-        Some(S::Shipped | S::Delivered) => FulfillmentStatus::Fulfilled,
-        Some(S::Returned) => FulfillmentStatus::Returned,
-        Some(S::Cancelled) => FulfillmentStatus::Cancelled,
-        Some(S::Other(_)) | None => FulfillmentStatus::Unknown,
+/// The fulfilment axis: the `shipping_status`, except that an order the order axis calls CANCELLED with
+/// nothing shipped (a cancelled payment while shipping is `awaiting` or `confirmed`) is CANCELLED too.
+pub(super) fn fulfillment_axis(payment: Option<&P>, shipping: Option<&S>) -> FulfillmentStatus {
+    match (payment, shipping) {
+        (Some(P::Canceled | P::Cancelled), Some(S::Awaiting | S::Confirmed)) => FulfillmentStatus::Cancelled,
+        (_, Some(S::Awaiting | S::Confirmed | S::InProcess)) => FulfillmentStatus::Unfulfilled,
+        (_, Some(S::Shipped | S::Delivered)) => FulfillmentStatus::Fulfilled,
+        (_, Some(S::Returned)) => FulfillmentStatus::Returned,
+        (_, Some(S::Cancelled)) => FulfillmentStatus::Cancelled,
+        (_, Some(S::Other(_)) | None) => FulfillmentStatus::Unknown,
     }
 }
 
@@ -63,8 +65,12 @@ pub(super) fn status(
         payment.map(P::as_str).unwrap_or_default(),
         shipping.map(S::as_str).unwrap_or_default()
     );
-    let status =
-        Status::new(order_axis(payment, shipping), payment_axis(payment), fulfillment_axis(shipping), native);
+    let status = Status::new(
+        order_axis(payment, shipping),
+        payment_axis(payment),
+        fulfillment_axis(payment, shipping),
+        native,
+    );
     let texts: Vec<&str> = [payment_text, shipping_text]
         .into_iter()
         .flatten()
@@ -90,14 +96,16 @@ pub(super) fn native_payment_values(wanted: PaymentStatus) -> &'static [&'static
     }
 }
 
-/// The native `shipping_status` values whose fulfilment axis is `wanted` (empty when none produces it).
-pub(super) fn native_shipping_values(wanted: FulfillmentStatus) -> &'static [&'static str] {
+/// The native `shipping_status` values an order with fulfilment `wanted` can have (empty when none produces
+/// it), and whether that value alone decides (`false` when the payment status matters too: `awaiting` and
+/// `confirmed` are CANCELLED with a cancelled payment, UNFULFILLED otherwise).
+pub(super) fn native_shipping_values(wanted: FulfillmentStatus) -> (&'static [&'static str], bool) {
     match wanted {
-        FulfillmentStatus::Unfulfilled => &["awaiting", "confirmed", "in_process"],
-        FulfillmentStatus::Fulfilled => &["shipped", "delivered"],
-        FulfillmentStatus::Returned => &["returned"],
-        FulfillmentStatus::Cancelled => &["cancelled"],
-        FulfillmentStatus::PartiallyFulfilled | FulfillmentStatus::Unknown => &[],
+        FulfillmentStatus::Unfulfilled => (&["awaiting", "confirmed", "in_process"], false),
+        FulfillmentStatus::Fulfilled => (&["shipped", "delivered"], true),
+        FulfillmentStatus::Returned => (&["returned"], true),
+        FulfillmentStatus::Cancelled => (&["awaiting", "confirmed", "cancelled"], false),
+        FulfillmentStatus::PartiallyFulfilled | FulfillmentStatus::Unknown => (&[], true),
     }
 }
 
@@ -155,7 +163,47 @@ mod tests {
         ]
     };
 
-    // Every documented pair maps as the table in the module doc says, on all three axes, with its native value.
+    /// The fulfilment axis for every documented pair, laid out like [`ORDER_TABLE`]: the shipping status, but
+    /// CANCELLED where the order is cancelled with nothing shipped.
+    const FULFILLMENT_TABLE: [(&str, [FulfillmentStatus; 8]); 7] = {
+        use FulfillmentStatus::*;
+        [
+            (
+                "awaiting",
+                [
+                    Unfulfilled,
+                    Unfulfilled,
+                    Unfulfilled,
+                    Unfulfilled,
+                    Cancelled,
+                    Cancelled,
+                    Unfulfilled,
+                    Unfulfilled,
+                ],
+            ),
+            (
+                "confirmed",
+                [
+                    Unfulfilled,
+                    Unfulfilled,
+                    Unfulfilled,
+                    Unfulfilled,
+                    Cancelled,
+                    Cancelled,
+                    Unfulfilled,
+                    Unfulfilled,
+                ],
+            ),
+            ("in_process", [Unfulfilled; 8]),
+            ("shipped", [Fulfilled; 8]),
+            ("delivered", [Fulfilled; 8]),
+            ("returned", [Returned; 8]),
+            ("cancelled", [Cancelled; 8]),
+        ]
+    };
+
+    // Every documented pair maps as the table in the module doc says, on all three axes, with its native value,
+    // and follows the axis rule.
     #[test]
     fn status_table_covers_every_documented_value() {
         let payment_axis_expected = [
@@ -168,24 +216,18 @@ mod tests {
             PaymentStatus::Refunded,
             PaymentStatus::Failed,
         ];
-        let fulfillment_expected = [
-            FulfillmentStatus::Unfulfilled,
-            FulfillmentStatus::Unfulfilled,
-            FulfillmentStatus::Unfulfilled,
-            FulfillmentStatus::Fulfilled,
-            FulfillmentStatus::Fulfilled,
-            FulfillmentStatus::Returned,
-            FulfillmentStatus::Cancelled,
-        ];
         assert_eq!(ORDER_TABLE.len(), S::DOCUMENTED.len());
+        assert_eq!(FULFILLMENT_TABLE.len(), S::DOCUMENTED.len());
         for (row, (shipping, orders)) in ORDER_TABLE.iter().enumerate() {
             assert_eq!(*shipping, S::DOCUMENTED[row]);
+            assert_eq!(FULFILLMENT_TABLE[row].0, *shipping);
             for (col, payment) in P::DOCUMENTED.iter().enumerate() {
                 let st = status(Some(&p(payment)), Some(&s(shipping)), None, None);
                 assert_eq!(st.order, orders[col], "{payment}/{shipping}");
                 assert_eq!(st.payment, payment_axis_expected[col], "{payment}");
-                assert_eq!(st.fulfillment, fulfillment_expected[row], "{shipping}");
+                assert_eq!(st.fulfillment, FULFILLMENT_TABLE[row].1[col], "{payment}/{shipping}");
                 assert_eq!(st.native, format!("{payment}/{shipping}"));
+                assert_eq!(st.axis_rule_violation(), None, "{payment}/{shipping}");
                 assert!(!matches!(p(payment), P::Other(_)) && !matches!(s(shipping), S::Other(_)));
             }
         }
@@ -241,9 +283,16 @@ mod tests {
         }
         use FulfillmentStatus as FS;
         for wanted in [FS::Unfulfilled, FS::PartiallyFulfilled, FS::Fulfilled, FS::Returned, FS::Cancelled] {
-            let expected: Vec<&str> =
-                S::DOCUMENTED.iter().copied().filter(|v| fulfillment_axis(Some(&s(v))) == wanted).collect();
-            assert_eq!(native_shipping_values(wanted), expected.as_slice(), "{wanted:?}");
+            // The shipping values some payment gives `wanted` with, and whether every payment does.
+            let with = |v: &str| {
+                P::DOCUMENTED
+                    .iter()
+                    .filter(|pay| fulfillment_axis(Some(&p(pay)), Some(&s(v))) == wanted)
+                    .count()
+            };
+            let expected: Vec<&str> = S::DOCUMENTED.iter().copied().filter(|v| with(v) > 0).collect();
+            let decides = expected.iter().all(|v| with(v) == P::DOCUMENTED.len());
+            assert_eq!(native_shipping_values(wanted), (expected.as_slice(), decides), "{wanted:?}");
         }
     }
 

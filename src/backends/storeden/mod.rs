@@ -31,13 +31,13 @@
 //! | 5 | Closed | CLOSED | PAID | FULFILLED | CLOSED |
 //! | 6 | Archived/Deleted | CLOSED | UNKNOWN | UNKNOWN | — |
 //! | 7 | Aborted | CANCELLED | UNKNOWN | CANCELLED | `cancelOrder` |
-//! | 8 | AfterSale | RETURNED | PAID | FULFILLED | RETURNED |
+//! | 8 | AfterSale | RETURNED | PAID | RETURNED | RETURNED |
 //! | other | — | UNKNOWN | UNKNOWN | UNKNOWN | — |
 //!
 //! Payment is PAID from code 1 on because the documented flow puts "Order Paid" before preparation; after an
 //! abort or archiving nothing is known about the money (refunds are not documented). AfterSale (returns,
-//! exchanges, claims after delivery) has no exact unified equivalent: RETURNED is the closest, and it is the
-//! status `updateOrderStatus` sends as 8.
+//! exchanges, claims after delivery) has no exact unified equivalent: RETURNED is the closest (goods coming
+//! back: fulfilment RETURNED too), and it is the status `updateOrderStatus` sends as 8.
 //!
 //! **Listing.** Newest first as Storeden returns them; `limit` ≤ 100 (no documented maximum); the token is the
 //! `skip` offset of the next row; a short page is the last; `total` is unknown. Every filter field is applied by
@@ -275,12 +275,8 @@ impl OrderBackend for StoredenBackend {
     }
 
     async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
-        let code = status::code_for(change.status).ok_or_else(|| {
-            Error::invalid_input(
-                &["input", "status"],
-                format!("Storeden cannot be set to {:?} with updateOrderStatus", change.status),
-            )
-        })?;
+        let code = status::code_for(change.status)
+            .ok_or_else(|| self.unsupported(&format!("updateOrderStatus to {}", change.status)))?;
         let mut form =
             vec![("orderID".to_string(), id.to_string()), ("status".to_string(), code.to_string())];
         if let Some(shipment) = &change.shipment {

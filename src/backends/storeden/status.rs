@@ -35,7 +35,8 @@ pub(super) fn axes(code: i64) -> (O, P, F) {
         5 => (O::Closed, P::Paid, F::Fulfilled),
         6 => (O::Closed, P::Unknown, F::Unknown),
         7 => (O::Cancelled, P::Unknown, F::Cancelled),
-        8 => (O::Returned, P::Paid, F::Fulfilled),
+        // After sale (returns, exchanges, claims after delivery): the goods are coming back.
+        8 => (O::Returned, P::Paid, F::Returned),
         _ => (O::Unknown, P::Unknown, F::Unknown),
     }
 }
@@ -72,7 +73,8 @@ pub(super) const UPDATE_TARGETS: [O; 7] =
 mod tests {
     use super::*;
 
-    // The whole documented vocabulary maps as the module's table says, with native code and label kept.
+    // The whole documented vocabulary maps as the module's table says, with native code and label kept, and
+    // follows the axis rule.
     #[test]
     fn status_table() {
         let expected = [
@@ -84,7 +86,7 @@ mod tests {
             (5, O::Closed, P::Paid, F::Fulfilled, "Closed"),
             (6, O::Closed, P::Unknown, F::Unknown, "Archived/Deleted"),
             (7, O::Cancelled, P::Unknown, F::Cancelled, "Aborted"),
-            (8, O::Returned, P::Paid, F::Fulfilled, "AfterSale"),
+            (8, O::Returned, P::Paid, F::Returned, "AfterSale"),
         ];
         assert_eq!(expected.len(), DOCUMENTED.len());
         for (code, order, payment, fulfillment, label) in expected {
@@ -96,7 +98,9 @@ mod tests {
             );
             assert_eq!(status.native, code.to_string());
             assert_eq!(status.label.as_deref(), Some(label));
+            assert_eq!(status.axis_rule_violation(), None, "{code}");
         }
+        assert_eq!(status(42).axis_rule_violation(), None);
     }
 
     // An undocumented code is UNKNOWN everywhere, keeps its number and has no label.

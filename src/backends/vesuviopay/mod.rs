@@ -12,8 +12,10 @@
 //! - **Get by either id**: the internal UUID or the external order id.
 //! - **One status, no payment or fulfilment fields**: both axes are derived from the status (table below).
 //!   Values are PascalCase in payloads and lowercase in some SDK examples: compared case-insensitively.
-//! - **Documented transition table**, checked before `PUT …/status` (the order is read first) with the
-//!   backend's own wording; the backend's `400 INVALID_STATUS_TRANSITION` maps to the same error.
+//! - **Documented transition table**, checked before `PUT …/status` (by the engine on the order it read, and
+//!   again here on the order read for its internal id), naming what the table allows in unified values; the
+//!   backend's own `400 INVALID_STATUS_TRANSITION` maps to the same error. PENDING is a status the call takes
+//!   but the table never leads back to: asking for it is INVALID_STATUS_TRANSITION.
 //! - **Link is write-once** and needs the internal UUID: an external id is resolved first; already linked to
 //!   the same id is success without a call, to another id a `CONFLICT`.
 //! - **Errors**: `{"success": false, "message", "errorCode", "errors"?}` with `errors` as strings or
@@ -41,7 +43,7 @@
 //!
 //! | mutation | call |
 //! |---|---|
-//! | `updateOrderStatus` (CONFIRMED, PROCESSING, SHIPPED, PARTIALLY_SHIPPED, DELIVERED, PARTIALLY_DELIVERED, REFUNDED) | `GET` the order, check the table, `PUT /api/v1/orders/{uuid}/status {status, statusChangeReason, metadata{trackingNumber, carrier, trackingUrl, invoiceNumber, shippedAt}}` |
+//! | `updateOrderStatus` (PENDING, CONFIRMED, PROCESSING, SHIPPED, PARTIALLY_SHIPPED, DELIVERED, PARTIALLY_DELIVERED, REFUNDED) | `GET` the order, check the table, `PUT /api/v1/orders/{uuid}/status {status, statusChangeReason, metadata{trackingNumber, carrier, trackingUrl, invoiceNumber, shippedAt}}` |
 //! | `cancelOrder` | `PUT /api/v1/orders/{id}/cancel {cancellationReason, refundAmount (number or null), notifyCustomer, restockItems}` |
 //! | `linkOrder` | `GET` the order (resolves an external id), then `PUT /api/v1/orders/{uuid}/link {externalOrderId, platformName}` |
 //! | tags | UNSUPPORTED (VesuvioPay has no tags) |
@@ -67,13 +69,15 @@ use crate::backends::util::{decode_token, encode_token, fetch_each};
 use crate::config::BackendConfig;
 use crate::domain::{
     BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, Link, ListPage, ListRequest,
-    ListRow, NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, StatusChange,
+    ListRow, NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, Status, StatusChange, Transition,
 };
 use crate::error::{Error, Result};
 
-/// The statuses `updateOrderStatus` can set (the transition table's targets but Cancelled: that is
-/// `cancelOrder`'s job).
-const UPDATE_STATUS_TO: [OrderStatus; 7] = [
+/// The statuses `updateOrderStatus` can set: every documented status but Cancelled (that is `cancelOrder`'s
+/// job). PENDING is one the status call takes, but the transition table never leads back to it: asking for it
+/// is INVALID_STATUS_TRANSITION, not UNSUPPORTED.
+const UPDATE_STATUS_TO: [OrderStatus; 8] = [
+    OrderStatus::Pending,
     OrderStatus::Confirmed,
     OrderStatus::Processing,
     OrderStatus::Shipped,
@@ -233,21 +237,34 @@ impl OrderBackend for VesuvioPayBackend {
         fetch_each(ids, self.concurrency, |id| self.get_order(id)).await
     }
 
+    /// The documented transition table decides every status change (cancelling is allowed from any status).
+    fn checks_transition(&self, transition: Transition) -> bool {
+        matches!(transition, Transition::To(_))
+    }
+
+    fn refusal(&self, current: &Status, transition: Transition) -> Option<String> {
+        let Transition::To(target) = transition else { return None };
+        status::refusal(&NativeStatus::parse(&current.native), &NativeStatus::from_unified(target)?)
+    }
+
     async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
         let target = NativeStatus::from_unified(change.status)
             .filter(|_| UPDATE_STATUS_TO.contains(&change.status))
-            .ok_or_else(|| {
-                Error::invalid_input(
-                    &["input", "status"],
-                    format!("VesuvioPay cannot set {:?} with updateOrderStatus", change.status),
-                )
-            })?;
+            .ok_or_else(|| self.unsupported(&format!("updateOrderStatus to {}", change.status)))?;
+        // The order is read for its internal id (the status call needs it); its status is checked again here,
+        // so a change made since the engine's check is refused without a call too.
         let (current, _) = self.client.get(id).await?;
         let from = NativeStatus::parse(&current.status);
-        if from.allows(&target) == Some(false) {
+        if let Some(why) = status::refusal(&from, &target) {
             return Err(Error::InvalidStatusTransition {
                 backend: self.name.to_string(),
-                message: status::transition_message(&from, &target),
+                message: format!(
+                    "order {}:{id} is {} (vesuviopay status {:?}) and cannot be set to {}: {why}",
+                    self.name,
+                    from.axes().0,
+                    current.status,
+                    change.status
+                ),
             });
         }
         let uuid = NativeOrderId::parse(&current.id).unwrap_or_else(|_| id.clone());

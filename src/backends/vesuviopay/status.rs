@@ -1,7 +1,7 @@
 //! VesuvioPay's status vocabulary: parsing (case-insensitive), the unified three-axis mapping, and the
 //! documented transition table.
 
-use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus, Status};
+use crate::domain::{FulfillmentStatus, OrderStatus, PaymentStatus, Status, api_list};
 
 /// One of the nine documented order statuses, or a value the docs do not list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -128,9 +128,19 @@ impl NativeStatus {
     }
 }
 
-/// The backend's own refusal wording, so callers see the same message whether we or VesuvioPay refused.
-pub(super) fn transition_message(from: &NativeStatus, to: &NativeStatus) -> String {
-    format!("Cannot change status from {} to {}", from.as_str(), to.as_str())
+/// Why the documented transition table refuses `from → to`, in the API's words (the unified statuses it
+/// allows from there); `None` when it allows it, or when `from` is undocumented (VesuvioPay decides).
+pub(super) fn refusal(from: &NativeStatus, to: &NativeStatus) -> Option<String> {
+    if from.allows(to) != Some(false) {
+        return None;
+    }
+    let targets: Vec<OrderStatus> =
+        DOCUMENTED.iter().filter(|t| from.allows(t) == Some(true)).map(|t| t.axes().0).collect();
+    Some(format!(
+        "VesuvioPay's documented transitions lead from {:?} only to {}",
+        from.as_str(),
+        api_list(&targets)
+    ))
 }
 
 #[cfg(test)]
@@ -140,7 +150,7 @@ mod tests {
     use OrderStatus as O;
     use PaymentStatus as P;
 
-    // The status mapping table, every documented value (PascalCase as in payloads).
+    // The status mapping table, every documented value (PascalCase as in payloads), each following the axis rule.
     #[test]
     fn mapping_table() {
         let table = [
@@ -161,8 +171,10 @@ mod tests {
             let unified = status.to_status(native);
             assert_eq!((unified.order, unified.payment, unified.fulfillment), (order, payment, fulfillment));
             assert_eq!(unified.native, native);
+            assert_eq!(unified.axis_rule_violation(), None, "{native}");
             assert_eq!(NativeStatus::from_unified(order), Some(status));
         }
+        assert_eq!(NativeStatus::parse("OnHold").to_status("OnHold").axis_rule_violation(), None);
     }
 
     // Lowercase, uppercase and snake_case spellings parse to the same status; the native text is kept.
@@ -217,8 +229,10 @@ mod tests {
         }
         assert_eq!(S::Other("X".into()).allows(&S::Shipped), None);
         assert_eq!(
-            transition_message(&S::Delivered, &S::Pending),
-            "Cannot change status from Delivered to Pending"
+            refusal(&S::Delivered, &S::Pending).as_deref(),
+            Some("VesuvioPay's documented transitions lead from \"Delivered\" only to CANCELLED, REFUNDED")
         );
+        assert_eq!(refusal(&S::Shipped, &S::Delivered), None);
+        assert_eq!(refusal(&S::Other("X".into()), &S::Pending), None);
     }
 }

@@ -46,6 +46,7 @@ fn construction_and_capabilities() {
     assert_eq!(
         capabilities.update_status_to,
         vec![
+            OrderStatus::Pending,
             OrderStatus::Confirmed,
             OrderStatus::Processing,
             OrderStatus::Shipped,
@@ -61,6 +62,18 @@ fn construction_and_capabilities() {
     assert!(pushed.status && pushed.payment_status && pushed.fulfillment_status);
     assert!(pushed.placed_range && pushed.customer_email && pushed.tags);
     assert!(!format!("{backend:?}").contains("sk_x"), "the key leaks in Debug");
+    // The transition table is checked before status changes, not before a cancel (any status may cancel).
+    assert!(backend.checks_transition(Transition::To(OrderStatus::Pending)));
+    assert!(!backend.checks_transition(Transition::Cancel));
+    let delivered = crate::domain::Status::new(
+        OrderStatus::Delivered,
+        crate::domain::PaymentStatus::Paid,
+        crate::domain::FulfillmentStatus::Fulfilled,
+        "Delivered",
+    );
+    let why = backend.refusal(&delivered, Transition::To(OrderStatus::Pending)).expect("refused");
+    assert!(why.contains("only to CANCELLED, REFUNDED"), "{why}");
+    assert_eq!(backend.refusal(&delivered, Transition::To(OrderStatus::Refunded)), None);
 }
 
 // The status body: PascalCase status, the reason, and the shipment in `metadata`.

@@ -4,8 +4,9 @@ use futures::future::BoxFuture;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::value::RawValue;
 
+use super::client::VtexClient;
 use super::countries;
-use super::status::status_of;
+use super::status::{Delivery, needs_delivery, status_of};
 use super::wire::{self, ListRow, VtexAddress, VtexOrder};
 use crate::backends::rows::{self, RowFormat, RowKey};
 use crate::backends::util::{RowAt, require_datetime};
@@ -69,12 +70,16 @@ pub const ROW_KNOWN: Known =
     Known { total: true, customer_full_name: true, external_order_id: true, tags: true, ..Known::CORE };
 
 /// How a list page's rows (`list[i]`) read: the key from `orderId` and `creationDate`, the summary order from
-/// the whole row, read exactly alike.
+/// the whole row, read exactly alike. An invoiced row whose `isAllDelivered` / `isAnyDelivered` do not say
+/// how far its goods arrived is read from the full order (`GET …/orders/{id}`, one call for that row, made when
+/// the row is first decoded), so that a delivered order never lists as SHIPPED.
 pub struct Rows {
     /// The backend.
     pub backend: BackendName,
     /// The configured `currency`, for rows without `currencyCode`.
     pub currency: Option<String>,
+    /// The client that reads full orders; `None` reads rows alone (fuzzing), an undecided row as SHIPPED.
+    pub client: Option<VtexClient>,
 }
 
 impl RowFormat for Rows {
@@ -93,10 +98,52 @@ impl RowFormat for Rows {
     }
 
     fn order<'a>(&'a self, raw: &'a RawValue, at: RowAt) -> BoxFuture<'a, Result<Order>> {
-        let order = rows::decode_row(&self.backend, raw, at)
-            .and_then(|(row, native)| order_from_row(&self.backend, &row, native, self.currency.as_deref()));
-        rows::ready(order)
+        Box::pin(async move {
+            let (row, native) = rows::decode_row::<ListRow>(&self.backend, raw, at)?;
+            let order = order_from_row(&self.backend, &row, native, self.currency.as_deref())?;
+            match &self.client {
+                Some(client) if row_delivery(&row).is_none() => resolve_delivery(client, &row, order).await,
+                _ => Ok(order),
+            }
+        })
     }
+}
+
+/// How far a row's goods arrived, when its status needs it and its flags say; `None` when the row alone
+/// cannot tell (an invoiced row without `isAllDelivered` / `isAnyDelivered`).
+fn row_delivery(row: &ListRow) -> Option<Delivery> {
+    if needs_delivery(row.status.as_deref()) {
+        Delivery::of_row_flags(row.is_all_delivered, row.is_any_delivered)
+    } else {
+        Some(Delivery::Nothing)
+    }
+}
+
+/// An invoiced row whose delivery the row does not tell, read from the full order: the full order itself when
+/// it is the row's order (same id and creation instant), else the row with the delivery the packages show.
+async fn resolve_delivery(client: &VtexClient, row: &ListRow, order: Order) -> Result<Order> {
+    let Some((wire, native)) = client.get(&order.id.native).await? else { return Ok(order) };
+    let full = order_from_full(&order.id.backend, &wire, native)?;
+    if full.id == order.id && full.placed_at == order.placed_at {
+        return Ok(full);
+    }
+    let status = status_of(row.status.as_deref(), row.status_description.as_deref(), delivery(&wire));
+    Ok(Order { status, ..order })
+}
+
+/// How far a full order's goods arrived: its outbound packages' `courierStatus.finished`.
+pub fn delivery(wire: &VtexOrder) -> Delivery {
+    let packages = wire.package_attachment.iter().flat_map(|p| p.packages.iter().flatten());
+    Delivery::of_packages(
+        packages
+            .filter(|p| is_outbound(p))
+            .map(|p| p.courier_status.as_ref().and_then(|c| c.finished).unwrap_or(false)),
+    )
+}
+
+/// Whether a package is a sale (`Output`) rather than a return (`Input`); one without a type is a sale.
+pub fn is_outbound(package: &wire::Package) -> bool {
+    !package.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("Input"))
 }
 
 /// A summary order from a list row: id, number, status, placedAt, currency, and what the row really has.
@@ -112,7 +159,9 @@ pub fn order_from_row(
     let currency = text(row.currency_code.as_deref())
         .or_else(|| text(fallback_currency))
         .ok_or_else(|| malformed(backend, "list[].currencyCode", "missing, and no `currency` configured"))?;
-    let status = status_of(row.status.as_deref(), row.status_description.as_deref());
+    // An invoiced row whose flags do not tell its delivery reads SHIPPED here ([`Rows`] resolves it).
+    let delivery = row_delivery(row).unwrap_or(Delivery::Nothing);
+    let status = status_of(row.status.as_deref(), row.status_description.as_deref(), delivery);
     let mut order = Order::new(id, status, placed_at, currency.clone());
     order.number = row.sequence.as_ref().and_then(|s| text(Some(&s.0)));
     let mut known = ROW_KNOWN;
@@ -162,7 +211,7 @@ pub fn order_from_full(backend: &BackendName, wire: &VtexOrder, native: NativeJs
         };
     let money = |cents: i64| Money::from_minor(cents, digits, currency.clone());
 
-    let status = status_of(wire.status.as_deref(), wire.status_description.as_deref());
+    let status = status_of(wire.status.as_deref(), wire.status_description.as_deref(), delivery(wire));
     let mut order = Order::new(id, status, placed_at, currency.clone());
     order.number = wire.sequence.as_ref().and_then(|s| text(Some(&s.0)));
     order.updated_at = match wire.last_change.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -303,7 +352,7 @@ fn address(a: &VtexAddress) -> Address {
 fn tracking(wire: &VtexOrder) -> Vec<Tracking> {
     let mut out: Vec<Tracking> = Vec::new();
     let packages = wire.package_attachment.iter().flat_map(|p| p.packages.iter().flatten());
-    for package in packages.filter(|p| !p.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("Input"))) {
+    for package in packages.filter(|p| is_outbound(p)) {
         let entry = Tracking {
             carrier: text(package.courier.as_deref()),
             number: text(package.tracking_number.as_deref()),

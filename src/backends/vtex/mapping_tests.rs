@@ -287,6 +287,57 @@ fn declared_row_parts_are_filled() {
     }
 }
 
+// An invoiced order whose outbound packages' courier status is finished is DELIVERED (PARTIALLY_DELIVERED when
+// only some are; an `Input` return does not count), fulfilment FULFILLED either way; a list row reads the same
+// from `isAllDelivered` / `isAnyDelivered`, and a row without them reads SHIPPED until resolved.
+#[test]
+fn delivery_reads_back_in_full_orders_and_rows() {
+    let order = |packages: &str, status: &str| {
+        full(&format!(
+            r#"{{"orderId": "v1-01", "status": "{status}", "value": 100,
+              "creationDate": "2024-01-01T10:00:00Z", "storePreferencesData": {{"currencyCode": "BRL"}},
+              "packageAttachment": {{"packages": [{packages}]}}}}"#
+        ))
+    };
+    let delivered = r#"{"type":"Output","invoiceNumber":"NF-1",
+        "courierStatus":{"status":"delivered","finished":true,"deliveredDate":"2024-01-03T10:00:00Z","data":[]}}"#;
+    let moving = r#"{"type":"Output","invoiceNumber":"NF-2","courierStatus":{"status":"in transit","finished":false}}"#;
+    let untracked = r#"{"type":"Output","invoiceNumber":"NF-3","courierStatus":null}"#;
+    let returned = r#"{"type":"Input","invoiceNumber":"R-1","courierStatus":{"finished":false}}"#;
+    let axes = |o: &Order| (o.status.order, o.status.payment, o.status.fulfillment);
+    let fulfilled = |status| (status, PaymentStatus::Paid, FulfillmentStatus::Fulfilled);
+    assert_eq!(axes(&order(delivered, "invoiced")), fulfilled(OrderStatus::Delivered));
+    assert_eq!(
+        axes(&order(&format!("{delivered},{returned}"), "invoice-after-cancellation-deny")),
+        fulfilled(OrderStatus::Delivered)
+    );
+    assert_eq!(
+        axes(&order(&format!("{delivered},{moving}"), "invoiced")),
+        fulfilled(OrderStatus::PartiallyDelivered)
+    );
+    assert_eq!(axes(&order(&format!("{moving},{untracked}"), "invoiced")), fulfilled(OrderStatus::Shipped));
+    assert_eq!(axes(&order("", "invoiced")), fulfilled(OrderStatus::Shipped));
+    // Not invoiced: the status decides, whatever a package says.
+    assert_eq!(order(delivered, "handling").status.order, OrderStatus::Processing);
+
+    let row = |flags: &str, status: &str| {
+        let json = format!(
+            r#"{{"list":[{{"orderId":"a-01","creationDate":"2024-01-01T00:00:00Z","currencyCode":"BRL",
+            "status":"{status}"{flags}}}]}}"#
+        );
+        let (_, list, natives) = rows(&json);
+        order_from_row(&backend(), &list[0], natives[0].clone(), None).unwrap().status.order
+    };
+    assert_eq!(row(r#","isAllDelivered":true,"isAnyDelivered":true"#, "invoiced"), OrderStatus::Delivered);
+    assert_eq!(
+        row(r#","isAllDelivered":false,"isAnyDelivered":true"#, "invoiced"),
+        OrderStatus::PartiallyDelivered
+    );
+    assert_eq!(row(r#","isAllDelivered":false,"isAnyDelivered":false"#, "invoiced"), OrderStatus::Shipped);
+    assert_eq!(row("", "invoiced"), OrderStatus::Shipped, "unresolved without a client");
+    assert_eq!(row(r#","isAllDelivered":true"#, "canceled"), OrderStatus::Cancelled);
+}
+
 // A row's cents are trusted only for 2-digit currencies; a row without currency uses the configured one.
 #[test]
 fn row_currency_rules() {
@@ -327,7 +378,7 @@ async fn decodes_bodies_from_bytes() {
     assert!(path(decode_order(&backend(), b"{\"orderId\":").unwrap_err()).starts_with("line 1 column"));
     let page = r#"{"list":[{"orderId":"a","creationDate":"2024-01-01T00:00:00Z"},
         {"orderId":"b","creationDate":"2024-01-01T00:00:00Z","totalValue":true}],"paging":null}"#;
-    let format = || Rows { backend: backend(), currency: None };
+    let format = || Rows { backend: backend(), currency: None, client: None };
     let found = crate::backends::rows::list_rows(format(), listed(page).list.unwrap());
     assert_eq!(found[1].id().unwrap().to_string(), "shop-br:b");
     assert_eq!(path(found[1].order().await.unwrap_err()), "list[1].totalValue");

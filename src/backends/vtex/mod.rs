@@ -14,19 +14,32 @@
 //!   marketplace's order id; the rest loads from "get order".
 //! - **One status string** folds payment and fulfilment (table below). There is no "shipped" status: an
 //!   order ships by its invoice (→ `invoiced`, terminal) and is delivered by a tracking update
-//!   (`isDelivered`), after which the API status stays `invoiced`. `null` is an incomplete order. The list's
-//!   `f_status` documents 7 values; a status filter is sent as `f_status` only when those values select
-//!   exactly the matching orders, and otherwise applied to the rows here (the filter stays exact).
+//!   (`isDelivered`), after which the API status stays `invoiced` and the package's
+//!   `courierStatus.finished` is `true` (with its `deliveredDate`). So an invoiced order reads SHIPPED,
+//!   PARTIALLY_DELIVERED (some outbound packages finished) or DELIVERED (all finished). List rows carry no
+//!   packages: a row reads its delivery from the index's `isAllDelivered` / `isAnyDelivered` (documented on
+//!   VTEX's masked order list, sent by the OMS list too), and an invoiced row without them from the full
+//!   order (one `GET` for that row when it is decoded, at most one per invoiced row of a page, within the
+//!   backend's `max_concurrency`). `null` is an incomplete order.
+//! - **Status filters**: the list's `f_status` documents 7 values; a status filter is sent as `f_status` only
+//!   when those values select exactly the matching orders; when only invoiced orders can match (SHIPPED,
+//!   DELIVERED, PARTIALLY_DELIVERED, FULFILLED: their delivery decides, and `invoice-after-cancellation-deny`
+//!   is no `f_status` value) the list is narrowed to orders with an invoice date (`f_invoicedDate` over all
+//!   time); every row is then checked here (the filter stays exact).
 //! - Dates carry up to 7 fractional digits; addresses carry ISO alpha-3 countries (mapped to alpha-2);
 //!   the list spells `marketPlaceOrderId`, the order `marketplaceOrderId`.
 //! - Errors are `{"error":{"code","message","exception"}}`; `OMS003` (409) means the status forbids the
 //!   action.
 //!
 //! Mutations: PROCESSING = `POST …/start-handling` (only from `ready-for-handling`); SHIPPED = `POST
-//! …/invoice` (an `Output` invoice of all items, needs `shipment.invoiceNumber`); DELIVERED = `PUT
-//! …/invoice/{invoiceNumber}/tracking {isDelivered: true}` on the last outbound invoice; cancel = `POST
-//! …/cancel {reason}` (refused once invoiced; VTEX refunds by itself, so `refundAmount` is unsupported). No
-//! tags, no linking.
+//! …/invoice` (an `Output` invoice of all items, needs `shipment.invoiceNumber`; not for incomplete or
+//! cancelled orders); DELIVERED = `PUT …/invoice/{invoiceNumber}/tracking {isDelivered: true}` on each outbound
+//! invoice not delivered yet (only for invoiced orders); cancel = `POST …/cancel {reason}` (refused once
+//! invoiced or partially invoiced, for incomplete orders and in the transient statuses `order-created`,
+//! `start-handling`, `invoice`; VTEX refunds by itself, so `refundAmount` is unsupported). These documented
+//! rules are checked before any call ([`OrderBackend::refusal`] on the order the engine read, and again on
+//! the order read here); VTEX's own refusals (409 `OMS003`, 400 on cancel) are INVALID_STATUS_TRANSITION too.
+//! No tags, no linking.
 //!
 //! | VTEX `status` | order | payment | fulfillment |
 //! |---|---|---|---|
@@ -38,7 +51,9 @@
 //! | `payment-approved`, `window-to-change-seller`, `authorize-fulfillment`, `window-to-cancel` | CONFIRMED | PAID | UNFULFILLED |
 //! | `ready-for-handling`, `waiting-seller-handling` | CONFIRMED | PAID | UNFULFILLED |
 //! | `start-handling`, `handling`, `ready-for-invoicing`, `invoice` (verifying invoice) | PROCESSING | PAID | UNFULFILLED |
-//! | `invoiced`, `invoice-after-cancellation-deny` | SHIPPED | PAID | FULFILLED |
+//! | `invoiced`, `invoice-after-cancellation-deny`, no outbound package delivered | SHIPPED | PAID | FULFILLED |
+//! | the same, some outbound packages delivered | PARTIALLY_DELIVERED | PAID | FULFILLED |
+//! | the same, every outbound package delivered | DELIVERED | PAID | FULFILLED |
 //! | `request-cancel`, `cancellation-requested`, `waiting-for-seller-decision` | UNKNOWN | UNKNOWN | UNFULFILLED |
 //! | `order-create-error`, `order-creation-error` | UNKNOWN | UNKNOWN | UNFULFILLED |
 //! | `cancel` (cancelling), `replaced` | CANCELLED | UNKNOWN | CANCELLED |
@@ -62,6 +77,7 @@ mod fixtures;
 
 use async_trait::async_trait;
 use chrono::Utc;
+use futures::{StreamExt, TryStreamExt, stream};
 
 use self::client::VtexClient;
 use self::request::{Cursor, Seen};
@@ -71,7 +87,8 @@ use crate::backends::util::{self, decode_token, encode_token};
 use crate::config::BackendConfig;
 use crate::domain::{
     self, BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
-    NativeJson, NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, StatusChange,
+    NativeJson, NativeOrderId, Order, OrderBackend, OrderFilter, OrderStatus, Status, StatusChange,
+    Transition,
 };
 use crate::error::{Error, Result};
 
@@ -126,8 +143,15 @@ impl VtexBackend {
         cursor: &Cursor,
         filter: &OrderFilter,
     ) -> Result<(Vec<domain::ListRow>, Vec<Seen>)> {
-        let format = mapping::Rows { backend: self.name.clone(), currency: self.currency.clone() };
-        let found = rows::list_rows(format, found);
+        let found = rows::list_rows(self.rows(), found);
+        if !filter.is_empty() {
+            // Every row is checked here: decode them at once (a row whose delivery only the full order tells
+            // reads it, within the client's concurrency), not one after another.
+            stream::iter(&found)
+                .map(Ok)
+                .try_for_each_concurrent(self.concurrency, |row| async move { row.order().await.map(drop) })
+                .await?;
+        }
         let mut seen = Vec::with_capacity(found.len());
         let mut kept = Vec::with_capacity(found.len());
         for row in found {
@@ -141,6 +165,15 @@ impl VtexBackend {
             }
         }
         Ok((kept, seen))
+    }
+
+    /// How this backend's list rows read (with the client, for rows whose delivery only the full order tells).
+    fn rows(&self) -> mapping::Rows {
+        mapping::Rows {
+            backend: self.name.clone(),
+            currency: self.currency.clone(),
+            client: Some(self.client.clone()),
+        }
     }
 
     fn empty_page() -> ListPage {
@@ -251,7 +284,7 @@ impl OrderBackend for VtexBackend {
         let ms_exact = |at: Option<chrono::DateTime<chrono::FixedOffset>>| {
             at.is_none_or(|at| request::floor_ms(&at) == request::ceil_ms(&at))
         };
-        let server_exact = !matches!(plan, StatusPlan::Local)
+        let server_exact = matches!(plan, StatusPlan::Any | StatusPlan::Exact(_))
             && email.is_none()
             && ms_exact(filter.placed_after)
             && ms_exact(filter.placed_before);
@@ -270,6 +303,19 @@ impl OrderBackend for VtexBackend {
         util::fetch_each(ids, self.concurrency, |id| self.get_one(id)).await
     }
 
+    /// Start-handling, the invoice, the delivery and the cancellation have documented preconditions.
+    fn checks_transition(&self, transition: Transition) -> bool {
+        matches!(
+            transition,
+            Transition::Cancel
+                | Transition::To(OrderStatus::Processing | OrderStatus::Shipped | OrderStatus::Delivered)
+        )
+    }
+
+    fn refusal(&self, current: &Status, transition: Transition) -> Option<String> {
+        status::refusal(current, transition)
+    }
+
     async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
         match change.status {
             OrderStatus::Processing => self.client.start_handling(id).await,
@@ -284,10 +330,12 @@ impl OrderBackend for VtexBackend {
             }
             OrderStatus::Delivered => {
                 let (order, _) = self.full_order(id).await?;
-                let invoice = mutations::delivery_invoice(&self.name, &order)?;
-                self.client.tracking(id, &invoice, &mutations::delivered_request(Utc::now())).await
+                for invoice in mutations::delivery_invoices(&self.name, &order)? {
+                    self.client.tracking(id, &invoice, &mutations::delivered_request(Utc::now())).await?;
+                }
+                Ok(())
             }
-            _ => Err(self.unsupported("updateOrderStatus")),
+            other => Err(self.unsupported(&format!("updateOrderStatus to {other}"))),
         }
     }
 
@@ -306,7 +354,7 @@ impl OrderBackend for VtexBackend {
 pub fn fuzz_page(bytes: &[u8]) {
     let Some(name) = super::fuzzing::name() else { return };
     if let Ok(response) = super::decode::decode_bytes::<wire::ListResponse>(&name, bytes) {
-        let format = mapping::Rows { backend: name, currency: None };
+        let format = mapping::Rows { backend: name, currency: None, client: None };
         super::fuzzing::read_page(format, response.list.unwrap_or_default());
     }
 }

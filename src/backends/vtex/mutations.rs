@@ -87,17 +87,35 @@ pub fn check_can_cancel(backend: &BackendName, order: &VtexOrder) -> Result<()> 
     }
 }
 
-/// The invoice number of the order's last outbound invoice, which DELIVERED reports tracking on.
-pub fn delivery_invoice(backend: &BackendName, order: &VtexOrder) -> Result<String> {
-    output_invoices(order).last().map(str::to_string).ok_or_else(|| {
-        refused(
+/// The outbound invoices DELIVERED reports tracking on: each one whose package is not delivered yet (so that
+/// every package, and the order, reads delivered), or the last one when all are (marking it again changes
+/// nothing). An order without an outbound invoice is not shipped yet.
+pub fn delivery_invoices(backend: &BackendName, order: &VtexOrder) -> Result<Vec<String>> {
+    let outbound: Vec<(&str, bool)> = order
+        .package_attachment
+        .iter()
+        .flat_map(|p| p.packages.iter().flatten())
+        .filter(|p| is_output(p))
+        .filter_map(|p| {
+            let number = p.invoice_number.as_deref().map(str::trim).filter(|n| !n.is_empty())?;
+            Some((number, p.courier_status.as_ref().and_then(|c| c.finished).unwrap_or(false)))
+        })
+        .collect();
+    let pending: Vec<String> =
+        outbound.iter().filter(|(_, delivered)| !delivered).map(|(n, _)| n.to_string()).collect();
+    if !pending.is_empty() {
+        return Ok(pending);
+    }
+    match outbound.last() {
+        Some((last, _)) => Ok(vec![last.to_string()]),
+        None => Err(refused(
             backend,
             format!(
                 "order {} is not invoiced yet: set it to SHIPPED with an invoice number before DELIVERED",
                 order.order_id
             ),
-        )
-    })
+        )),
+    }
 }
 
 /// The invoice notification for shipping the whole order: every item at its charged unit price, the order

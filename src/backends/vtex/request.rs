@@ -161,7 +161,8 @@ pub fn email_query(filter: &OrderFilter) -> Option<String> {
 }
 
 /// The list call's parameters for one page of `cursor`'s window, newest first: `f_status` when the status
-/// filter is exactly some natives, `f_creationDate` for the window, `q` for an e-mail.
+/// filter is exactly some natives (or `f_invoicedDate` over all time when only invoiced orders can match),
+/// `f_creationDate` for the window, `q` for an e-mail.
 pub fn list_query(
     cursor: &Cursor,
     plan: &StatusPlan,
@@ -173,8 +174,14 @@ pub fn list_query(
         ("per_page", cursor.per_page.to_string()),
         ("orderBy", "creationDate,desc".into()),
     ];
-    if let StatusPlan::Exact(natives) = plan {
-        query.push(("f_status", natives.join(",")));
+    match plan {
+        StatusPlan::Exact(natives) => query.push(("f_status", natives.join(","))),
+        // Every order with an invoice date: the invoiced ones, whose rows are then checked.
+        StatusPlan::Invoiced => query.push((
+            "f_invoicedDate",
+            format!("invoicedDate:[{} TO {}]", format_ms(FAR_PAST_MS), format_ms(FAR_FUTURE_MS)),
+        )),
+        StatusPlan::Any | StatusPlan::Nothing | StatusPlan::Local => {}
     }
     if let Some(window) = window {
         query.push(("f_creationDate", window));

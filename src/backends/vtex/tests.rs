@@ -166,19 +166,26 @@ fn invoice_body_from_documented_order() {
     );
 }
 
-// DELIVERED reports on the last outbound invoice; without one it is an invalid transition. The body is
-// `{isDelivered, deliveredDate "yyyy-mm-dd hh:mm", events: []}`.
+// DELIVERED reports on every outbound invoice not delivered yet (the last one again when all are); without an
+// outbound invoice it is an invalid transition. The body is `{isDelivered, deliveredDate "yyyy-mm-dd hh:mm",
+// events: []}`.
 #[test]
-fn delivered_uses_last_output_invoice() {
+fn delivered_reports_on_undelivered_output_invoices() {
     // The documented order has only an Input (return) package.
-    let err = mutations::delivery_invoice(&name(), &example()).unwrap_err();
+    let err = mutations::delivery_invoices(&name(), &example()).unwrap_err();
     assert!(
         matches!(&err, Error::InvalidStatusTransition { message, .. } if message.contains("not invoiced yet"))
     );
     let order = with(json!({"packageAttachment": {"packages": [
-        {"type": "Output", "invoiceNumber": "NF-1"}, {"type": "Input", "invoiceNumber": "R-1"},
-        {"invoiceNumber": "NF-2"}]}}));
-    assert_eq!(mutations::delivery_invoice(&name(), &order).unwrap(), "NF-2");
+        {"type": "Output", "invoiceNumber": "NF-1", "courierStatus": {"finished": true}},
+        {"type": "Input", "invoiceNumber": "R-1"},
+        {"invoiceNumber": "NF-2", "courierStatus": null},
+        {"type": "Output", "invoiceNumber": "NF-3", "courierStatus": {"finished": false}}]}}));
+    assert_eq!(mutations::delivery_invoices(&name(), &order).unwrap(), vec!["NF-2", "NF-3"]);
+    let delivered = with(json!({"packageAttachment": {"packages": [
+        {"type": "Output", "invoiceNumber": "NF-1", "courierStatus": {"finished": true}},
+        {"type": "Output", "invoiceNumber": "NF-2", "courierStatus": {"finished": true}}]}}));
+    assert_eq!(mutations::delivery_invoices(&name(), &delivered).unwrap(), vec!["NF-2"]);
     let now = Utc.with_ymd_and_hms(2024, 3, 1, 8, 5, 59).unwrap();
     assert_eq!(
         serde_json::to_value(mutations::delivered_request(now)).unwrap(),
@@ -259,4 +266,36 @@ async fn impossible_filters_make_no_call() {
     let out_of_range = util::encode_token(&Cursor { page: 31, ..Cursor::start(10) });
     let bad = ListRequest { continuation: Some(out_of_range), ..bad };
     assert!(matches!(backend.list(&bad).await, Err(Error::BadUserInput(_))));
+}
+
+// The status plan's parameter: `f_status` for exact natives, `f_invoicedDate` over all time (the documented
+// range form) when only invoiced orders can match, nothing otherwise; the paging parameters stay as they are.
+#[test]
+fn status_plans_become_list_parameters() {
+    let cursor = request::Cursor::start(20);
+    let params = |plan: &status::StatusPlan| {
+        request::list_query(&cursor, plan, None, None)
+            .into_iter()
+            .filter(|(key, _)| key.starts_with("f_"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        params(&status::StatusPlan::Exact(vec!["canceled", "invoiced"])),
+        vec![("f_status", "canceled,invoiced".to_string())]
+    );
+    assert_eq!(
+        params(&status::StatusPlan::Invoiced),
+        vec![(
+            "f_invoicedDate",
+            "invoicedDate:[1970-01-01T00:00:00.000Z TO 9999-12-31T23:59:59.999Z]".to_string()
+        )]
+    );
+    assert!(params(&status::StatusPlan::Local).is_empty());
+    let delivered = OrderFilter { status: vec![OrderStatus::Delivered], ..OrderFilter::default() };
+    assert_eq!(status::plan(&delivered), status::StatusPlan::Invoiced);
+    let paging: Vec<&str> = request::list_query(&cursor, &status::StatusPlan::Invoiced, None, None)
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    assert_eq!(paging, vec!["page", "per_page", "orderBy", "f_invoicedDate"]);
 }

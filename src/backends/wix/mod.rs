@@ -26,7 +26,8 @@
 //!   `NOT_FOUND`; a Get by an id Wix rejects as invalid (400 validation) is treated as not found too.
 //!
 //! Filters pushed down exactly: `paymentStatus` and `fulfillmentStatus` (`$in` of the native values of the wanted
-//! unified values, or `$nin` of the others when UNKNOWN is wanted), the placed-at range (`createdDate`
+//! unified values, or `$nin` of the others when UNKNOWN is wanted; wanting only one of UNFULFILLED and CANCELLED,
+//! `NOT_FULFILLED` goes with `status` `$ne`/`$eq` `CANCELED` in an `$or`), the placed-at range (`createdDate`
 //! `$gte`/`$lte`, rounded to Wix's milliseconds so the bounds stay exact). The order status is only narrowed
 //! (`status $in` a superset; the engine decides). The e-mail is not pushed: Wix's `$eq` on `buyerInfo.email`
 //! is case-sensitive and the filter is not. Tags are not pushed (no documented filter).
@@ -45,7 +46,7 @@
 //!
 //! | `paymentStatus` | payment | | `fulfillmentStatus` | fulfillment |
 //! |---|---|---|---|---|
-//! | `NOT_PAID` | PENDING | | `NOT_FULFILLED` | UNFULFILLED |
+//! | `NOT_PAID` | PENDING | | `NOT_FULFILLED` | UNFULFILLED; CANCELLED when `status` is `CANCELED` |
 //! | `PENDING` | PENDING | | `PARTIALLY_FULFILLED` | PARTIALLY_FULFILLED |
 //! | `PAID` | PAID | | `FULFILLED` | FULFILLED |
 //! | `PARTIALLY_PAID` | PARTIALLY_PAID | | other / absent | UNKNOWN |
@@ -54,7 +55,8 @@
 //! | `UNSPECIFIED` / other / absent | UNKNOWN | | | |
 //!
 //! Mutations:
-//! - `updateOrderStatus(SHIPPED)`: reads the order, refuses a fulfilled or cancelled one, then
+//! - `updateOrderStatus(SHIPPED)`: refuses a fulfilled or cancelled order (the engine checks the order it has
+//!   read, the adapter again on the order it reads for its line items), then
 //!   `POST /ecom/v1/fulfillments/orders/{id}/create-fulfillment` with every line item `{id, quantity}` and
 //!   `trackingInfo {trackingNumber, shippingProvider ← carrier, trackingLink ← trackingUrl}` (a tracking number
 //!   needs a carrier). A 409 (Already Exists) is INVALID_STATUS_TRANSITION "already fulfilled".
@@ -86,8 +88,8 @@ use crate::backends::util;
 use crate::backends::window::{self, Window};
 use crate::config::BackendConfig;
 use crate::domain::{
-    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, ListPage, ListRequest,
-    NativeOrderId, Order, OrderBackend, OrderStatus, Shipment, StatusChange,
+    BackendKind, BackendName, Cancellation, Capabilities, FilterPushdown, FulfillmentStatus, ListPage,
+    ListRequest, NativeOrderId, Order, OrderBackend, OrderStatus, Shipment, Status, StatusChange, Transition,
 };
 use crate::error::{Error, Result};
 
@@ -257,9 +259,29 @@ impl OrderBackend for WixBackend {
         Ok(found)
     }
 
+    /// A fulfilment of every item needs an order neither cancelled nor fulfilled already.
+    fn checks_transition(&self, transition: Transition) -> bool {
+        transition == Transition::To(OrderStatus::Shipped)
+    }
+
+    fn refusal(&self, current: &Status, transition: Transition) -> Option<String> {
+        if transition != Transition::To(OrderStatus::Shipped) {
+            return None;
+        }
+        if current.order == OrderStatus::Cancelled {
+            Some("Wix does not fulfil a cancelled order".into())
+        } else if current.fulfillment == FulfillmentStatus::Fulfilled {
+            Some(
+                "every item is already fulfilled (Wix answers a second fulfilment 409 Already Exists)".into(),
+            )
+        } else {
+            None
+        }
+    }
+
     async fn update_status(&self, id: &NativeOrderId, change: &StatusChange) -> Result<()> {
         if change.status != OrderStatus::Shipped {
-            return Err(self.unsupported(&format!("updateOrderStatus to {:?}", change.status)));
+            return Err(self.unsupported(&format!("updateOrderStatus to {}", change.status)));
         }
         let tracking = tracking_info(change.shipment.as_ref())?;
         let raw = self.client.get_order(id).await?;

@@ -16,7 +16,8 @@ use crate::domain::{FilterPushdown, FulfillmentStatus, OrderFilter, OrderStatus,
 /// Largest `cursorPaging.limit` Wix accepts.
 pub const MAX_LIMIT: usize = 100;
 
-/// What the adapter applies exactly: payment and fulfilment statuses (each a function of one native field) and
+/// What the adapter applies exactly: payment and fulfilment statuses (the payment a function of one native
+/// field, the fulfilment of `fulfillmentStatus` and, for NOT_FULFILLED, whether the order is CANCELED) and
 /// the placed-at range. Not the order status (it depends on three fields; only narrowed), not the e-mail (Wix
 /// compares strings case-sensitively, the filter does not), not tags (no documented tag filter).
 pub const PUSHDOWN: FilterPushdown = FilterPushdown {
@@ -44,9 +45,8 @@ pub fn native_filter(filter: &OrderFilter) -> Option<Map<String, Value>> {
         );
     }
     if !filter.fulfillment_status.is_empty() {
-        let condition =
-            exact_set(&FULFILLMENT_TABLE, &filter.fulfillment_status, FulfillmentStatus::Unknown)?;
-        native.insert("fulfillmentStatus".into(), condition);
+        let (field, condition) = fulfillment_condition(&filter.fulfillment_status)?;
+        native.insert(field.into(), condition);
     }
     let mut range = Map::new();
     if let Some(after) = filter.placed_after {
@@ -73,6 +73,41 @@ fn exact_set<T: Copy + PartialEq>(table: &[(&str, T)], wanted: &[T], unknown: T)
         let included: Vec<&str> = table.iter().filter(|(_, u)| wanted.contains(u)).map(|(n, _)| *n).collect();
         (!included.is_empty()).then(|| json!({ "$in": included }))
     }
+}
+
+/// The condition selecting exactly the orders whose fulfilment axis is one of `wanted` (see
+/// `status::fulfillment_axis`): NOT_FULFILLED is UNFULFILLED for an order not CANCELED and CANCELLED for a
+/// CANCELED one. Wanting both or neither of those, `fulfillmentStatus` alone decides (`$in`, or `$nin` when
+/// UNKNOWN is wanted); wanting one of them, its NOT_FULFILLED orders also need the order status: an `$or` of
+/// the other values and NOT_FULFILLED with `status` `$eq`/`$ne` CANCELED. `None` when nothing can match.
+fn fulfillment_condition(wanted: &[FulfillmentStatus]) -> Option<(&'static str, Value)> {
+    const NOT_FULFILLED: &str = "NOT_FULFILLED";
+    let unfulfilled = wanted.contains(&FulfillmentStatus::Unfulfilled);
+    let cancelled = wanted.contains(&FulfillmentStatus::Cancelled);
+    if unfulfilled == cancelled {
+        // NOT_FULFILLED is wanted whatever the order status (both) or not at all (neither).
+        let condition = exact_set(&FULFILLMENT_TABLE, wanted, FulfillmentStatus::Unknown)?;
+        return Some(("fulfillmentStatus", condition));
+    }
+    let others: Vec<(&str, FulfillmentStatus)> =
+        FULFILLMENT_TABLE.iter().copied().filter(|(native, _)| *native != NOT_FULFILLED).collect();
+    let mut clauses: Vec<Value> = Vec::new();
+    if wanted.contains(&FulfillmentStatus::Unknown) {
+        // Any value but the documented ones not wanted (NOT_FULFILLED included: the clause below has it).
+        let mut excluded: Vec<&str> =
+            others.iter().filter(|(_, u)| !wanted.contains(u)).map(|(n, _)| *n).collect();
+        excluded.push(NOT_FULFILLED);
+        clauses.push(json!({ "fulfillmentStatus": { "$nin": excluded } }));
+    } else {
+        let included: Vec<&str> =
+            others.iter().filter(|(_, u)| wanted.contains(u)).map(|(n, _)| *n).collect();
+        if !included.is_empty() {
+            clauses.push(json!({ "fulfillmentStatus": { "$in": included } }));
+        }
+    }
+    let status = if cancelled { json!({ "$eq": "CANCELED" }) } else { json!({ "$ne": "CANCELED" }) };
+    clauses.push(json!({ "fulfillmentStatus": { "$in": [NOT_FULFILLED] }, "status": status }));
+    Some(("$or", Value::Array(clauses)))
 }
 
 /// Native `status` values that can produce one of `wanted` (a superset; the engine filters exactly). `None`

@@ -67,6 +67,49 @@ fn unknown_uses_nin() {
     );
 }
 
+// NOT_FULFILLED is UNFULFILLED unless the order is CANCELED (then CANCELLED): wanting one of the two asks for
+// the order status too; wanting both or neither does not.
+#[test]
+fn cancelled_and_unfulfilled_split_not_fulfilled() {
+    let fulfilment = |wanted: &[FulfillmentStatus]| {
+        native_filter(&OrderFilter { fulfillment_status: wanted.to_vec(), ..filter() }).unwrap()
+    };
+    assert_eq!(
+        fulfilment(&[FulfillmentStatus::Cancelled]),
+        json!({"$or": [{"fulfillmentStatus": {"$in": ["NOT_FULFILLED"]}, "status": {"$eq": "CANCELED"}}]})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+    assert_eq!(
+        fulfilment(&[FulfillmentStatus::Unfulfilled, FulfillmentStatus::Fulfilled])["$or"],
+        json!([
+            {"fulfillmentStatus": {"$in": ["FULFILLED"]}},
+            {"fulfillmentStatus": {"$in": ["NOT_FULFILLED"]}, "status": {"$ne": "CANCELED"}}
+        ])
+    );
+    assert_eq!(
+        fulfilment(&[FulfillmentStatus::Cancelled, FulfillmentStatus::Unknown])["$or"],
+        json!([
+            {"fulfillmentStatus": {"$nin": ["PARTIALLY_FULFILLED", "FULFILLED", "NOT_FULFILLED"]}},
+            {"fulfillmentStatus": {"$in": ["NOT_FULFILLED"]}, "status": {"$eq": "CANCELED"}}
+        ])
+    );
+    assert_eq!(
+        fulfilment(&[FulfillmentStatus::Cancelled, FulfillmentStatus::Unfulfilled])["fulfillmentStatus"],
+        json!({"$in": ["NOT_FULFILLED"]})
+    );
+    // An order status narrowing stays beside the `$or`.
+    let both = native_filter(&OrderFilter {
+        status: vec![OrderStatus::Cancelled],
+        fulfillment_status: vec![FulfillmentStatus::Cancelled],
+        ..filter()
+    })
+    .unwrap();
+    assert_eq!(both["status"], json!({"$in": ["CANCELED"]}));
+    assert!(both.contains_key("$or"));
+}
+
 // A wanted value no native value produces means no order can match: no call at all.
 #[test]
 fn impossible_filters_skip_the_call() {

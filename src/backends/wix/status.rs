@@ -155,14 +155,25 @@ pub fn payment_axis(status: Option<&PaymentStatus>) -> domain::PaymentStatus {
         .unwrap_or(domain::PaymentStatus::Unknown)
 }
 
-/// The fulfilment axis.
-pub fn fulfillment_axis(status: Option<&FulfillmentStatus>) -> domain::FulfillmentStatus {
-    let native = status.map(fulfillment_status_native).unwrap_or_default();
-    FULFILLMENT_TABLE
+/// The fulfilment axis: `fulfillmentStatus`, except that a CANCELED order with nothing fulfilled is
+/// CANCELLED (the fulfilment will not happen; README "Status axes"). A cancelled order whose items were
+/// fulfilled keeps FULFILLED or PARTIALLY_FULFILLED: the goods left.
+pub fn fulfillment_axis(
+    status: Option<&OrderStatus>,
+    fulfillment: Option<&FulfillmentStatus>,
+) -> domain::FulfillmentStatus {
+    let native = fulfillment.map(fulfillment_status_native).unwrap_or_default();
+    let unified = FULFILLMENT_TABLE
         .iter()
         .find(|(n, _)| *n == native)
         .map(|(_, s)| *s)
-        .unwrap_or(domain::FulfillmentStatus::Unknown)
+        .unwrap_or(domain::FulfillmentStatus::Unknown);
+    match (status, unified) {
+        (Some(OrderStatus::Canceled), domain::FulfillmentStatus::Unfulfilled) => {
+            domain::FulfillmentStatus::Cancelled
+        }
+        _ => unified,
+    }
 }
 
 /// The order axis: from `status`, refined for APPROVED orders by refunds and fulfilment.
@@ -201,7 +212,7 @@ pub fn status(order: &wire::Head<'_>) -> Status {
     Status::new(
         order_axis(order.status, order.payment_status, order.fulfillment_status),
         payment_axis(order.payment_status),
-        fulfillment_axis(order.fulfillment_status),
+        fulfillment_axis(order.status, order.fulfillment_status),
         native,
     )
 }
@@ -210,10 +221,12 @@ pub fn status(order: &wire::Head<'_>) -> Status {
 mod tests {
     use super::*;
 
-    // Every documented combination of the three native enums maps to the table in the module doc.
+    // Every documented combination of the three native enums maps to the table in the module doc, and every
+    // combination follows the axis rule.
     #[test]
     fn status_table_covers_every_documented_value() {
         use super::{FulfillmentStatus as F, OrderStatus as S, PaymentStatus as P};
+        use domain::FulfillmentStatus as UF;
         let payments = [
             (P::Unspecified, domain::PaymentStatus::Unknown),
             (P::NotPaid, domain::PaymentStatus::Pending),
@@ -225,15 +238,14 @@ mod tests {
             (P::Other("DECLINED".into()), domain::PaymentStatus::Unknown),
         ];
         let fulfillments = [
-            (F::NotFulfilled, domain::FulfillmentStatus::Unfulfilled),
-            (F::PartiallyFulfilled, domain::FulfillmentStatus::PartiallyFulfilled),
-            (F::Fulfilled, domain::FulfillmentStatus::Fulfilled),
-            (F::Other("CANCELED".into()), domain::FulfillmentStatus::Unknown),
+            (F::NotFulfilled, UF::Unfulfilled),
+            (F::PartiallyFulfilled, UF::PartiallyFulfilled),
+            (F::Fulfilled, UF::Fulfilled),
+            (F::Other("CANCELED".into()), UF::Unknown),
         ];
         for (payment, unified_payment) in &payments {
             assert_eq!(payment_axis(Some(payment)), *unified_payment, "{payment:?}");
             for (fulfillment, unified_fulfillment) in &fulfillments {
-                assert_eq!(fulfillment_axis(Some(fulfillment)), *unified_fulfillment, "{fulfillment:?}");
                 let approved = if *payment == P::FullyRefunded {
                     domain::OrderStatus::Refunded
                 } else {
@@ -243,23 +255,39 @@ mod tests {
                         _ => domain::OrderStatus::Confirmed,
                     }
                 };
+                // A cancelled order with nothing fulfilled: fulfilment CANCELLED.
+                let cancelled =
+                    if *fulfillment == F::NotFulfilled { UF::Cancelled } else { *unified_fulfillment };
                 let cases = [
-                    (S::Initialized, domain::OrderStatus::Pending),
-                    (S::Approved, approved),
-                    (S::Canceled, domain::OrderStatus::Cancelled),
-                    (S::Other("REJECTED".into()), domain::OrderStatus::Unknown),
+                    (S::Initialized, domain::OrderStatus::Pending, *unified_fulfillment),
+                    (S::Approved, approved, *unified_fulfillment),
+                    (S::Canceled, domain::OrderStatus::Cancelled, cancelled),
+                    (S::Other("REJECTED".into()), domain::OrderStatus::Unknown, *unified_fulfillment),
                 ];
-                for (status, expected) in cases {
-                    assert_eq!(
-                        order_axis(Some(&status), Some(payment), Some(fulfillment)),
-                        expected,
-                        "{status:?}"
+                for (order_status, expected, expected_fulfillment) in cases {
+                    let unified = Status::new(
+                        order_axis(Some(&order_status), Some(payment), Some(fulfillment)),
+                        payment_axis(Some(payment)),
+                        fulfillment_axis(Some(&order_status), Some(fulfillment)),
+                        format!("{order_status:?}/{payment:?}/{fulfillment:?}"),
                     );
+                    assert_eq!(
+                        (unified.order, unified.payment, unified.fulfillment),
+                        (expected, *unified_payment, expected_fulfillment),
+                        "{order_status:?} {payment:?} {fulfillment:?}"
+                    );
+                    // An INITIALIZED order (not yet approved) with something fulfilled, paid or refunded is not
+                    // a state Wix documents; the rest follow the rule.
+                    let unpaid = matches!(payment, P::NotPaid | P::Pending | P::Unspecified);
+                    if order_status != S::Initialized || (*fulfillment == F::NotFulfilled && unpaid) {
+                        assert_eq!(unified.axis_rule_violation(), None, "{}", unified.native);
+                    }
                 }
             }
         }
         assert_eq!(payment_axis(None), domain::PaymentStatus::Unknown);
-        assert_eq!(fulfillment_axis(None), domain::FulfillmentStatus::Unknown);
+        assert_eq!(fulfillment_axis(None, None), UF::Unknown);
+        assert_eq!(fulfillment_axis(Some(&S::Canceled), None), UF::Unknown, "absent: not known");
         assert_eq!(order_axis(None, None, None), domain::OrderStatus::Unknown);
         assert_eq!(order_axis(Some(&S::Approved), None, None), domain::OrderStatus::Confirmed);
     }

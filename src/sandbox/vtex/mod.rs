@@ -8,7 +8,9 @@
 //!   (`creationDate:[A TO B]`, inclusive, `*` for an open end), `q` (order id, sequence, email, document,
 //!   name; a `+` is refused), `f_paymentNames`, `f_salesChannel`, `salesChannelId`, `f_affiliateId`,
 //!   `f_hasInputInvoice`. Answer `{list, facets, paging{total,pages,currentPage,perPage}, stats,
-//!   reportRecordsLimit}`; rows carry `items: null`, `totalValue` in cents, `marketPlaceOrderId`.
+//!   reportRecordsLimit}`; rows carry `items: null`, `totalValue` in cents, `marketPlaceOrderId`, and the
+//!   index's `isAllDelivered` / `isAnyDelivered` (whether every / some `Output` package's `courierStatus` is
+//!   `finished`; documented on VTEX's masked order list, which reads the same index).
 //! - `GET  /api/oms/pvt/orders/{orderId}`: the full order, by order id, by `seq{sequence}` or by the bare
 //!   sequence number.
 //! - `GET  /api/oms/pvt/orders/order-group/{orderGroup}`: every order of a group, as an array.

@@ -126,6 +126,14 @@ pub struct ListRow {
     /// ISO 4217 currency.
     #[serde(default)]
     pub currency_code: Option<String>,
+    /// Every item delivered: the list index's flag. VTEX's OpenAPI documents it on the rows of its masked
+    /// order list (`/api/orders/extendsearch/orders`, same index); the OMS list sends it too, but its schema
+    /// does not promise it, so a row without it has its delivery read from the full order.
+    #[serde(default)]
+    pub is_all_delivered: Option<bool>,
+    /// Some item delivered (see `is_all_delivered`).
+    #[serde(default)]
+    pub is_any_delivered: Option<bool>,
 }
 
 // --------------------------------------------------------------------------------------------- order
@@ -403,6 +411,18 @@ pub struct Package {
     /// `Output` (sale) or `Input` (return).
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
+    /// The carrier's progress, set by the tracking update; `null` before any.
+    #[serde(default)]
+    pub courier_status: Option<CourierStatus>,
+}
+
+/// `courierStatus` of a package.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CourierStatus {
+    /// `true` once the package is delivered (the tracking update's `isDelivered`; `deliveredDate` says when).
+    #[serde(default)]
+    pub finished: Option<bool>,
 }
 
 /// `storePreferencesData`.
