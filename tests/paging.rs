@@ -223,3 +223,109 @@ async fn orders_leaving_the_filter_between_pages_shift_nothing() {
         assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len(), "{kind:?}: an order came twice");
     }
 }
+
+// A filter Wix cannot apply (the e-mail) reads at most `server.max_scan_pages` search pages per `orders` page:
+// past it Wix's result says SCAN_LIMIT and the page ends with `hasNextPage`; reading on with the cursor returns
+// exactly the matching orders, newest first across pages, with no search page read twice.
+#[tokio::test]
+async fn filters_the_backend_cannot_apply_read_a_bounded_number_of_pages() {
+    let stack = Stack::start_with(&ALL, options(150), |config| config.server.max_scan_pages = 2).await;
+    let everything = stack
+        .gql(
+            "{ orders(first: 100, filter: {backends: [\"wix\"]}) { nodes { id placedAt customer { email } } } }",
+            Value::Null,
+        )
+        .await;
+    assert_no_errors(&everything);
+    let nodes = everything["data"]["orders"]["nodes"].as_array().expect("nodes").clone();
+    assert!(nodes.len() > 80, "a store of several search pages");
+    // An e-mail first seen far down the list.
+    let email = nodes[80..]
+        .iter()
+        .filter_map(|n| n["customer"]["email"].as_str())
+        .find(|e| nodes[..80].iter().all(|n| n["customer"]["email"].as_str() != Some(e)))
+        .expect("an e-mail only on older orders")
+        .to_string();
+    let expected: Vec<String> = nodes
+        .iter()
+        .filter(|n| n["customer"]["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(&email)))
+        .map(|n| n["id"].as_str().expect("id").to_string())
+        .collect();
+
+    let wix = stack.sandbox(SandboxKind::Wix);
+    wix.control.reset_requests();
+    let query = "query($after: String, $email: String) {
+        orders(first: 5, after: $after, filter: {backends: [\"wix\"], customerEmail: $email}) {
+          nodes { id placedAt } pageInfo { hasNextPage endCursor } backendResults { backend ok code message } } }";
+    let first = stack.gql(query, json!({ "after": null, "email": email })).await;
+    assert_no_errors(&first);
+    let result = &first["data"]["orders"]["backendResults"][0];
+    assert_eq!(
+        (result["ok"].clone(), result["code"].clone()),
+        (json!(true), json!("SCAN_LIMIT")),
+        "{first:#}"
+    );
+    assert!(result["message"].as_str().is_some_and(|m| m.contains("server.max_scan_pages")));
+    assert_eq!(first["data"]["orders"]["pageInfo"]["hasNextPage"], json!(true));
+    assert_eq!(wix.control.count_matching("POST", "/ecom/v1/orders/search"), 2, "two pages read");
+
+    let (mut got, mut after, mut requests) = (Vec::new(), Value::Null, 0);
+    let mut bodies = HashSet::new();
+    wix.control.reset_requests();
+    loop {
+        let response = stack.gql(query, json!({ "after": after, "email": email })).await;
+        assert_no_errors(&response);
+        requests += 1;
+        let connection = &response["data"]["orders"];
+        got.extend(
+            connection["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| n["id"].as_str().expect("id").to_string()),
+        );
+        if !connection["pageInfo"]["hasNextPage"].as_bool().expect("hasNextPage") {
+            break;
+        }
+        assert!(requests < 100, "the walk does not end");
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(got, expected, "exactly the matching orders, newest first");
+    for request in wix.control.requests().into_iter().filter(|r| r.path.ends_with("/orders/search")) {
+        assert!(bodies.insert(request.body.clone()), "a search page was read twice: {}", request.body);
+    }
+    assert!(bodies.len() <= 2 * requests);
+}
+
+// Across all five backends, with each backend bounded to one list page per `orders` page, an e-mail filter walked
+// with a small page returns exactly the matching orders, newest first across pages.
+#[tokio::test]
+async fn bounded_scans_across_backends_keep_order_and_completeness() {
+    let stack = Stack::start_with(&ALL, options(60), |config| config.server.max_scan_pages = 1).await;
+    let (all, _) = page_to_end(&stack, 100, Value::Null).await;
+    let query =
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { id placedAt customer { email } } } }";
+    let mut orders = Vec::new();
+    for chunk in all.chunks(50) {
+        let response = stack.gql(query, json!({ "ids": chunk })).await;
+        assert_no_errors(&response);
+        orders.extend(response["data"]["nodes"].as_array().expect("nodes").iter().cloned());
+    }
+    // The e-mail most orders share.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for order in &orders {
+        if let Some(email) = order["customer"]["email"].as_str() {
+            *counts.entry(email.to_lowercase()).or_default() += 1;
+        }
+    }
+    let (email, _) = counts.iter().max_by_key(|(_, n)| **n).expect("e-mails");
+    let expected: Vec<String> = orders
+        .iter()
+        .filter(|o| o["customer"]["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        .map(|o| o["id"].as_str().expect("id").to_string())
+        .collect();
+    assert!(expected.len() >= 3, "{expected:?}");
+    let (got, pages) = page_to_end(&stack, 2, json!({ "customerEmail": email })).await;
+    assert_eq!(got, expected, "exactly the matching orders, newest first");
+    assert!(pages > expected.len() / 2);
+}

@@ -293,7 +293,12 @@ impl Engine {
             basis.streams.iter().zip(&now).any(|(s, (page, index))| !s.position(*page, *index).done);
         let edges: Vec<(Arc<Order>, EdgeCursor)> =
             merged.into_iter().map(|(order, at)| (order, EdgeCursor { basis: basis.clone(), at })).collect();
-        let end_cursor = edges.last().map(|(_, c)| c.encode()).or_else(|| after.map(str::to_string));
+        // A page without orders that has more (a backend stopped at the scan bound) still moves the walk on.
+        let end_cursor = match edges.last() {
+            Some((_, cursor)) => Some(cursor.encode()),
+            None if has_next_page => Some(basis.encode(&now)),
+            None => after.map(str::to_string),
+        };
         Ok(OrdersPage { edges, has_next_page, end_cursor, total_count, backends })
     }
 
@@ -334,6 +339,7 @@ impl Engine {
             total: position.total,
             exact_total: position.total.is_some(),
             limited: false,
+            frontier: None,
             outcome: BackendOutcome {
                 backend: name.clone(),
                 error: None,
@@ -380,6 +386,9 @@ impl Engine {
                 stream.outcome.cached &= cached;
                 if first_page && position.token.is_none() {
                     stream.total = page.total;
+                }
+                if let Some(last) = page.rows.last() {
+                    stream.frontier = Some(last.clone());
                 }
                 let rows = unreturned(&page.rows, position.edge.as_ref())?;
                 let rows =

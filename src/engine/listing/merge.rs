@@ -82,9 +82,12 @@ pub(super) struct BackendStream {
     pub(super) index: usize,
     pub(super) total: Option<u64>,
     pub(super) exact_total: bool,
-    /// Stopped reading at the scan bound with more to read: once its rows run out, the merged page ends
-    /// (its next orders may be newer than the other backends' next).
+    /// Stopped reading at the scan bound with more to read. Once its rows run out, the merged page takes no row
+    /// older than `frontier`, the last row it read (kept or not), or none at all without one: its unread
+    /// orders may be newer.
     pub(super) limited: bool,
+    /// The last row read, filtered out or not.
+    pub(super) frontier: Option<Arc<ListRow>>,
     pub(super) outcome: BackendOutcome,
 }
 
@@ -156,7 +159,15 @@ pub(super) fn merge(
             .min_by(|(_, a), (_, b)| a.sort_key().ok().cmp(&b.sort_key().ok()))
             .map(|(i, _)| i);
         let Some(i) = next else { break };
-        if streams.iter().any(|s| s.limited && s.head().is_none() && s.outcome.error.is_none()) {
+        let beyond_a_frontier = streams.iter().any(|s| {
+            s.limited
+                && s.head().is_none()
+                && s.outcome.error.is_none()
+                && s.frontier.as_ref().is_none_or(|frontier| {
+                    streams[i].head().is_none_or(|row| row.sort_key().ok() > frontier.sort_key().ok())
+                })
+        });
+        if beyond_a_frontier {
             break;
         }
         streams[i].settle_head_run().map_err(|error| (i, error))?;
