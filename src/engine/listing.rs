@@ -16,13 +16,15 @@ use futures::future::join_all;
 
 use super::Engine;
 use super::cache::ListKey;
-use super::cursor::{BackendPosition, CursorKey, CursorState, Edge};
+use super::cursor::{BackendPosition, CursorState};
 use crate::domain::{BackendName, ListRequest, ListRow, Order, OrderBackend, OrderFilter};
 use crate::error::{Error, Result};
 use crate::metrics::BackendOp;
 use merge::{BackendStream, FetchedPage, merge};
+use position::{CursorBasis, StreamBasis, unreturned};
 
 mod merge;
+mod position;
 
 /// The largest `first` a client may ask for.
 pub const MAX_FIRST: usize = 100;
@@ -86,87 +88,6 @@ impl EdgeCursor {
     /// The opaque cursor string.
     pub fn encode(&self) -> String {
         self.basis.encode(&self.at)
-    }
-}
-
-/// What cursors need of a page's streams: the state they continue and each stream's page tokens.
-#[derive(Debug)]
-struct CursorBasis {
-    state: CursorState,
-    streams: Vec<StreamBasis>,
-    key: CursorKey,
-}
-
-impl CursorBasis {
-    fn encode(&self, at: &[(usize, usize)]) -> String {
-        let mut next = self.state.clone();
-        for (stream, (page, index)) in self.streams.iter().zip(at) {
-            next.positions.insert(stream.name.to_string(), stream.position(*page, *index));
-        }
-        next.encode(&self.key)
-    }
-}
-
-/// One backend's stream reduced to what a position needs.
-#[derive(Debug)]
-struct StreamBasis {
-    name: BackendName,
-    page_size: usize,
-    /// The exact total, when the backend counted exactly.
-    total: Option<u64>,
-    /// Failed, or was already done before this page.
-    finished: bool,
-    /// What the backend had returned before this page.
-    edge: Option<Edge>,
-    /// `(token, the rows kept, next token)` of each page fetched.
-    pages: Vec<BasisPage>,
-}
-
-/// `(token, the rows kept, next token)` of a page fetched.
-type BasisPage = (Option<String>, Vec<Arc<ListRow>>, Option<String>);
-
-impl StreamBasis {
-    /// Where this backend stands when its next order is `index` of page `page`.
-    fn position(&self, page: usize, index: usize) -> BackendPosition {
-        let (size, total) = (self.page_size, self.total);
-        let done = BackendPosition { token: None, edge: None, page_size: size, done: true, total };
-        if self.finished {
-            return done;
-        }
-        let token = match self.pages.get(page) {
-            None => return done,
-            Some((token, rows, _)) if index < rows.len() => token.clone(),
-            Some((_, _, Some(next))) => Some(next.clone()),
-            Some((_, _, None)) => return done,
-        };
-        BackendPosition { token, edge: self.edge_at(page, index), page_size: size, done: false, total }
-    }
-
-    /// The edge after the orders before `index` of page `page`: the last one returned, with the ids of every
-    /// order returned at its instant (the previous edge's too, when it is the same instant).
-    fn edge_at(&self, page: usize, index: usize) -> Option<Edge> {
-        let returned = self.pages[..page]
-            .iter()
-            .flat_map(|(_, rows, _)| rows.iter())
-            .chain(self.pages.get(page).map_or(&[][..], |(_, rows, _)| &rows[..index.min(rows.len())]))
-            .filter_map(|row| row.read_key());
-        let mut edge: Option<Edge> = None;
-        for (id, placed_at) in returned {
-            match &mut edge {
-                Some(edge) if edge.at == placed_at => edge.ids.push(id.native.as_str().to_string()),
-                _ => edge = Some(Edge { at: placed_at, ids: vec![id.native.as_str().to_string()] }),
-            }
-        }
-        match (edge, &self.edge) {
-            (None, before) => before.clone(),
-            (Some(mut edge), Some(before)) if before.at == edge.at => {
-                edge.ids.extend(
-                    before.ids.iter().filter(|id| !edge.ids.contains(id)).cloned().collect::<Vec<_>>(),
-                );
-                Some(edge)
-            }
-            (edge, _) => edge,
-        }
     }
 }
 
@@ -470,24 +391,6 @@ impl Engine {
         }
         Ok(out)
     }
-}
-
-/// The rows not returned yet: those `edge` does not cover. Lists run newest first, so keys are read only until
-/// the first row placed before the edge.
-fn unreturned(rows: &[Arc<ListRow>], edge: Option<&Edge>) -> Result<Vec<Arc<ListRow>>> {
-    let Some(edge) = edge else { return Ok(rows.to_vec()) };
-    let mut kept = Vec::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        let (id, placed_at) = row.key()?;
-        if placed_at < edge.at {
-            kept.extend(rows[i..].iter().cloned());
-            break;
-        }
-        if !edge.covers(id.native.as_str(), placed_at) {
-            kept.push(row.clone());
-        }
-    }
-    Ok(kept)
 }
 
 fn filter_fully_pushed(filter: &OrderFilter, pushed: &crate::domain::FilterPushdown) -> bool {
