@@ -130,7 +130,12 @@ impl Engine {
             let position = state.positions.get(backend.name().as_str()).cloned().unwrap_or(BackendPosition {
                 token: None,
                 edge: None,
-                page_size: backend.max_page_size().min(first.max(MIN_BACKEND_PAGE)).max(1),
+                // A filter the engine applies reads rows it does not keep: the largest pages cost the fewest calls.
+                page_size: if filter.is_empty() || filter_fully_pushed(&filter, &backend.pushdown()) {
+                    backend.max_page_size().min(first.max(MIN_BACKEND_PAGE)).max(1)
+                } else {
+                    backend.max_page_size().max(1)
+                },
                 done: false,
                 total: None,
             });
