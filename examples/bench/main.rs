@@ -5,7 +5,8 @@
 //! (a) `orders(first: 50)` over five backends, uncached;
 //! (b) `order(id:)` over 100 ids across backends, cached;
 //! (c) `nodes` of 50 ids across backends, uncached;
-//! (d) the same client calling one sandbox directly (a VesuvioPay list of 50): the floor the gateway cannot beat.
+//! (d) the same client calling one sandbox directly (a VesuvioPay list of 50): the floor the gateway cannot beat;
+//! (e) a VesuvioPay page of 50 reading e-mails and totals, uncached (its list rows carry them: one list call).
 //!
 //! Every sandbox waits L ms before answering (`--latency`) and memoises its reads
 //! ([`ordergraph::sandbox::Control::set_memoise`]): each answer is rendered once and then served from its bytes,
@@ -17,7 +18,7 @@
 //! CPU time comes from `/proc/<pid>/stat` (user + system, all threads), read when the measured window opens and
 //! when it closes: it moves less than requests/s when other tenants share the machine.
 //!
-//! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--only abcd]
+//! Run: `cargo run --release --example bench -- [--latency 20] [--clients 32] [--seconds 5] [--only abcde]
 //! [--gateway PATH] [--compare PATH] [--rounds N]`. The gateway is this build's `ordergraph` binary (built first,
 //! with the same profile, next to `target/<profile>/examples/`), or the one at `--gateway`. With `--compare
 //! OLD`, each scenario runs on both gateways side by side, `--rounds` times (2 by default), the first to go
@@ -82,7 +83,7 @@ struct Options {
     #[arg(long, default_value_t = 5)]
     seconds: u64,
     /// Scenarios to run, e.g. `ad`.
-    #[arg(long, default_value = "abcd")]
+    #[arg(long, default_value = "abcde")]
     only: String,
     /// The `ordergraph` binary to measure (default: this build's, built first).
     #[arg(long)]
@@ -142,17 +143,20 @@ async fn serve_sandboxes(latency: u64) -> Result<(), BoxError> {
 }
 
 /// The scenarios: letter, title, and whether a gateway serves it (else the sandbox directly).
-const SCENARIOS: [(char, &str); 4] = [
+const SCENARIOS: [(char, &str); 5] = [
     ('a', "(a) orders(first: 50), uncached"),
     ('b', "(b) order(id:), cached"),
     ('c', "(c) nodes of 50 ids, uncached"),
     ('d', "(d) VesuvioPay list of 50, direct"),
+    ('e', "(e) VesuvioPay page of 50 with e-mails and totals, uncached"),
 ];
 
 const ORDERS_QUERY: &str = "{ orders(first: 50) { nodes { id number placedAt \
                             status { order payment fulfillment native } totals { total { amount currencyCode } } } } }";
 const ORDER_QUERY: &str = "query($id: ID!) { order(id: $id) { id number status { order } \
                            totals { total { amount } } lineItems { name quantity } } }";
+const ROW_FIELDS_QUERY: &str = "{ orders(first: 50, filter: {backends: [\"vesuviopay\"]}) { nodes { id number \
+                                customer { email } totals { subtotal { amount } total { amount currencyCode } } } } }";
 const NODES_QUERY: &str =
     "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Order { number status { order } } } }";
 
@@ -183,7 +187,7 @@ async fn bench(options: Options) -> Result<(), BoxError> {
     let selected: Vec<(char, &str)> =
         SCENARIOS.iter().copied().filter(|(letter, _)| options.only.contains(*letter)).collect();
     if selected.is_empty() {
-        return Err(format!("--only {:?} picks no scenario (letters a, b, c, d)", options.only).into());
+        return Err(format!("--only {:?} picks no scenario (letters a to e)", options.only).into());
     }
     let needs = |letters: &str| selected.iter().any(|(letter, _)| letters.contains(*letter));
     let rounds = options.rounds.unwrap_or(if options.compare.is_some() { 2 } else { 1 }).max(1);
@@ -323,12 +327,13 @@ fn print_ratio(figures: &[(&str, Figures)]) {
 }
 
 /// The requests of gateway scenario `letter` against `url`: (a) one page of orders; (b) `order(id:)` over every
-/// id in turn; (c) `nodes` of the first 50 ids.
+/// id in turn; (c) `nodes` of the first 50 ids; (e) a VesuvioPay page reading fields its list rows carry.
 fn scenario_request(letter: char, url: &str, ids: &[String]) -> Result<MakeRequest, BoxError> {
     let bodies = match letter {
         'a' => vec![graphql_body(ORDERS_QUERY, json!({}))],
         'b' => ids.iter().map(|id| graphql_body(ORDER_QUERY, json!({ "id": id }))).collect(),
         'c' => vec![graphql_body(NODES_QUERY, json!({ "ids": ids.iter().take(50).collect::<Vec<_>>() }))],
+        'e' => vec![graphql_body(ROW_FIELDS_QUERY, json!({}))],
         _ => Vec::new(),
     };
     if bodies.is_empty() {
