@@ -146,15 +146,20 @@ pub fn after(previous: Option<&Window>, rows: &[ListRow], from: Option<u64>) -> 
         before = previous.before;
         seen = previous.seen.clone();
     }
-    let mut newer = 0u64;
-    for row in rows {
+    // Rows are newest first: the rows placed at `before` are at the end, and every row above them is newer. Only
+    // their keys are read (most rows of a page are never decoded, and their keys need not be read either).
+    let mut at_before = 0;
+    for row in rows.iter().rev() {
         let (id, placed_at) = row.key()?;
-        if placed_at > before {
-            newer += 1;
-        } else if placed_at == before && !seen.iter().any(|s| s == id.native.as_str()) {
+        if placed_at != before {
+            break;
+        }
+        at_before += 1;
+        if !seen.iter().any(|s| s == id.native.as_str()) {
             seen.push(id.native.as_str().to_string());
         }
     }
+    let newer = (rows.len() - at_before) as u64;
     Ok(Some(Window { before, seen, offset: from.map_or(0, |from| from + newer) }))
 }
 
