@@ -201,8 +201,10 @@ pub struct Link {
 
 /// One order backend: a vendor API reached over HTTP. Implementations live in `crate::backends::<kind>`.
 ///
-/// Lists are newest first and resumable by an opaque continuation token the adapter defines (a page number, an
-/// offset, a cursor, a date window). Lookups by id leave unknown ids out rather than failing the batch.
+/// Lists are newest first and resumable by an opaque continuation token the adapter defines. A token must stay
+/// right whatever changes between two pages (orders created, deleted, leaving the filter): adapters walk by
+/// creation date and the ids already served, never by a bare offset or page number, which
+/// such changes shift. Lookups by id leave unknown ids out rather than failing the batch.
 /// Mutations default to [`Error::Unsupported`]; adapters override what their vendor can do and declare it in
 /// [`OrderBackend::capabilities`].
 #[async_trait]
