@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, FixedOffset};
-use common::{Stack, assert_no_errors, options, page_to_end};
+use common::{Stack, assert_no_errors, options, page_to_end, walk};
 use ordergraph::sandbox::SandboxKind;
 use serde_json::{Value, json};
 
@@ -231,24 +231,7 @@ async fn orders_leaving_the_filter_between_pages_shift_nothing() {
 #[tokio::test]
 async fn filters_the_backend_cannot_apply_read_a_bounded_number_of_pages() {
     let stack = Stack::start_with(&ALL, options(260), |config| config.server.max_scan_pages = 1).await;
-    let mut nodes: Vec<Value> = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let response = stack
-            .gql(
-                "query($after: String) { orders(first: 100, after: $after, filter: {backends: [\"wix\"]}) {
-                   nodes { id placedAt customer { email } } pageInfo { hasNextPage endCursor } } }",
-                json!({ "after": after }),
-            )
-            .await;
-        assert_no_errors(&response);
-        let connection = &response["data"]["orders"];
-        nodes.extend(connection["nodes"].as_array().expect("nodes").iter().cloned());
-        if !connection["pageInfo"]["hasNextPage"].as_bool().expect("hasNextPage") {
-            break;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
+    let nodes = walk(&stack, 100, json!({ "backends": ["wix"] }), "id placedAt customer { email }").await;
     assert!(nodes.len() > 200, "a store of several search pages");
     // An e-mail first seen past the first two search pages (a filtered listing reads pages of 100).
     let email = nodes[200..]

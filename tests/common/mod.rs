@@ -107,27 +107,37 @@ pub fn assert_no_errors(response: &Value) {
 
 /// Every order of a listing, paging with `first` until the end; returns the ids in order and the page count.
 pub async fn page_to_end(stack: &Stack, first: i64, filter: Value) -> (Vec<String>, usize) {
-    let query = "query($first: Int, $after: String, $filter: OrderFilter) {
-        orders(first: $first, after: $after, filter: $filter) {
-          nodes { id placedAt } pageInfo { hasNextPage endCursor } backendResults { backend ok code } } }";
-    let mut ids = Vec::new();
+    let (nodes, pages) = walk_pages(stack, first, filter, "id").await;
+    (nodes.iter().map(|n| n["id"].as_str().expect("id").to_string()).collect(), pages)
+}
+
+/// Every node of a listing with the Order fields of `selection`, paging with `first` until the end.
+pub async fn walk(stack: &Stack, first: i64, filter: Value, selection: &str) -> Vec<Value> {
+    walk_pages(stack, first, filter, selection).await.0
+}
+
+/// [`walk`], with the number of pages it took.
+async fn walk_pages(stack: &Stack, first: i64, filter: Value, selection: &str) -> (Vec<Value>, usize) {
+    let query = format!(
+        "query($first: Int, $after: String, $filter: OrderFilter) {{
+           orders(first: $first, after: $after, filter: $filter) {{
+             nodes {{ {selection} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+    );
+    let mut nodes = Vec::new();
     let mut after = Value::Null;
     let mut pages = 0;
     loop {
-        let response = stack.gql(query, json!({ "first": first, "after": after, "filter": filter })).await;
+        let response = stack.gql(&query, json!({ "first": first, "after": after, "filter": filter })).await;
         assert_no_errors(&response);
         let connection = &response["data"]["orders"];
-        for node in connection["nodes"].as_array().expect("nodes") {
-            ids.push(node["id"].as_str().expect("id").to_string());
-        }
+        nodes.extend(connection["nodes"].as_array().expect("nodes").iter().cloned());
         pages += 1;
         assert!(pages < 10_000, "paging does not end");
         if !connection["pageInfo"]["hasNextPage"].as_bool().expect("hasNextPage") {
-            break;
+            return (nodes, pages);
         }
         after = connection["pageInfo"]["endCursor"].clone();
     }
-    (ids, pages)
 }
 
 /// Log lines captured in memory, for tests that check what is (and is not) logged.

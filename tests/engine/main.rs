@@ -10,7 +10,7 @@ mod status_axes;
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use common::{Stack, assert_no_errors, errors, options, page_to_end};
+use common::{Stack, assert_no_errors, errors, options, page_to_end, walk};
 use ordergraph::sandbox::SandboxKind;
 use serde_json::{Value, json};
 
@@ -21,21 +21,8 @@ type Check = (Value, Box<dyn Fn(&Value) -> bool>);
 
 /// Every order of the stack with what filters read, newest first, by a listing of pages of 100.
 async fn everything(stack: &Stack) -> Vec<Value> {
-    let query = "query($after: String) { orders(first: 100, after: $after) {
-        nodes { id placedAt status { order payment fulfillment } customer { email } tags }
-        pageInfo { hasNextPage endCursor } } }";
-    let mut all = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let response = stack.gql(query, json!({ "after": after })).await;
-        assert_no_errors(&response);
-        let connection = &response["data"]["orders"];
-        all.extend(connection["nodes"].as_array().unwrap().iter().cloned());
-        if !connection["pageInfo"]["hasNextPage"].as_bool().unwrap() {
-            return all;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
+    walk(stack, 100, Value::Null, "id placedAt status { order payment fulfillment } customer { email } tags")
+        .await
 }
 
 fn placed(node: &Value) -> chrono::DateTime<chrono::FixedOffset> {

@@ -27,20 +27,7 @@ fn api_name<T: serde::Serialize>(value: T) -> String {
 #[tokio::test]
 async fn every_order_follows_the_axis_rule() {
     let stack = Stack::start(&ALL, options(120)).await;
-    let query = "query($after: String) { orders(first: 100, after: $after) {
-        nodes { id status { order payment fulfillment native } } pageInfo { hasNextPage endCursor } } }";
-    let mut rows = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let response = stack.gql(query, json!({ "after": after })).await;
-        assert_no_errors(&response);
-        let connection = &response["data"]["orders"];
-        rows.extend(connection["nodes"].as_array().unwrap().iter().cloned());
-        if !connection["pageInfo"]["hasNextPage"].as_bool().unwrap() {
-            break;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
+    let rows = walk(&stack, 100, Value::Null, "id status { order payment fulfillment native }").await;
     assert!(rows.len() > 500, "{} orders listed", rows.len()); // Wix search hides INITIALIZED orders
     for row in &rows {
         let status = status_of(row);

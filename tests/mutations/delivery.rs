@@ -8,22 +8,7 @@ const NODE: &str = "id status { order payment fulfillment native }";
 
 /// Every VTEX order of a listing with `filter`, paging by `first`, as `(id, node)`.
 async fn listing(stack: &Stack, first: i64, filter: Value) -> Vec<Value> {
-    let query = format!(
-        "query($first: Int, $after: String, $filter: OrderFilter) {{ orders(first: $first, after: $after,
-            filter: $filter) {{ nodes {{ {NODE} }} pageInfo {{ hasNextPage endCursor }} }} }}"
-    );
-    let mut nodes = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let response = stack.gql(&query, json!({ "first": first, "after": after, "filter": filter })).await;
-        assert_no_errors(&response);
-        let connection = &response["data"]["orders"];
-        nodes.extend(connection["nodes"].as_array().unwrap().iter().cloned());
-        if !connection["pageInfo"]["hasNextPage"].as_bool().unwrap() {
-            return nodes;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
+    walk(stack, first, filter, NODE).await
 }
 
 fn ids(nodes: &[Value]) -> Vec<&str> {

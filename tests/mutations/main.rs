@@ -8,7 +8,7 @@ mod common;
 mod delivery;
 mod routing;
 
-use common::{Stack, assert_no_errors, options};
+use common::{Stack, assert_no_errors, options, walk};
 use ordergraph::sandbox::{RecordedRequest, SandboxKind};
 use serde_json::{Value, json};
 
