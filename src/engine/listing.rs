@@ -131,10 +131,10 @@ impl Engine {
                 token: None,
                 edge: None,
                 // A filter the engine applies reads rows it does not keep: the largest pages cost the fewest calls.
-                page_size: if filter.is_empty() || filter_fully_pushed(&filter, &backend.pushdown()) {
-                    backend.max_page_size().min(first.max(MIN_BACKEND_PAGE)).max(1)
-                } else {
+                page_size: if engine_filters(&filter, &backend.pushdown()) {
                     backend.max_page_size().max(1)
+                } else {
+                    backend.max_page_size().min(first.max(MIN_BACKEND_PAGE)).max(1)
                 },
                 done: false,
                 total: None,
@@ -279,8 +279,7 @@ impl Engine {
             stream.outcome.duration = started.elapsed();
             return stream;
         }
-        let pushed = backend.pushdown();
-        let engine_filters = !filter.is_empty() && !filter_fully_pushed(filter, &pushed);
+        let engine_filters = engine_filters(filter, &backend.pushdown());
         // Rows the engine filters are read in full here; otherwise only the page's kept rows are read, and no
         // further than `detail` says.
         let summaries = detail == Detail::Summary && !engine_filters;
@@ -396,6 +395,11 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// Whether the engine applies part of `filter` itself to a backend that applies `pushed`.
+fn engine_filters(filter: &OrderFilter, pushed: &crate::domain::FilterPushdown) -> bool {
+    !filter.is_empty() && !filter_fully_pushed(filter, pushed)
 }
 
 fn filter_fully_pushed(filter: &OrderFilter, pushed: &crate::domain::FilterPushdown) -> bool {
