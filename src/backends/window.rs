@@ -6,8 +6,10 @@
 //! and matches throughout the walk is served once.
 //!
 //! Vendors reach the window in one of two ways:
-//! - **by narrowing** (VTEX, Wix, VesuvioPay, whose date filters are exact to the millisecond or second): each
-//!   page asks for orders placed at or before `before` and drops the served rows at its head;
+//! - **by narrowing** (Wix, whose `createdDate` filter is exact to the millisecond): each page asks for orders
+//!   placed at or before `before` and drops the served rows at its head. VTEX and VesuvioPay walk the same way
+//!   with cursors of their own (VTEX's rounds to its filter's millisecond and pages inside one millisecond under
+//!   the 30-page cap; VesuvioPay's sorts each page, whose row order its docs leave open);
 //! - **by offset, checked** (MerchantPro, whose date filter takes whole days, and Storeden): each page asks the
 //!   walk's own query from `offset`, the number of rows of that query placed after `before` when the last page
 //!   was read. The row just before `offset` must still be placed after `before`; if it is not (rows before it
